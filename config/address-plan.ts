@@ -1,0 +1,182 @@
+/**
+ * Address-plan checks with ipaddr.js: containment, overlap, capacity. Every problem names the config keys involved.
+ */
+import * as ipaddr from "ipaddr.js";
+import { keyOf, type Problem } from "./problems";
+import type { HubConfig, NodePoolConfig, SpokeConfig } from "./schema";
+
+/** Azure keeps 5 addresses of every subnet (network, gateway, 2 DNS, broadcast). */
+export const AZURE_RESERVED_PER_SUBNET = 5;
+
+export interface Cidr {
+    text: string;
+    network: ipaddr.IPv4;
+    prefix: number;
+}
+
+/** Parses `text` as a canonical IPv4 CIDR (host bits zero); returns a reason string when it is not one. */
+export function parseCidr(text: string): Cidr | string {
+    if (!ipaddr.IPv4.isValidCIDR(text)) return `'${text}' is not a valid IPv4 CIDR`;
+    const [addr, prefix] = ipaddr.IPv4.parseCIDR(text);
+    const network = ipaddr.IPv4.networkAddressFromCIDR(text);
+    if (addr.toString() !== network.toString()) return `'${text}' has host bits set; the network is ${network.toString()}/${prefix}`;
+    return { text, network, prefix };
+}
+
+export function contains(outer: Cidr, inner: Cidr | ipaddr.IPv4): boolean {
+    if (inner instanceof ipaddr.IPv4) return inner.match(outer.network, outer.prefix);
+    return inner.prefix >= outer.prefix && inner.network.match(outer.network, outer.prefix);
+}
+
+export function overlaps(a: Cidr, b: Cidr): boolean {
+    return contains(a, b.network) || contains(b, a.network);
+}
+
+export function addressCount(c: Cidr): number {
+    return 2 ** (32 - c.prefix);
+}
+
+export function usableAddresses(c: Cidr): number {
+    return addressCount(c) - AZURE_RESERVED_PER_SUBNET;
+}
+
+/**
+ * Extra nodes an upgrade adds on top of maxCount. GPU pools surge by one node (GPU quota rarely has room for more);
+ * CPU pools by a third. The AKS component sets `upgradeSettings.maxSurge` from the same function.
+ */
+export function surgeNodes(pool: Pick<NodePoolConfig, "maxCount" | "gpu">): number {
+    return pool.gpu ? 1 : Math.ceil(pool.maxCount / 3);
+}
+export function maxSurgeSetting(pool: Pick<NodePoolConfig, "gpu">): string {
+    return pool.gpu ? "1" : "33%";
+}
+
+type Named = { key: string; cidr: Cidr };
+
+/** Parses each (key, text) pair, reporting unparsable ones; returns the parsed ones. */
+function parseAll(entries: [string, string | undefined][], problems: Problem[], keyPath: (k: string) => (string | number)[]): Named[] {
+    const out: Named[] = [];
+    for (const [key, text] of entries) {
+        if (text === undefined) continue;
+        const c = parseCidr(text);
+        if (typeof c === "string") problems.push({ path: keyPath(key), message: c });
+        else out.push({ key, cidr: c });
+    }
+    return out;
+}
+
+function checkSubnets(vnetPath: (string | number)[], vnet: Cidr, subnets: Named[], subnetPath: (k: string) => (string | number)[], problems: Problem[]) {
+    for (const s of subnets) {
+        if (!contains(vnet, s.cidr)) {
+            problems.push({ path: subnetPath(s.key), message: `is not inside ${keyOf(vnetPath)} (${vnet.text})` });
+        }
+    }
+    for (let i = 0; i < subnets.length; i++) {
+        for (let j = i + 1; j < subnets.length; j++) {
+            if (overlaps(subnets[i].cidr, subnets[j].cidr)) {
+                problems.push({
+                    path: subnetPath(subnets[j].key),
+                    message: `overlaps ${keyOf(subnetPath(subnets[i].key))} (${subnets[i].cidr.text})`,
+                });
+            }
+        }
+    }
+}
+
+function minPrefix(path: (string | number)[], c: Cidr, max: number, why: string, problems: Problem[]) {
+    if (c.prefix > max) problems.push({ path, message: `is /${c.prefix}; ${why} needs at least /${max}` });
+}
+
+/** One spoke's own plan: subnets inside the VNet, no overlaps, pod/service ranges clear of it, pools fit. */
+export function checkSpokeAddressPlan(cfg: SpokeConfig): Problem[] {
+    const problems: Problem[] = [];
+    const net = cfg.network;
+    const vnet = parseCidr(net.addressSpace);
+    if (typeof vnet === "string") return [{ path: ["network", "addressSpace"], message: vnet }];
+    const subnetPath = (k: string) => ["network", "subnets", k];
+    const subnets = parseAll(Object.entries(net.subnets), problems, subnetPath);
+    checkSubnets(["network", "addressSpace"], vnet, subnets, subnetPath, problems);
+
+    const byKey = Object.fromEntries(subnets.map((s) => [s.key, s.cidr]));
+    if (byKey.apiServer) minPrefix(subnetPath("apiServer"), byKey.apiServer, 28, "AKS API server VNet integration", problems);
+
+    const ranges = parseAll([["podCidr", net.podCidr], ["serviceCidr", net.serviceCidr]], problems, (k) => ["network", k]);
+    for (const r of ranges) {
+        if (overlaps(r.cidr, vnet)) problems.push({ path: ["network", r.key], message: `overlaps the spoke VNet aiplatform:network.addressSpace (${vnet.text})` });
+    }
+    if (ranges.length === 2 && overlaps(ranges[0].cidr, ranges[1].cidr)) {
+        problems.push({ path: ["network", "serviceCidr"], message: `overlaps aiplatform:network.podCidr (${ranges[0].cidr.text})` });
+    }
+    const svc = ranges.find((r) => r.key === "serviceCidr");
+    if (svc && ipaddr.IPv4.isValidFourPartDecimal(net.dnsServiceIp) && !contains(svc.cidr, ipaddr.IPv4.parse(net.dnsServiceIp))) {
+        problems.push({ path: ["network", "dnsServiceIp"], message: `is not inside aiplatform:network.serviceCidr (${svc.cidr.text})` });
+    }
+
+    // Node capacity per subnet (CNI overlay: one VNet address per node; pods come from podCidr).
+    const demand: Record<string, { nodes: number; pools: string[] }> = {};
+    const add = (subnet: string, nodes: number, pool: string) => {
+        demand[subnet] ??= { nodes: 0, pools: [] };
+        demand[subnet].nodes += nodes;
+        demand[subnet].pools.push(pool);
+    };
+    const sys = cfg.aks.systemPool;
+    add("system", sys.maxCount + surgeNodes({ maxCount: sys.maxCount }), "system");
+    cfg.nodePools.forEach((p) => add(p.subnet, p.maxCount + surgeNodes(p), p.name));
+    for (const [subnet, d] of Object.entries(demand)) {
+        const c = byKey[subnet];
+        if (c && d.nodes > usableAddresses(c)) {
+            problems.push({
+                path: subnetPath(subnet),
+                message: `(${c.text}) has ${usableAddresses(c)} usable addresses but pools ${d.pools.join(", ")} need ${d.nodes} at maxCount plus upgrade surge`,
+            });
+        }
+    }
+    return problems;
+}
+
+export function checkHubAddressPlan(cfg: HubConfig): Problem[] {
+    const problems: Problem[] = [];
+    const vnet = parseCidr(cfg.network.addressSpace);
+    if (typeof vnet === "string") return [{ path: ["network", "addressSpace"], message: vnet }];
+    const subnetPath = (k: string) => ["network", "subnets", k];
+    const subnets = parseAll(Object.entries(cfg.network.subnets), problems, subnetPath);
+    checkSubnets(["network", "addressSpace"], vnet, subnets, subnetPath, problems);
+    const byKey = Object.fromEntries(subnets.map((s) => [s.key, s.cidr]));
+    if (byKey.firewall) minPrefix(subnetPath("firewall"), byKey.firewall, 26, "AzureFirewallSubnet", problems);
+    if (byKey.firewallManagement) minPrefix(subnetPath("firewallManagement"), byKey.firewallManagement, 26, "AzureFirewallManagementSubnet", problems);
+    if (byKey.bastion) minPrefix(subnetPath("bastion"), byKey.bastion, 26, "AzureBastionSubnet", problems);
+    if (byKey.gateway) minPrefix(subnetPath("gateway"), byKey.gateway, 27, "GatewaySubnet", problems);
+    if (cfg.features.bastion && !cfg.network.subnets.bastion) {
+        problems.push({ path: ["network", "subnets", "bastion"], message: "is required when aiplatform:features.bastion is true" });
+    }
+    return problems;
+}
+
+/** The address facts of one stack file, for checks across stacks. */
+export interface StackAddresses {
+    file: string;
+    addressSpace?: string;
+    podCidr?: string;
+    serviceCidr?: string;
+}
+
+/** Across stacks: no VNet overlaps another, no overlay pod/service range overlaps any VNet. */
+export function checkCrossStackAddresses(self: StackAddresses, others: StackAddresses[]): Problem[] {
+    const problems: Problem[] = [];
+    const mine = self.addressSpace ? parseCidr(self.addressSpace) : undefined;
+    for (const o of others) {
+        const theirs = o.addressSpace ? parseCidr(o.addressSpace) : undefined;
+        if (typeof theirs !== "object") continue;
+        if (typeof mine === "object" && overlaps(mine, theirs)) {
+            problems.push({ path: ["network", "addressSpace"], message: `overlaps aiplatform:network.addressSpace of ${o.file} (${theirs.text})` });
+        }
+        for (const key of ["podCidr", "serviceCidr"] as const) {
+            const text = self[key];
+            const r = text ? parseCidr(text) : undefined;
+            if (typeof r === "object" && overlaps(r, theirs)) {
+                problems.push({ path: ["network", key], message: `overlaps aiplatform:network.addressSpace of ${o.file} (${theirs.text})` });
+            }
+        }
+    }
+    return problems;
+}

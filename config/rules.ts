@@ -1,0 +1,146 @@
+/**
+ * Rules that relate config fields to each other, to the stack name and to the SKU table.
+ * Each returns problems rather than throwing so validation reports everything at once.
+ */
+import { checkName, type NameKind, regionCode, resourceName } from "../components/core/naming";
+import { checkHubAddressPlan, checkSpokeAddressPlan } from "./address-plan";
+import type { Problem } from "./problems";
+import type { HubConfig, SpokeConfig } from "./schema";
+import { VM_SKUS } from "./skus";
+
+/** Stack names are <environment>-<region> for spokes and hub-<region> for the hub. */
+export function parseStackName(stack: string): { environment: string; location: string } | undefined {
+    const m = /^(dev|stg|prd|hub)-([a-z0-9]+)$/.exec(stack);
+    return m ? { environment: m[1], location: m[2] } : undefined;
+}
+
+function checkStackName(stack: string, cfg: { environment: string; location: string }, hub: boolean): Problem[] {
+    const parsed = parseStackName(stack);
+    const problems: Problem[] = [];
+    if (!parsed) return [{ path: ["environment"], message: `stack name '${stack}' is not <dev|stg|prd|hub>-<region>` }];
+    if (!hub && parsed.environment !== cfg.environment) {
+        problems.push({ path: ["environment"], message: `must match the stack name '${stack}' (expected ${parsed.environment})` });
+    }
+    if (parsed.location !== cfg.location) {
+        problems.push({ path: ["location"], message: `must match the stack name '${stack}' (expected ${parsed.location})` });
+    }
+    return problems;
+}
+
+/** Names derived from the prefix must satisfy Azure's limits; reported against aiplatform:namePrefix. */
+function checkDerivedNames(ctx: { prefix: string; environment: string; location: string }, kinds: NameKind[]): Problem[] {
+    const problems: Problem[] = [];
+    try {
+        regionCode(ctx.location);
+    } catch {
+        return problems; // the schema already reported the location
+    }
+    for (const kind of kinds) {
+        try {
+            const name = resourceName(ctx, kind);
+            const problem = checkName(kind, name);
+            if (problem) problems.push({ path: ["namePrefix"], message: problem });
+        } catch (e) {
+            problems.push({ path: ["namePrefix"], message: (e as Error).message });
+        }
+    }
+    return problems;
+}
+
+export function spokeRules(stack: string, cfg: SpokeConfig): Problem[] {
+    const problems: Problem[] = [...checkStackName(stack, cfg, false)];
+    const prd = cfg.environment === "prd";
+    problems.push(
+        ...checkDerivedNames({ prefix: cfg.namePrefix, environment: cfg.environment, location: cfg.location }, [
+            "storageAccount",
+            "keyVault",
+            "containerRegistry",
+            "dnsPrefix",
+            "aksCluster",
+        ]),
+    );
+
+    const sys = cfg.aks.systemPool;
+    if (sys.minCount > sys.maxCount) {
+        problems.push({ path: ["aks", "systemPool", "minCount"], message: `must be ≤ aiplatform:aks.systemPool.maxCount (${sys.maxCount})` });
+    }
+    if (prd && sys.zones.length < 2) {
+        problems.push({ path: ["aks", "systemPool", "zones"], message: "prd needs the system pool in at least 2 availability zones (e.g. [\"1\",\"2\",\"3\"])" });
+    }
+    problems.push(...checkZones(["aks", "systemPool"], sys.vmSize, sys.zones, cfg.location));
+    if (VM_SKUS[sys.vmSize].gpu) problems.push({ path: ["aks", "systemPool", "vmSize"], message: "must be a CPU size; the system pool runs cluster add-ons" });
+    if (cfg.environment !== "dev" && cfg.aks.tier === "Free") {
+        problems.push({ path: ["aks", "tier"], message: `must be Standard or Premium in ${cfg.environment} (the Free tier has no uptime SLA)` });
+    }
+
+    const seen = new Set<string>();
+    cfg.nodePools.forEach((pool, i) => {
+        const at = (...k: string[]) => ["nodePools", i, ...k];
+        const sku = VM_SKUS[pool.vmSize];
+        if (pool.name === "system" || seen.has(pool.name)) problems.push({ path: at("name"), message: "must be unique and not 'system'" });
+        seen.add(pool.name);
+        if (pool.minCount > pool.maxCount) problems.push({ path: at("minCount"), message: `must be ≤ maxCount (${pool.maxCount})` });
+        if (pool.spot && prd) problems.push({ path: at("spot"), message: "spot pools are not allowed in prd (evictions break production SLOs)" });
+        problems.push(...checkZones(["nodePools", i], pool.vmSize, pool.zones, cfg.location));
+        if (sku.gpu && !pool.gpu) {
+            problems.push({ path: at("gpu"), message: `${pool.vmSize} has ${sku.gpu.vendor} GPUs: set gpu.vendor: ${sku.gpu.vendor}` });
+        }
+        if (pool.gpu) {
+            if (!sku.gpu) {
+                problems.push({ path: at("gpu"), message: `${pool.vmSize} has no GPU; remove the gpu block` });
+            } else if (sku.gpu.vendor !== pool.gpu.vendor) {
+                problems.push({ path: at("gpu", "vendor"), message: `${pool.vmSize} has ${sku.gpu.vendor} GPUs, not ${pool.gpu.vendor}` });
+            }
+            if (pool.gpu.migProfile && !(sku.gpu?.vendor === "nvidia" && sku.gpu.migCapable)) {
+                const capable = Object.entries(VM_SKUS).filter(([, s]) => s.gpu?.migCapable).map(([n]) => n);
+                problems.push({ path: at("gpu", "migProfile"), message: `MIG needs a MIG-capable NVIDIA size (${capable.join(", ")}); ${pool.vmSize} is not` });
+            }
+            if (pool.gpu.amdPartition && sku.gpu?.vendor !== "amd") {
+                problems.push({ path: at("gpu", "amdPartition"), message: `AMD partitioning applies to AMD Instinct sizes only; ${pool.vmSize} is not one` });
+            }
+            if (sku.gpu?.vendor === "amd" && !cfg.features.amdGpu) {
+                problems.push({ path: at("vmSize"), message: "AMD GPU sizes need subscription enablement: set aiplatform:features.amdGpu: true once granted" });
+            }
+            if (pool.subnet !== "gpu") problems.push({ path: at("subnet"), message: "GPU pools go in the gpu subnet" });
+        }
+    });
+
+    for (const [j, name] of cfg.scaling.pools.entries()) {
+        if (!cfg.nodePools.some((p) => p.name === name)) {
+            problems.push({ path: ["scaling", "pools", j], message: `names no pool in aiplatform:nodePools (${cfg.nodePools.map((p) => p.name).join(", ") || "none"})` });
+        }
+    }
+    if (cfg.features.registryGeoReplication) {
+        const loc = cfg.registry.geoReplicaLocation;
+        if (!loc) problems.push({ path: ["registry", "geoReplicaLocation"], message: "is required when aiplatform:features.registryGeoReplication is true" });
+        else if (loc === cfg.location) problems.push({ path: ["registry", "geoReplicaLocation"], message: `must differ from the primary location ${cfg.location}` });
+    }
+    if (cfg.flux) {
+        const refs = (["branch", "tag", "semver"] as const).filter((k) => cfg.flux![k] !== undefined);
+        if (refs.length !== 1) problems.push({ path: ["flux"], message: "set exactly one of branch, tag or semver" });
+        if (prd && cfg.flux.branch) problems.push({ path: ["flux", "branch"], message: "prd follows a release tag or semver range, not a branch" });
+    }
+    if (cfg.features.edge && !cfg.edge) problems.push({ path: ["edge"], message: "is required when aiplatform:features.edge is true" });
+    if (prd && ["LRS", "GRS"].includes(cfg.dataLake.replication)) {
+        problems.push({ path: ["dataLake", "replication"], message: "prd needs zone redundancy: ZRS, GZRS or RAGZRS" });
+    }
+    problems.push(...checkSpokeAddressPlan(cfg));
+    return problems;
+}
+
+function checkZones(path: (string | number)[], vmSize: string, zones: string[], location: string): Problem[] {
+    const offered = VM_SKUS[vmSize]?.zones[location];
+    if (!offered) return zones.length ? [{ path: [...path, "zones"], message: `no zone data for ${vmSize} in ${location}; leave zones empty` }] : [];
+    const bad = zones.filter((z) => !offered.includes(z));
+    return bad.length
+        ? [{ path: [...path, "zones"], message: `${vmSize} is offered in zones [${offered.join(", ")}] of ${location}, not [${bad.join(", ")}]` }]
+        : [];
+}
+
+export function hubRules(stack: string, cfg: HubConfig): Problem[] {
+    return [
+        ...checkStackName(stack, cfg, true),
+        ...checkDerivedNames({ prefix: cfg.namePrefix, environment: "hub", location: cfg.location }, ["logAnalytics", "firewall"]),
+        ...checkHubAddressPlan(cfg),
+    ];
+}

@@ -1,0 +1,265 @@
+/**
+ * The shape of stack config (`aiplatform:*` keys in Pulumi.<stack>.yaml), with defaults in one place.
+ * Structural rules live here; rules that relate fields to each other live in rules.ts.
+ */
+import { z } from "zod";
+import { KNOWN_VM_SIZES, MIG_PROFILES, REGION_CODES } from "./skus";
+
+export const ENVIRONMENTS = ["dev", "stg", "prd"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+const cidr = z
+    .string()
+    .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "must be an IPv4 CIDR such as 10.20.0.0/16");
+const ipv4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}$/, "must be an IPv4 address such as 10.0.0.4");
+const guid = z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be an Entra object id (GUID)");
+const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an e-mail address");
+const duration = z.string().regex(/^\d+(s|m|h)$/, "must be a duration such as 10s, 10m or 1h");
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a 24h time HH:MM");
+const cron = z.string().regex(/^(\S+\s+){4}\S+$/, "must be a 5-field cron expression such as '0 20 * * 1-5'");
+const zone = z.enum(["1", "2", "3"]);
+const labelKey = z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "must be a Kubernetes label key");
+const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
+
+export const location = z.enum(Object.keys(REGION_CODES) as [string, ...string[]]);
+
+export const ownershipTags = z.strictObject({
+    /** Owning team, e.g. ml-platform. */
+    team: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "must be lowercase letters, digits and hyphens (2-63)"),
+    /** Accountable person or distribution list. */
+    owner: email,
+    /** Optional finance cost centre. */
+    costCenter: z.string().regex(/^[A-Za-z0-9-]{2,32}$/, "must be 2-32 letters, digits or hyphens").optional(),
+});
+
+export const namePrefix = z
+    .string()
+    .regex(/^[a-z][a-z0-9]{1,5}$/, "must be 2-6 lowercase letters/digits starting with a letter");
+
+const logAnalytics = z
+    .strictObject({
+        retentionDays: z.number().int().min(30).max(730).default(30),
+        dailyQuotaGb: z.number().min(-1).default(-1),
+    })
+    .prefault({});
+
+/** One node pool (the system pool has its own block under aks.systemPool). */
+export const nodePool = z.strictObject({
+    /** AKS pool name: Linux pools allow 1-12 lowercase alphanumerics starting with a letter. */
+    name: z.string().regex(/^[a-z][a-z0-9]{0,11}$/, "must be 1-12 lowercase letters/digits starting with a letter"),
+    vmSize: z.enum(KNOWN_VM_SIZES as [string, ...string[]]),
+    mode: z.enum(["User"]).default("User"),
+    minCount: z.number().int().min(0).max(1000),
+    maxCount: z.number().int().min(1).max(1000),
+    zones: z.array(zone).default([]),
+    /** Spot pools are cheap and evictable: dev/stg only. */
+    spot: z.boolean().default(false),
+    /** Extra taints (`key=value:Effect`); vendor GPU and spot taints are added by the platform. */
+    taints: z.array(z.string().regex(/^[^=:\s]+(=[^:\s]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/, "must be key=value:Effect")).default([]),
+    labels: z.record(labelKey, z.string().max(63)).default({}),
+    /** Which spoke subnet the pool's nodes live in. */
+    subnet: z.enum(["user", "gpu"]).default("user"),
+    maxPods: z.number().int().min(30).max(250).default(50),
+    osDiskSizeGB: z.number().int().min(30).max(2048).default(128),
+    gpu: z
+        .strictObject({
+            vendor: z.enum(["nvidia", "amd"]),
+            /** NVIDIA Multi-Instance GPU profile; MIG-capable NVIDIA sizes only. Immutable after create. */
+            migProfile: z.enum(MIG_PROFILES).optional(),
+            /** AMD Instinct partitioning applied by the AMD GPU operator; AMD sizes only. */
+            amdPartition: z
+                .strictObject({
+                    compute: z.enum(["SPX", "DPX", "QPX", "CPX"]).default("SPX"),
+                    memory: z.enum(["NPS1", "NPS4"]).default("NPS1"),
+                })
+                .optional(),
+        })
+        .optional(),
+});
+export type NodePoolConfig = z.infer<typeof nodePool>;
+
+const maintenanceWindow = z.strictObject({
+    dayOfWeek: z.enum(DAYS),
+    startTime: hhmm,
+    durationHours: z.number().int().min(4).max(24).default(4),
+    intervalWeeks: z.number().int().min(1).max(4).default(1),
+});
+
+export const spokeSchema = z.strictObject({
+    environment: z.enum(ENVIRONMENTS),
+    location,
+    namePrefix,
+    /** Fully qualified name of the hub stack, e.g. myorg/aiplatform-hub/hub-uaenorth. */
+    hubStack: z.string().regex(/^[\w.-]+\/[\w.-]+\/[\w.-]+$/, "must be <organization>/<project>/<stack>"),
+    tags: ownershipTags,
+    logAnalytics,
+    network: z.strictObject({
+        addressSpace: cidr,
+        subnets: z.strictObject({
+            system: cidr,
+            user: cidr,
+            gpu: cidr,
+            /** AKS API server VNet integration; at least /28, delegated to Microsoft.ContainerService/managedClusters. */
+            apiServer: cidr,
+            ingressPublic: cidr,
+            ingressInternal: cidr,
+            privateEndpoints: cidr,
+        }),
+        /** CNI overlay pod range: must not overlap any VNet. */
+        podCidr: cidr,
+        serviceCidr: cidr,
+        dnsServiceIp: ipv4,
+    }),
+    aks: z.strictObject({
+        kubernetesVersion: z.string().regex(/^1\.\d{2}(\.\d+)?$/, "must be a Kubernetes version such as 1.33"),
+        tier: z.enum(["Free", "Standard", "Premium"]),
+        /** patch in dev/stg keeps up with fixes; prd pins minor versions and takes patches on its schedule. */
+        upgradeChannel: z.enum(["patch", "stable", "rapid", "node-image"]),
+        encryptionAtHost: z.boolean().default(true),
+        systemPool: z.strictObject({
+            vmSize: z.enum(KNOWN_VM_SIZES as [string, ...string[]]),
+            minCount: z.number().int().min(1).max(100),
+            maxCount: z.number().int().min(1).max(100),
+            zones: z.array(zone).default([]),
+            osDiskSizeGB: z.number().int().min(30).max(2048).default(128),
+            maxPods: z.number().int().min(30).max(250).default(50),
+        }),
+        autoscaler: z
+            .strictObject({
+                scanInterval: duration.default("10s"),
+                scaleDownDelayAfterAdd: duration.default("10m"),
+                scaleDownUnneededTime: duration.default("10m"),
+                expander: z.enum(["least-waste", "priority", "most-pods", "random"]).default("least-waste"),
+            })
+            .prefault({}),
+        maintenance: z.strictObject({
+            /** Kubernetes version upgrades. */
+            autoUpgrade: maintenanceWindow,
+            /** Node image upgrades. */
+            nodeOs: maintenanceWindow,
+        }),
+        monitoring: z
+            .strictObject({
+                containerInsights: z.boolean().default(true),
+                managedPrometheus: z.boolean().default(true),
+            })
+            .prefault({}),
+    }),
+    nodePools: z.array(nodePool).default([]),
+    /** Out-of-hours scale-to-zero for user/GPU pools (dev/stg). */
+    scaling: z
+        .strictObject({
+            enabled: z.boolean().default(false),
+            timeZone: z.string().default("Arabian Standard Time"),
+            scaleDown: cron.default("0 20 * * 1-5"),
+            scaleUp: cron.default("0 7 * * 1-5"),
+            pools: z.array(z.string()).default([]),
+        })
+        .prefault({}),
+    features: z
+        .strictObject({
+            /** AMD MI300X pools need subscription enablement; off until it is granted. */
+            amdGpu: z.boolean().default(false),
+            /** Cloudflare edge (DNS, origin certificate, zone settings). */
+            edge: z.boolean().default(true),
+            /** ACR geo-replica to registry.geoReplicaLocation for DR. */
+            registryGeoReplication: z.boolean().default(false),
+        })
+        .prefault({}),
+    registry: z
+        .strictObject({
+            untaggedRetentionDays: z.number().int().min(1).max(365).default(7),
+            geoReplicaLocation: location.optional(),
+        })
+        .prefault({}),
+    keyVault: z
+        .strictObject({
+            softDeleteRetentionDays: z.number().int().min(7).max(90).default(90),
+            /** Days until generated secrets expire; rotation must happen before. */
+            secretExpiryDays: z.number().int().min(30).max(730).default(180),
+            /** Bump to rotate every generated secret (random `keepers`). */
+            rotation: z.string().default("1"),
+        })
+        .prefault({}),
+    dataLake: z
+        .strictObject({
+            replication: z.enum(["LRS", "ZRS", "GRS", "GZRS", "RAGZRS"]).default("ZRS"),
+            softDeleteDays: z.number().int().min(1).max(365).default(14),
+        })
+        .prefault({}),
+    rbac: z
+        .strictObject({
+            /** Entra group object ids per persona. */
+            developers: z.array(guid).default([]),
+            platform: z.array(guid).default([]),
+            /** Object id of the pipeline (automation) identity's service principal. */
+            automation: guid.optional(),
+            /** Namespaces the developers persona may write to. */
+            developerNamespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)).default([]),
+        })
+        .prefault({}),
+    budget: z
+        .strictObject({
+            monthlyAmount: z.number().positive(),
+            contactEmails: z.array(email).min(1),
+            /** Percent thresholds for actual (and forecast) spend alerts. */
+            thresholds: z.array(z.number().positive().max(1000)).default([80, 100, 120]),
+        })
+        .optional(),
+    flux: z
+        .strictObject({
+            repoUrl: z.string().regex(/^(https|ssh):\/\//, "must be an https:// or ssh:// Git URL"),
+            /** Exactly one of branch, tag or semver: prd follows a release tag or semver range (the promotion lever). */
+            branch: z.string().optional(),
+            tag: z.string().optional(),
+            semver: z.string().optional(),
+            extensionVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be an exact version such as 1.16.0").optional(),
+            releaseTrain: z.enum(["stable", "preview"]).default("stable"),
+        })
+        .optional(),
+    edge: z
+        .strictObject({
+            /** Cloudflare zone id of the domain. */
+            zoneId: z.string().regex(/^[0-9a-f]{32}$/, "must be a 32-hex Cloudflare zone id"),
+            domain: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, "must be a DNS domain"),
+            /** Host labels published through Cloudflare, e.g. [api, chat] -> api.<env>.<domain>. */
+            hostnames: z.array(z.string().regex(/^[a-z0-9-]+$/)).min(1),
+            certValidityDays: z.union([z.literal(7), z.literal(30), z.literal(90), z.literal(365), z.literal(730), z.literal(1095), z.literal(5475)]).default(365),
+            rotation: z.string().default("1"),
+            /** Managed WAF rules / rate limiting need a paid Cloudflare plan. */
+            waf: z.boolean().default(false),
+        })
+        .optional(),
+});
+export type SpokeConfig = z.infer<typeof spokeSchema>;
+
+export const hubSchema = z.strictObject({
+    /** The hub serves every environment and is run as production. */
+    environment: z.literal("prd"),
+    location,
+    namePrefix,
+    tags: ownershipTags,
+    logAnalytics,
+    /** Spoke stacks whose address spaces the hub admits (IP groups); read from their stack files. */
+    spokes: z.array(z.string().regex(/^(dev|stg|prd)-[a-z0-9]+$/)).min(1),
+    network: z.strictObject({
+        addressSpace: cidr,
+        subnets: z.strictObject({
+            /** AzureFirewallSubnet, at least /26. */
+            firewall: cidr,
+            /** AzureFirewallManagementSubnet (forced tunnelling), at least /26. */
+            firewallManagement: cidr.optional(),
+            gateway: cidr,
+            bastion: cidr.optional(),
+            sharedServices: cidr,
+        }),
+    }),
+    features: z
+        .strictObject({
+            bastion: z.boolean().default(false),
+        })
+        .prefault({}),
+});
+export type HubConfig = z.infer<typeof hubSchema>;

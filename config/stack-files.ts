@@ -1,0 +1,68 @@
+/**
+ * Where the stack files are and what they say. Spokes live at the repository root, the hub in hub/.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { ConfigError } from "./problems";
+
+export const REPO_ROOT = path.resolve(__dirname, "..");
+export const CONFIG_NAMESPACE = "aiplatform";
+
+export interface StackFile {
+    stack: string;
+    kind: "spoke" | "hub";
+    /** Pulumi project directory (repo root or hub/). */
+    projectDir: string;
+    /** Project name from that directory's Pulumi.yaml. */
+    project: string;
+    /** Path of Pulumi.<stack>.yaml relative to the repository root, as messages show it. */
+    file: string;
+}
+
+function projectName(dir: string): string {
+    const doc = YAML.parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"));
+    return String(doc.name);
+}
+
+/** Every stack of both projects, hub first. */
+export function listStacks(root = REPO_ROOT): StackFile[] {
+    const found: StackFile[] = [];
+    for (const [kind, dir] of [["hub", path.join(root, "hub")], ["spoke", root]] as const) {
+        const project = projectName(dir);
+        for (const f of fs.readdirSync(dir).sort()) {
+            const m = /^Pulumi\.(.+)\.yaml$/.exec(f);
+            if (m) found.push({ stack: m[1], kind, projectDir: dir, project, file: path.relative(root, path.join(dir, f)) });
+        }
+    }
+    return found;
+}
+
+/** The `config:` map of a stack file, keys as written (e.g. "aiplatform:network"). */
+export function readStackConfig(file: string, root = REPO_ROOT): Record<string, unknown> {
+    const full = path.join(root, file);
+    let text: string;
+    try {
+        text = fs.readFileSync(full, "utf8");
+    } catch (e) {
+        throw new ConfigError(file, [`${file}: cannot read the stack file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
+    }
+    const doc = YAML.parseDocument(text, { prettyErrors: true });
+    if (doc.errors.length) {
+        throw new ConfigError(file, doc.errors.map((e) => `${file}: YAML error: ${e.message.split("\n")[0]}`));
+    }
+    const body = doc.toJS() ?? {};
+    if (typeof body !== "object" || Array.isArray(body)) throw new ConfigError(file, [`${file}: expected a mapping with a 'config:' key`]);
+    const config = body.config ?? {};
+    if (typeof config !== "object" || Array.isArray(config)) throw new ConfigError(file, [`${file}: 'config:' must be a mapping`]);
+    return config;
+}
+
+/** Our namespace's keys without the prefix: { network: {...}, environment: "dev", ... }. */
+export function namespaceValues(config: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(config)) {
+        if (k.startsWith(CONFIG_NAMESPACE + ":")) out[k.slice(CONFIG_NAMESPACE.length + 1)] = v;
+    }
+    return out;
+}
