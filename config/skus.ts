@@ -21,7 +21,7 @@ export interface VmSku {
     family: string;
     vcpus: number;
     /** GPUs per VM and their vendor/model; absent on CPU sizes. */
-    gpu?: { vendor: GpuVendor; model: string; count: number; migCapable: boolean };
+    gpu?: { vendor: GpuVendor; model: string; count: number; memoryGiB: number; migCapable: boolean };
     /** Local temp disk in GiB: ephemeral OS disks need the OS disk to fit in it (or the cache). */
     tempDiskGiB: number;
     /** Availability zones offered per region. */
@@ -39,35 +39,35 @@ export const VM_SKUS: Record<string, VmSku> = {
     Standard_NC4as_T4_v3: {
         family: "Standard NCASv3_T4 Family",
         vcpus: 4,
-        gpu: { vendor: "nvidia", model: "T4", count: 1, migCapable: false },
+        gpu: { vendor: "nvidia", model: "T4", count: 1, memoryGiB: 16, migCapable: false },
         tempDiskGiB: 180,
         zones: { uaenorth: ["1", "2"] },
     },
     Standard_NC24ads_A100_v4: {
         family: "StandardNCADSA100v4Family",
         vcpus: 24,
-        gpu: { vendor: "nvidia", model: "A100", count: 1, migCapable: true },
+        gpu: { vendor: "nvidia", model: "A100", count: 1, memoryGiB: 80, migCapable: true },
         tempDiskGiB: 64,
         zones: { uaenorth: ["1", "2"] },
     },
     Standard_NC40ads_H100_v5: {
         family: "StandardNCadsH100v5Family",
         vcpus: 40,
-        gpu: { vendor: "nvidia", model: "H100", count: 1, migCapable: true },
+        gpu: { vendor: "nvidia", model: "H100", count: 1, memoryGiB: 94, migCapable: true },
         tempDiskGiB: 256,
         zones: { uaenorth: ["1", "2"] },
     },
     Standard_ND96isr_H100_v5: {
         family: "standardNDSH100v5Family",
         vcpus: 96,
-        gpu: { vendor: "nvidia", model: "H100", count: 8, migCapable: true },
+        gpu: { vendor: "nvidia", model: "H100", count: 8, memoryGiB: 80, migCapable: true },
         tempDiskGiB: 1000,
         zones: { uaenorth: ["1", "2"] },
     },
     Standard_ND96isr_MI300X_v5: {
         family: "StandardNDISRMI300Xv5Family",
         vcpus: 96,
-        gpu: { vendor: "amd", model: "MI300X", count: 8, migCapable: false },
+        gpu: { vendor: "amd", model: "MI300X", count: 8, memoryGiB: 192, migCapable: false },
         tempDiskGiB: 1000,
         zones: { uaenorth: ["1"] },
     },
