@@ -25,7 +25,10 @@ function projectName(dir: string): string {
     return String(doc.name);
 }
 
-/** Every stack of both projects, hub first. */
+const ORDER = ["hub", "dev", "stg", "prd"];
+const rank = (stack: string) => ORDER.indexOf(stack.split("-")[0]);
+
+/** Every stack of both projects in deployment order: hub, dev, stg, prd. */
 export function listStacks(root = REPO_ROOT): StackFile[] {
     const found: StackFile[] = [];
     for (const [kind, dir] of [["hub", path.join(root, "hub")], ["spoke", root]] as const) {
@@ -35,7 +38,7 @@ export function listStacks(root = REPO_ROOT): StackFile[] {
             if (m) found.push({ stack: m[1], kind, projectDir: dir, project, file: path.relative(root, path.join(dir, f)) });
         }
     }
-    return found;
+    return found.sort((a, b) => rank(a.stack) - rank(b.stack) || a.stack.localeCompare(b.stack));
 }
 
 /** The `config:` map of a stack file, keys as written (e.g. "aiplatform:network"). */

@@ -1,0 +1,184 @@
+/**
+ * `npm run plan -- --stack <name> | --all [--out <dir>] [--quiet] [--verbose]`
+ *
+ * The offline plan: runs the real program of each requested stack under mocks with its real config (the hub first,
+ * feeding the spokes' StackReference), prints the resource tree and counts, writes `<out>/<stack>.json` in
+ * `pulumi stack export` shape plus `<out>/summary.json`, and runs every plan reporter (policy pack, GitOps, ...).
+ *
+ * Exit codes: 0 ok · 1 a reporter failed (mandatory policy violation, invalid GitOps overlay)
+ *             2 bad input (unknown stack, bad arguments, invalid stack config) · 3 the program itself failed.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import { ConfigError } from "../../config/problems";
+import { listStacks, REPO_ROOT, type StackFile } from "../../config/stack-files";
+import { buildExport } from "./export";
+import { renderCounts, renderTree } from "./print";
+import { type PlanReport, REPORTERS } from "./reports";
+import { planStack, type PlannedStack, ProgramError } from "./run";
+
+export const EXIT = { ok: 0, failed: 1, badInput: 2, programError: 3 } as const;
+
+class UsageError extends Error {}
+
+const USAGE = `usage: npm run plan -- (--stack <name> [--stack <name>...] | --all) [--out <dir>] [--json] [--quiet] [--verbose]
+
+  --stack <name>  plan this stack (the hub is always planned first: spokes read its outputs)
+  --all           plan every stack of both projects
+  --out <dir>     where to write <stack>.json and summary.json (default .plan)
+  --quiet         print only summaries and reports, not the resource tree
+  --verbose       print stack traces for program errors`;
+
+interface Options {
+    stacks: string[];
+    all: boolean;
+    out: string;
+    quiet: boolean;
+    verbose: boolean;
+}
+
+function parse(argv: string[]): Options {
+    let parsed;
+    try {
+        parsed = parseArgs({
+            args: argv,
+            options: {
+                stack: { type: "string", multiple: true },
+                all: { type: "boolean", default: false },
+                out: { type: "string", default: path.join(REPO_ROOT, ".plan") },
+                quiet: { type: "boolean", default: false },
+                verbose: { type: "boolean", default: false },
+                help: { type: "boolean", default: false },
+            },
+            allowPositionals: false,
+        });
+    } catch (e) {
+        throw new UsageError((e as Error).message);
+    }
+    const v = parsed.values;
+    if (v.help) {
+        console.log(USAGE);
+        process.exit(EXIT.ok);
+    }
+    if (!v.all && !v.stack?.length) throw new UsageError("nothing to plan: give --stack <name> or --all");
+    if (v.all && v.stack?.length) throw new UsageError("give either --stack or --all, not both");
+    return { stacks: v.stack ?? [], all: v.all!, out: path.resolve(v.out!), quiet: v.quiet!, verbose: v.verbose! };
+}
+
+/** The stacks to plan, hub(s) first, and the spokes' hub dependencies included. */
+export function selectStacks(all: StackFile[], requested: string[], everything: boolean): StackFile[] {
+    if (everything) return all;
+    const unknown = requested.filter((s) => !all.some((f) => f.stack === s));
+    if (unknown.length) {
+        throw new UsageError(`unknown stack ${unknown.map((s) => `'${s}'`).join(", ")}; valid stacks: ${all.map((f) => f.stack).join(", ")}`);
+    }
+    const wanted = new Set(requested);
+    if (all.some((f) => wanted.has(f.stack) && f.kind === "spoke")) all.filter((f) => f.kind === "hub").forEach((h) => wanted.add(h.stack));
+    return all.filter((f) => wanted.has(f.stack));
+}
+
+function sdkVersion(): string {
+    return JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")).version;
+}
+
+interface StackSummary {
+    stack: string;
+    project: string;
+    file: string;
+    resources: number;
+    byType: Record<string, number>;
+    exportFile: string;
+    reports: { title: string; failures: number; lines: string[]; data?: unknown }[];
+}
+
+async function runReporters(planned: PlannedStack, exported: ReturnType<typeof buildExport>): Promise<PlanReport[]> {
+    const out: PlanReport[] = [];
+    for (const reporter of REPORTERS) {
+        const r = await reporter({ planned, exported });
+        if (r) out.push(r);
+    }
+    return out;
+}
+
+export async function main(argv: string[]): Promise<number> {
+    let opts: Options;
+    let selected: StackFile[];
+    try {
+        opts = parse(argv);
+        selected = selectStacks(listStacks(), opts.stacks, opts.all);
+    } catch (e) {
+        if (e instanceof UsageError || e instanceof ConfigError) {
+            console.error(`plan: ${e.message}`);
+            if (e instanceof UsageError) console.error(USAGE);
+            return EXIT.badInput;
+        }
+        throw e;
+    }
+
+    fs.mkdirSync(opts.out, { recursive: true });
+    const version = sdkVersion();
+    const planned = new Map<string, PlannedStack>();
+    const summaries: StackSummary[] = [];
+    let failures = 0;
+    for (const sf of selected) {
+        let p: PlannedStack;
+        try {
+            const refs = Object.fromEntries([...planned.values()].map((s) => [s.qualifiedName, s.outputs]));
+            p = await planStack(sf, refs);
+        } catch (e) {
+            if (e instanceof ConfigError) {
+                console.error(`plan: ${sf.stack}: invalid stack config (${e.messages.length} problem${e.messages.length > 1 ? "s" : ""}):`);
+                for (const m of e.messages) console.error(`  ${m}`);
+                return EXIT.badInput;
+            }
+            if (e instanceof ProgramError) {
+                console.error(`plan: ${e.message}`);
+                if (opts.verbose) console.error(e.stack);
+                return EXIT.programError;
+            }
+            throw e;
+        }
+        planned.set(sf.stack, p);
+        const exported = buildExport(p, version);
+        const exportFile = path.join(opts.out, `${sf.stack}.json`);
+        fs.writeFileSync(exportFile, JSON.stringify(exported, null, 2) + "\n");
+
+        console.log(`\n=== ${sf.stack} (${sf.project}, ${sf.file}) — ${p.resources.length} resources ===`);
+        if (!opts.quiet) {
+            console.log(renderTree(p.resources).join("\n"));
+            console.log("\nresources by type:");
+        }
+        console.log(renderCounts(p.resources).join("\n"));
+        const reports = await runReporters(p, exported);
+        for (const r of reports) {
+            console.log(`\n--- ${r.title}${r.failures ? ` — ${r.failures} failure${r.failures > 1 ? "s" : ""}` : ""}`);
+            if (r.lines.length) console.log(r.lines.map((l) => `  ${l}`).join("\n"));
+            failures += r.failures;
+        }
+        console.log(`\nwrote ${path.relative(process.cwd(), exportFile) || exportFile}`);
+        summaries.push({
+            stack: sf.stack,
+            project: sf.project,
+            file: sf.file,
+            resources: p.resources.length,
+            byType: Object.fromEntries(p.resources.reduce((m, r) => m.set(r.type, (m.get(r.type) ?? 0) + 1), new Map<string, number>())),
+            exportFile: path.basename(exportFile),
+            reports: reports.map(({ title, failures: f, lines, data }) => ({ title, failures: f, lines, data })),
+        });
+    }
+    fs.writeFileSync(path.join(opts.out, "summary.json"), JSON.stringify({ stacks: summaries, failures }, null, 2) + "\n");
+    console.log(`\nplanned ${summaries.map((s) => `${s.stack} (${s.resources})`).join(", ")}; ${failures ? `${failures} failure(s)` : "no failures"}`);
+    return failures ? EXIT.failed : EXIT.ok;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (e) => {
+            console.error(`plan: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+            if (process.argv.includes("--verbose")) console.error(e);
+            process.exit(EXIT.programError);
+        },
+    );
+}

@@ -1,0 +1,92 @@
+/**
+ * Runs one stack's real program under the plan monitor with the stack's real YAML config, in this process.
+ * Stacks run one after another (the Pulumi runtime is process-global); the hub runs first so its outputs can
+ * answer the spokes' StackReference.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+import { ConfigError } from "../../config/problems";
+import { CONFIG_NAMESPACE, namespaceValues, readStackConfig, type StackFile } from "../../config/stack-files";
+import { PlanMonitor, type RecordedResource, useMonitor } from "./monitor";
+
+export interface PlannedStack {
+    stack: StackFile;
+    /** The stack's raw `aiplatform:*` config values (validated by the program itself). */
+    config: Record<string, unknown>;
+    resources: RecordedResource[];
+    /** Stack outputs as registered, secrets as envelopes. */
+    outputs: Record<string, unknown>;
+    /** Fully qualified name other stacks use to reference this one. */
+    qualifiedName: string;
+    now: Date;
+}
+
+/** A failure in the program itself (not its config): a bug or an unexpected provider answer. */
+export class ProgramError extends Error {
+    constructor(readonly stack: string, readonly causes: string[]) {
+        super(`${stack}: the program failed:\n  ${causes.join("\n  ")}`);
+        this.name = "ProgramError";
+    }
+}
+
+/** Stack config as the Pulumi CLI hands it to a program: strings as-is, structured values as JSON. */
+function runtimeConfig(file: string): { values: Record<string, string>; secretKeys: string[] } {
+    const raw = readStackConfig(file);
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, v] of Object.entries(raw)) {
+        if (v && typeof v === "object" && !Array.isArray(v) && "secure" in v) {
+            // Ciphertext needs the stack's secrets provider; the offline plan stands in a marked-secret placeholder.
+            values[key] = "offline-plan-secret-placeholder";
+            secretKeys.push(key);
+        } else {
+            values[key] = typeof v === "string" ? v : JSON.stringify(v);
+        }
+    }
+    return { values, secretKeys };
+}
+
+export function qualifiedStackName(sf: StackFile): string {
+    return `organization/${sf.project}/${sf.stack}`;
+}
+
+/** Plans one stack. Throws ConfigError for invalid config, ProgramError for anything else the program raised. */
+export async function planStack(sf: StackFile, stackReferences: Record<string, Record<string, unknown>>, now = new Date()): Promise<PlannedStack> {
+    const { values, secretKeys } = runtimeConfig(sf.file);
+    const location = String(namespaceValues(readStackConfig(sf.file)).location ?? "uaenorth");
+    const monitor = new PlanMonitor({ stackReferences, location, now });
+    useMonitor(monitor, sf.project, sf.stack);
+    pulumi.runtime.setAllConfig(values, secretKeys);
+
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
+    let outputs: Record<string, unknown> = {};
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const program: () => Promise<Record<string, unknown>> = require(path.join(sf.projectDir, "index.ts"));
+        await pulumi.runtime.runInPulumiStack(program);
+        await pulumi.runtime.disconnect();
+        const stackRecord = monitor.records.find((r) => r.type === "pulumi:pulumi:Stack");
+        outputs = stackRecord?.outputs ?? {};
+    } catch (e) {
+        failures.unshift(e);
+    } finally {
+        // Let registrations still in flight settle so their failures are attributed to this stack.
+        await new Promise((r) => setImmediate(r));
+        process.off("unhandledRejection", onRejection);
+    }
+    const configError = failures.find((f): f is ConfigError => f instanceof ConfigError);
+    if (configError) throw configError;
+    if (failures.length) {
+        throw new ProgramError(sf.stack, [...new Set(failures.map((f) => (f instanceof Error ? f.message : String(f))))]);
+    }
+    return {
+        stack: sf,
+        config: Object.fromEntries(Object.entries(readStackConfig(sf.file)).filter(([k]) => k.startsWith(CONFIG_NAMESPACE + ":"))),
+        resources: monitor.records,
+        outputs,
+        qualifiedName: qualifiedStackName(sf),
+        now,
+    };
+}
