@@ -20,6 +20,7 @@ const duration = z.string().regex(/^\d+(s|m|h)$/, "must be a duration such as 10
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a 24h time HH:MM");
 const cron = z.string().regex(/^(\S+\s+){4}\S+$/, "must be a 5-field cron expression such as '0 20 * * 1-5'");
 const zone = z.enum(["1", "2", "3"]);
+const isoDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "must be a date YYYY-MM-DD");
 const labelKey = z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "must be a Kubernetes label key");
 const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
 
@@ -174,15 +175,16 @@ export const spokeSchema = z.strictObject({
             geoReplicaLocation: location.optional(),
         })
         .prefault({}),
-    keyVault: z
-        .strictObject({
-            softDeleteRetentionDays: z.number().int().min(7).max(90).default(90),
-            /** Days until generated secrets expire; rotation must happen before. */
-            secretExpiryDays: z.number().int().min(30).max(730).default(180),
-            /** Bump to rotate every generated secret (random `keepers`). */
-            rotation: z.string().default("1"),
-        })
-        .prefault({}),
+    keyVault: z.strictObject({
+        softDeleteRetentionDays: z.number().int().min(7).max(90).default(90),
+        /** Days until generated secrets expire; rotation must happen before. */
+        secretExpiryDays: z.number().int().min(30).max(730).default(180),
+        /**
+         * Date of the last rotation of generated secrets (YYYY-MM-DD). Changing it regenerates them (random
+         * `keepers`) and moves their Key Vault expiry to this date + secretExpiryDays, so expiry is deterministic.
+         */
+        rotation: isoDate,
+    }),
     dataLake: z
         .strictObject({
             replication: z.enum(["LRS", "ZRS", "GRS", "GZRS", "RAGZRS"]).default("ZRS"),
@@ -227,7 +229,8 @@ export const spokeSchema = z.strictObject({
             /** Host labels published through Cloudflare, e.g. [api, chat] -> api.<env>.<domain>. */
             hostnames: z.array(z.string().regex(/^[a-z0-9-]+$/)).min(1),
             certValidityDays: z.union([z.literal(7), z.literal(30), z.literal(90), z.literal(365), z.literal(730), z.literal(1095), z.literal(5475)]).default(365),
-            rotation: z.string().default("1"),
+            /** Date the origin certificate was last issued (YYYY-MM-DD); changing it issues a new key + certificate. */
+            rotation: isoDate,
             /** Managed WAF rules / rate limiting need a paid Cloudflare plan. */
             waf: z.boolean().default(false),
         })

@@ -15,7 +15,7 @@ import { ConfigError } from "../../config/problems";
 import { listStacks, REPO_ROOT, type StackFile } from "../../config/stack-files";
 import { buildExport } from "./export";
 import { renderCounts, renderTree } from "./print";
-import { type PlanReport, REPORTERS } from "./reports";
+import { loadReporters, type PlanReport } from "./reports";
 import { planStack, type PlannedStack, ProgramError } from "./run";
 
 export const EXIT = { ok: 0, failed: 1, badInput: 2, programError: 3 } as const;
@@ -94,7 +94,7 @@ interface StackSummary {
 
 async function runReporters(planned: PlannedStack, exported: ReturnType<typeof buildExport>): Promise<PlanReport[]> {
     const out: PlanReport[] = [];
-    for (const reporter of REPORTERS) {
+    for (const reporter of loadReporters()) {
         const r = await reporter({ planned, exported });
         if (r) out.push(r);
     }
