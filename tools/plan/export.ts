@@ -23,6 +23,7 @@ function packageOf(type: string): string {
 export interface ExportResource {
     urn: string;
     custom: boolean;
+    external?: boolean;
     id?: string;
     type: string;
     inputs: Record<string, unknown>;
@@ -71,6 +72,7 @@ export function buildExport(planned: PlannedStack, sdkVersion: string): StackExp
         const out: ExportResource = {
             urn: r.urn,
             custom: r.custom,
+            ...(r.external ? { external: true } : {}),
             ...(r.id ? { id: r.id } : {}),
             type: r.type,
             inputs: redactSecrets(r.inputs) as Record<string, unknown>,

@@ -27,6 +27,8 @@ export interface RecordedResource {
     type: string;
     name: string;
     custom: boolean;
+    /** Read, not managed (StackReference, `.get()`): the engine stores these with `external: true`. */
+    external: boolean;
     id?: string;
     parent?: string;
     protect: boolean;
@@ -155,6 +157,7 @@ export class PlanMonitor extends MockMonitor {
                 type,
                 name,
                 custom: req.getCustom(),
+                external: false,
                 id: result.id,
                 parent: req.getParent() || undefined,
                 protect: req.getProtect() === true,
@@ -187,10 +190,31 @@ export class PlanMonitor extends MockMonitor {
         try {
             const type: string = req.getType();
             const name: string = req.getName();
+            const inputs = req.getProperties()?.toJavaScript() ?? {};
             const result = this.answer(type, name, rpc.deserializeProperties(req.getProperties()), true, req.getId());
             const serializedState = await rpc.serializeProperties("", result.state);
             const urn = urnOf(req.getParent(), type, name);
             this.resources.set(urn, { urn, id: result.id ?? null, state: serializedState });
+            this.records.push({
+                urn,
+                type,
+                name,
+                custom: true,
+                external: true,
+                id: result.id,
+                parent: req.getParent() || undefined,
+                protect: false,
+                provider: req.getProvider() || undefined,
+                version: req.getVersion() || undefined,
+                dependencies: req.getDependenciesList(),
+                propertyDependencies: {},
+                inputs,
+                outputs: serializedState,
+                additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                replaceOnChanges: [],
+                ignoreChanges: [],
+                deleteBeforeReplace: false,
+            });
             const response = new resproto.ReadResourceResponse();
             response.setUrn(urn);
             response.setProperties(structproto.Struct.fromJavaScript(serializedState));
