@@ -1,0 +1,114 @@
+import { ConfigError, validateHubConfig, validateSpokeConfig } from "../../config";
+import { rawHub, rawSpoke } from "../support/config";
+
+/** Validates a mutated copy of a real stack file and returns the problem messages (empty when valid). */
+function problems(stack: string, mutate: (raw: Record<string, any>) => void): string[] {
+    const raw = rawSpoke(stack);
+    mutate(raw);
+    try {
+        validateSpokeConfig(stack, `Pulumi.${stack}.yaml`, raw);
+        return [];
+    } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        return e.messages;
+    }
+}
+
+describe("spoke config", () => {
+    test.each(["dev-uaenorth", "stg-uaenorth", "prd-uaenorth"])("the committed %s config is valid", (stack) => {
+        expect(problems(stack, () => {})).toEqual([]);
+    });
+
+    test("defaults are applied in one place", () => {
+        const cfg = validateSpokeConfig("dev-uaenorth", "Pulumi.dev-uaenorth.yaml", rawSpoke());
+        expect(cfg.aks.encryptionAtHost).toBe(true);
+        expect(cfg.aks.autoscaler.expander).toBe("least-waste");
+        expect(cfg.nodePools.find((p) => p.name === "cpu")!.maxPods).toBe(50);
+    });
+
+    const cases: [string, string, (r: Record<string, any>) => void, RegExp][] = [
+        ["environment must match the stack name", "dev-uaenorth", (r) => (r.environment = "stg"), /^Pulumi\.dev-uaenorth\.yaml: aiplatform:environment = "stg": must match the stack name 'dev-uaenorth' \(expected dev\)$/],
+        ["environment outside dev|stg|prd", "dev-uaenorth", (r) => (r.environment = "qa"), /aiplatform:environment = "qa": Invalid option: expected one of "dev"\|"stg"\|"prd"/],
+        ["location must match the stack name", "dev-uaenorth", (r) => (r.location = "westeurope"), /aiplatform:location = "westeurope": must match the stack name 'dev-uaenorth' \(expected uaenorth\)/],
+        ["unknown location", "dev-uaenorth", (r) => (r.location = "mars"), /aiplatform:location = "mars": Invalid option/],
+        ["pool minCount > maxCount", "dev-uaenorth", (r) => (r.nodePools[0].minCount = 9), /aiplatform:nodePools\[0\]\.minCount = 9: must be ≤ maxCount \(4\)/],
+        ["system pool minCount > maxCount", "dev-uaenorth", (r) => (r.aks.systemPool.minCount = 5), /aiplatform:aks\.systemPool\.minCount = 5: must be ≤ aiplatform:aks\.systemPool\.maxCount \(3\)/],
+        ["spot pool in prd", "prd-uaenorth", (r) => (r.nodePools[0].spot = true), /aiplatform:nodePools\[0\]\.spot = true: spot pools are not allowed in prd/],
+        ["MIG on a non-MIG size", "dev-uaenorth", (r) => (r.nodePools[2].gpu.migProfile = "MIG3g"), /aiplatform:nodePools\[2\]\.gpu\.migProfile = "MIG3g": MIG needs a MIG-capable NVIDIA size .*Standard_NC4as_T4_v3 is not/],
+        ["MIG profile outside the AKS enum", "stg-uaenorth", (r) => (r.nodePools[2].gpu.migProfile = "MIG5g"), /aiplatform:nodePools\[2\]\.gpu\.migProfile = "MIG5g": Invalid option/],
+        ["AMD partitioning on an NVIDIA size", "stg-uaenorth", (r) => (r.nodePools[2].gpu.amdPartition = { compute: "CPX" }), /aiplatform:nodePools\[2\]\.gpu\.amdPartition = \{"compute":"CPX"\}: AMD partitioning applies to AMD Instinct sizes only/],
+        ["GPU vendor differs from the size", "prd-uaenorth", (r) => (r.nodePools[2].gpu = { vendor: "nvidia" }), /aiplatform:nodePools\[2\]\.gpu\.vendor = "nvidia": Standard_ND96isr_MI300X_v5 has amd GPUs, not nvidia/],
+        ["AMD size without the enablement switch", "prd-uaenorth", (r) => (r.features.amdGpu = false), /aiplatform:nodePools\[2\]\.vmSize = "Standard_ND96isr_MI300X_v5": AMD GPU sizes need subscription enablement/],
+        ["GPU size without a gpu block", "dev-uaenorth", (r) => delete r.nodePools[2].gpu, /aiplatform:nodePools\[2\]\.gpu = \(not set\): Standard_NC4as_T4_v3 has nvidia GPUs: set gpu\.vendor: nvidia/],
+        ["zone the size does not offer", "prd-uaenorth", (r) => (r.nodePools[2].zones = ["1", "3"]), /aiplatform:nodePools\[2\]\.zones = \["1","3"\]: Standard_ND96isr_MI300X_v5 is offered in zones \[1\] of uaenorth, not \[3\]/],
+        ["prd system pool in one zone", "prd-uaenorth", (r) => (r.aks.systemPool.zones = ["1"]), /aiplatform:aks\.systemPool\.zones = \["1"\]: prd needs the system pool in at least 2 availability zones/],
+        ["Free tier outside dev", "stg-uaenorth", (r) => (r.aks.tier = "Free"), /aiplatform:aks\.tier = "Free": must be Standard or Premium in stg/],
+        ["unknown VM size", "dev-uaenorth", (r) => (r.nodePools[0].vmSize = "Standard_Z1"), /aiplatform:nodePools\[0\]\.vmSize = "Standard_Z1": Invalid option/],
+        ["duplicate pool name", "dev-uaenorth", (r) => (r.nodePools[1].name = "cpu"), /aiplatform:nodePools\[1\]\.name = "cpu": must be unique and not 'system'/],
+        ["pool name too long for AKS", "dev-uaenorth", (r) => (r.nodePools[0].name = "averyveryverylongname"), /aiplatform:nodePools\[0\]\.name = "averyveryverylongname": must be 1-12 lowercase/],
+        ["name prefix charset", "dev-uaenorth", (r) => (r.namePrefix = "AI-P"), /aiplatform:namePrefix = "AI-P": must be 2-6 lowercase letters\/digits/],
+        ["unknown key (typo)", "dev-uaenorth", (r) => (r.aks.tierr = "Free"), /aiplatform:aks = .*: unknown key 'tierr'/],
+        ["missing required key", "dev-uaenorth", (r) => delete r.hubStack, /aiplatform:hubStack = \(not set\): is required/],
+        ["scaling names an unknown pool", "dev-uaenorth", (r) => (r.scaling.pools = ["cpu", "gpu9"]), /aiplatform:scaling\.pools\[1\] = "gpu9": names no pool in aiplatform:nodePools/],
+        ["flux with two refs", "dev-uaenorth", (r) => (r.flux.tag = "v1.0.0"), /aiplatform:flux = .*: set exactly one of branch, tag or semver/],
+        ["prd following a branch", "prd-uaenorth", (r) => { delete r.flux.semver; r.flux.branch = "main"; }, /aiplatform:flux\.branch = "main": prd follows a release tag or semver range/],
+        ["geo-replica in the primary region", "prd-uaenorth", (r) => (r.registry.geoReplicaLocation = "uaenorth"), /aiplatform:registry\.geoReplicaLocation = "uaenorth": must differ from the primary location uaenorth/],
+        ["prd data lake without zone redundancy", "prd-uaenorth", (r) => (r.dataLake.replication = "LRS"), /aiplatform:dataLake\.replication = "LRS": prd needs zone redundancy/],
+        ["rotation is a date", "dev-uaenorth", (r) => (r.keyVault.rotation = "2"), /aiplatform:keyVault\.rotation = "2": must be a date YYYY-MM-DD/],
+        ["subnet outside the VNet", "dev-uaenorth", (r) => (r.network.subnets.system = "10.11.0.0/24"), /aiplatform:network\.subnets\.system = "10\.11\.0\.0\/24": is not inside aiplatform:network\.addressSpace \(10\.10\.0\.0\/16\)/],
+        ["overlapping subnets", "dev-uaenorth", (r) => (r.network.subnets.gpu = "10.10.4.0/23"), /aiplatform:network\.subnets\.gpu = "10\.10\.4\.0\/23": overlaps aiplatform:network\.subnets\.user/],
+        ["API server subnet smaller than /28", "dev-uaenorth", (r) => (r.network.subnets.apiServer = "10.10.1.0/29"), /aiplatform:network\.subnets\.apiServer = "10\.10\.1\.0\/29": is \/29; AKS API server VNet integration needs at least \/28/],
+        ["pod CIDR overlapping the VNet", "dev-uaenorth", (r) => (r.network.podCidr = "10.10.128.0/17"), /aiplatform:network\.podCidr = "10\.10\.128\.0\/17": overlaps the spoke VNet/],
+        ["VNet overlapping another stack's", "dev-uaenorth", (r) => (r.network.addressSpace = "10.20.0.0/16"), /aiplatform:network\.addressSpace = "10\.20\.0\.0\/16": overlaps aiplatform:network\.addressSpace of Pulumi\.stg-uaenorth\.yaml/],
+        ["pool subnet too small for maxCount + surge", "dev-uaenorth", (r) => (r.nodePools[0].maxCount = 1000), /aiplatform:network\.subnets\.user = "10\.10\.4\.0\/22": \(10\.10\.4\.0\/22\) has 1019 usable addresses but pools cpu, spot need 1341 at maxCount plus upgrade surge/],
+        ["CIDR with host bits", "dev-uaenorth", (r) => (r.network.subnets.system = "10.10.0.1/24"), /aiplatform:network\.subnets\.system = "10\.10\.0\.1\/24": '10\.10\.0\.1\/24' has host bits set/],
+        ["DNS service IP outside the service CIDR", "dev-uaenorth", (r) => (r.network.dnsServiceIp = "172.17.0.10"), /aiplatform:network\.dnsServiceIp = "172\.17\.0\.10": is not inside aiplatform:network\.serviceCidr/],
+    ];
+
+    test.each(cases)("%s", (_title, stack, mutate, expected) => {
+        const messages = problems(stack, mutate);
+        expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+    });
+
+    test("reports every problem at once", () => {
+        const messages = problems("dev-uaenorth", (r) => {
+            r.nodePools[0].minCount = 9;
+            r.aks.systemPool.minCount = 5;
+            r.network.subnets.apiServer = "10.10.1.0/29";
+        });
+        expect(messages).toHaveLength(3);
+    });
+
+    test("names derived from the prefix stay within Azure limits for every prefix the schema admits", () => {
+        const cfg = validateSpokeConfig("prd-uaenorth", "Pulumi.prd-uaenorth.yaml", { ...rawSpoke("prd-uaenorth"), namePrefix: "abcdef" });
+        expect(cfg.namePrefix).toBe("abcdef");
+    });
+});
+
+describe("hub config", () => {
+    function hubProblems(mutate: (r: Record<string, any>) => void): string[] {
+        const raw = rawHub();
+        mutate(raw);
+        try {
+            validateHubConfig("hub-uaenorth", "hub/Pulumi.hub-uaenorth.yaml", raw);
+            return [];
+        } catch (e) {
+            return (e as ConfigError).messages;
+        }
+    }
+    test("the committed hub config is valid", () => expect(hubProblems(() => {})).toEqual([]));
+    test("firewall subnet smaller than /26", () => {
+        expect(hubProblems((r) => (r.network.subnets.firewall = "10.0.0.0/27"))).toEqual([
+            expect.stringMatching(/^hub\/Pulumi\.hub-uaenorth\.yaml: aiplatform:network\.subnets\.firewall = "10\.0\.0\.0\/27": is \/27; AzureFirewallSubnet needs at least \/26$/),
+        ]);
+    });
+    test("hub environment is prd", () => {
+        expect(hubProblems((r) => (r.environment = "dev"))[0]).toMatch(/aiplatform:environment = "dev": Invalid input: expected "prd"/);
+    });
+    test("spokes must have stack files", () => {
+        expect(hubProblems((r) => r.spokes.push("stg-westeurope"))[0]).toMatch(/aiplatform:spokes\[3\] = "stg-westeurope": has no stack file Pulumi.stg-westeurope.yaml/);
+    });
+    test("hub VNet overlapping a spoke", () => {
+        expect(hubProblems((r) => (r.network.addressSpace = "10.0.0.0/8")).join("\n")).toMatch(/overlaps aiplatform:network\.addressSpace of Pulumi\.dev-uaenorth\.yaml/);
+    });
+});

@@ -1,0 +1,61 @@
+/**
+ * The plan command as users run it: exit codes and messages for bad input. Broken configs are planned in a scratch
+ * copy of the repository so the real stack files are never touched.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "../..");
+const SKIP = new Set(["node_modules", ".git", ".plan", ".plan-test", "build", "coverage", ".rendered"]);
+
+function plan(args: string[], cwd = ROOT) {
+    const r = spawnSync(process.execPath, [require.resolve("tsx/cli"), "tools/plan/cli.ts", ...args], { cwd, encoding: "utf8" });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+let scratch: string;
+beforeAll(() => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aiplatform-plan-"));
+    fs.cpSync(ROOT, scratch, { recursive: true, filter: (src) => !SKIP.has(path.basename(src)) });
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch, "node_modules"), "dir");
+});
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+test("an unknown stack exits 2 and lists the valid stacks", () => {
+    const r = plan(["--stack", "nope", "--out", path.join(scratch, ".plan")]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("plan: unknown stack 'nope'; valid stacks: hub-uaenorth, dev-uaenorth, stg-uaenorth, prd-uaenorth");
+});
+
+test("no stack selected exits 2 with usage", () => {
+    const r = plan([]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/nothing to plan: give --stack <name> or --all\nusage: npm run plan/);
+});
+
+test("an unknown flag exits 2", () => {
+    const r = plan(["--stak", "dev-uaenorth"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/Unknown option '--stak'/);
+});
+
+test("a stack file with a broken value exits 2 naming file, key, value and what is allowed — before any spoke resource", () => {
+    const file = path.join(scratch, "Pulumi.stg-uaenorth.yaml");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("tier: Standard", "tier: Free").replace("minCount: 2\n      maxCount: 4", "minCount: 6\n      maxCount: 4"));
+    const r = plan(["--stack", "stg-uaenorth", "--out", path.join(scratch, ".plan")], scratch);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("plan: stg-uaenorth: invalid stack config (2 problems):");
+    expect(r.err).toContain('Pulumi.stg-uaenorth.yaml: aiplatform:aks.systemPool.minCount = 6: must be ≤ aiplatform:aks.systemPool.maxCount (4)');
+    expect(r.err).toContain('Pulumi.stg-uaenorth.yaml: aiplatform:aks.tier = "Free": must be Standard or Premium in stg');
+    expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
+    expect(fs.existsSync(path.join(scratch, ".plan", "stg-uaenorth.json"))).toBe(false);
+});
+
+test("malformed YAML in a stack file exits 2 naming the file", () => {
+    fs.writeFileSync(path.join(scratch, "Pulumi.dev-uaenorth.yaml"), "config:\n  aiplatform:environment: [dev\n");
+    const r = plan(["--stack", "dev-uaenorth", "--out", path.join(scratch, ".plan")], scratch);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/Pulumi\.dev-uaenorth\.yaml: YAML error/);
+});
