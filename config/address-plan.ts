@@ -42,12 +42,16 @@ export function usableAddresses(c: Cidr): number {
 
 /**
  * Extra nodes an upgrade adds on top of maxCount. GPU pools surge by one node (GPU quota rarely has room for more);
- * CPU pools by a third. The AKS component sets `upgradeSettings.maxSurge` from the same function.
+ * CPU pools by a third; spot pools not at all (AKS rejects maxSurge on spot pools: "Spot pools can't set max
+ * surge"; they are upgraded in place). The AKS component sets `upgradeSettings.maxSurge` from the same function.
  */
-export function surgeNodes(pool: Pick<NodePoolConfig, "maxCount" | "gpu">): number {
+export function surgeNodes(pool: Pick<NodePoolConfig, "maxCount" | "gpu"> & { spot?: boolean }): number {
+    if (pool.spot) return 0;
     return pool.gpu ? 1 : Math.ceil(pool.maxCount / 3);
 }
-export function maxSurgeSetting(pool: Pick<NodePoolConfig, "gpu">): string {
+/** `upgradeSettings.maxSurge` for a pool; undefined for spot pools, which must not set it. */
+export function maxSurgeSetting(pool: Pick<NodePoolConfig, "gpu"> & { spot?: boolean }): string | undefined {
+    if (pool.spot) return undefined;
     return pool.gpu ? "1" : "33%";
 }
 

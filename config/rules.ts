@@ -3,6 +3,7 @@
  * Each returns problems rather than throwing so validation reports everything at once.
  */
 import { checkName, type NameKind, regionCode, resourceName } from "../components/core/naming";
+import { cronToRecurrence } from "../components/scaling/recurrence";
 import { checkHubAddressPlan, checkSpokeAddressPlan } from "./address-plan";
 import type { Problem } from "./problems";
 import type { HubConfig, SpokeConfig } from "./schema";
@@ -69,6 +70,15 @@ export function spokeRules(stack: string, cfg: SpokeConfig): Problem[] {
     }
     problems.push(...checkZones(["aks", "systemPool"], sys.vmSize, sys.zones, cfg.location));
     if (VM_SKUS[sys.vmSize].gpu) problems.push({ path: ["aks", "systemPool", "vmSize"], message: "must be a CPU size; the system pool runs cluster add-ons" });
+    if (sys.osDiskSizeGB > VM_SKUS[sys.vmSize].tempDiskGiB) {
+        problems.push({
+            path: ["aks", "systemPool", "osDiskSizeGB"],
+            message: `must fit ${sys.vmSize}'s ${VM_SKUS[sys.vmSize].tempDiskGiB} GiB local disk: the system pool uses an ephemeral OS disk`,
+        });
+    }
+    if (cfg.rbac.platform.length === 0) {
+        problems.push({ path: ["rbac", "platform"], message: "needs at least one Entra group: it is the cluster admin group, and local accounts are disabled" });
+    }
     if (cfg.environment !== "dev" && cfg.aks.tier === "Free") {
         problems.push({ path: ["aks", "tier"], message: `must be Standard or Premium in ${cfg.environment} (the Free tier has no uptime SLA)` });
     }
@@ -105,6 +115,14 @@ export function spokeRules(stack: string, cfg: SpokeConfig): Problem[] {
         }
     });
 
+    if (cfg.scaling.enabled) {
+        if (prd) problems.push({ path: ["scaling", "enabled"], message: "scheduled scale-to-zero is for dev/stg; prd capacity follows the autoscaler only" });
+        if (cfg.scaling.pools.length === 0) problems.push({ path: ["scaling", "pools"], message: "names no pool; list the pools to stop out of hours or set enabled: false" });
+        for (const key of ["scaleDown", "scaleUp"] as const) {
+            const r = cronToRecurrence(cfg.scaling[key], cfg.scaling.timeZone);
+            if (typeof r === "string") problems.push({ path: ["scaling", key], message: r });
+        }
+    }
     for (const [j, name] of cfg.scaling.pools.entries()) {
         if (!cfg.nodePools.some((p) => p.name === name)) {
             problems.push({ path: ["scaling", "pools", j], message: `names no pool in aiplatform:nodePools (${cfg.nodePools.map((p) => p.name).join(", ") || "none"})` });

@@ -140,6 +140,8 @@ export const spokeSchema = z.strictObject({
             autoUpgrade: maintenanceWindow,
             /** Node image upgrades. */
             nodeOs: maintenanceWindow,
+            /** UTC offset the window times are in (AKS `utcOffset`); UAE time has no daylight saving. */
+            utcOffset: z.string().regex(/^[+-](0\d|1[0-4]):(00|30|45)$/, "must be a UTC offset such as +04:00").default("+04:00"),
         }),
         monitoring: z
             .strictObject({

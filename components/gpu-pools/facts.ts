@@ -21,10 +21,18 @@ const MIG_SLICES: Record<number, Record<MigProfile, string>> = {
 /** GPU instances one GPU yields per profile. */
 const MIG_INSTANCES: Record<MigProfile, number> = { MIG1g: 7, MIG2g: 3, MIG3g: 2, MIG4g: 1, MIG7g: 1 };
 
+/**
+ * Node OS per pool: GPU pools run Ubuntu (the NVIDIA and AMD GPU operators ship driver containers for Ubuntu);
+ * CPU pools run Azure Linux (smaller image, fewer CVEs, Microsoft-patched).
+ */
+export type OsSku = "Ubuntu" | "AzureLinux";
+
 export interface PoolFacts {
     name: string;
     mode: "System" | "User";
     vmSize: string;
+    /** AKS `osSKU`; the GPU operators pick driver images by it. */
+    osSku: OsSku;
     spot: boolean;
     zones: string[];
     minCount: number;
@@ -85,6 +93,7 @@ export function userPoolFacts(pool: NodePoolConfig): PoolFacts {
         name: pool.name,
         mode: "User",
         vmSize: pool.vmSize,
+        osSku: gpu ? "Ubuntu" : "AzureLinux",
         spot: pool.spot,
         zones: pool.zones,
         minCount: pool.minCount,
@@ -103,6 +112,7 @@ export function poolFacts(cfg: Pick<SpokeConfig, "aks" | "nodePools">): PoolFact
             name: "system",
             mode: "System",
             vmSize: sys.vmSize,
+            osSku: "AzureLinux",
             spot: false,
             zones: sys.zones,
             minCount: sys.minCount,
