@@ -1,0 +1,70 @@
+/**
+ * The Flux layers every cluster reconciles, in order: platform controllers (Helm releases that bring CRDs), their
+ * configuration (objects of those CRDs: stores, issuers, policies), then the AI stack. FluxBootstrap declares one
+ * Kustomization per layer in the FluxConfiguration; the GitOps validator renders the same paths. One list, two users.
+ */
+
+/** Namespace of the FluxConfiguration; with multi-tenancy enforced every Flux object of the tree lives here. */
+export const FLUX_NAMESPACE = "flux-system";
+/** Name of the FluxConfiguration. AKS names the GitRepository after it and each Kustomization `<name>-<layer>`. */
+export const FLUX_CONFIGURATION_NAME = "flux-system";
+/** ServiceAccount the managed extension creates and impersonates when multi-tenancy is enforced. */
+export const FLUX_APPLIER = "flux-applier";
+
+export interface FluxLayer {
+    /** Kustomization name inside the FluxConfiguration (the cluster object is `flux-system-<name>`). */
+    name: "infra-controllers" | "infra-configs" | "ai";
+    /** Layers that must be Ready first. */
+    dependsOn: FluxLayer["name"][];
+    /** How long Flux waits for the layer's objects to become Ready (wait: true) before it reports failure. */
+    timeoutInSeconds: number;
+    /** Reconcile interval. */
+    syncIntervalInSeconds: number;
+    /** Retry interval after a failed reconciliation. */
+    retryIntervalInSeconds: number;
+    /** What the entry point folder includes, relative to the repository root (documentation and the validator). */
+    includes: (stack: string) => string;
+}
+
+export const FLUX_LAYERS: readonly FluxLayer[] = [
+    {
+        name: "infra-controllers",
+        dependsOn: [],
+        timeoutInSeconds: 15 * 60,
+        syncIntervalInSeconds: 10 * 60,
+        retryIntervalInSeconds: 2 * 60,
+        includes: (stack) => `gitops-bootstrap/infrastructure/controllers/overlays/${envOf(stack)}`,
+    },
+    {
+        name: "infra-configs",
+        dependsOn: ["infra-controllers"],
+        timeoutInSeconds: 10 * 60,
+        syncIntervalInSeconds: 10 * 60,
+        retryIntervalInSeconds: 2 * 60,
+        includes: (stack) => `gitops-bootstrap/infrastructure/configs/overlays/${envOf(stack)}`,
+    },
+    {
+        name: "ai",
+        dependsOn: ["infra-configs"],
+        // Model servers load tens of GB of weights before they turn Ready.
+        timeoutInSeconds: 30 * 60,
+        syncIntervalInSeconds: 5 * 60,
+        retryIntervalInSeconds: 2 * 60,
+        includes: (stack) => `workloads/overlays/${stack}`,
+    },
+];
+
+/** `dev-uaenorth` → `dev`. */
+export function envOf(stack: string): string {
+    return stack.split("-")[0];
+}
+
+/** Path of a layer's entry point for a cluster, as the FluxConfiguration gives it (relative to the repository root). */
+export function layerPath(stack: string, layer: FluxLayer["name"]): string {
+    return `./gitops-bootstrap/clusters/${stack}/${layer}`;
+}
+
+/** Name of the Kustomization object AKS creates for a layer. */
+export function layerKustomizationName(layer: FluxLayer["name"]): string {
+    return `${FLUX_CONFIGURATION_NAME}-${layer}`;
+}
