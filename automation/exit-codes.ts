@@ -1,0 +1,36 @@
+/**
+ * Exit codes of `npm run pipeline`. One code per decision a pipeline acts on; the README table and `--help` are
+ * generated from this list, so the three never disagree. 0–2 mean what they mean for `npm run plan`.
+ */
+export const EXIT = {
+    ok: 0,
+    policy: 1,
+    badInput: 2,
+    drift: 3,
+    protectedChange: 4,
+    promotionRefused: 5,
+    noBackend: 6,
+    noAzureCredentials: 7,
+    locked: 8,
+    noPulumiCli: 9,
+    operationFailed: 10,
+    postDeployChecks: 11,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** What each code means, in the order `--help` and the README show them. */
+export const EXIT_MEANINGS: readonly [ExitCode, string][] = [
+    [EXIT.ok, "success (drift: no drift; rotate: nothing due or rotation written)"],
+    [EXIT.policy, "mandatory policy violation in the preview (policy pack `policies/`)"],
+    [EXIT.badInput, "bad input: unknown command or flag, unknown stack (in the repo or the backend), bad promotion pair, invalid stack file"],
+    [EXIT.drift, "drift: the refresh found resources that differ from the state (drift command only)"],
+    [EXIT.protectedChange, "refused: the preview replaces or deletes a protected resource (pass --allow-protected-changes)"],
+    [EXIT.promotionRefused, "promotion refused: the source stack's last update is not this commit, or its post-deploy checks did not pass"],
+    [EXIT.noBackend, "no state backend: not logged in (PULUMI_BACKEND_URL) or the stack file has no Key Vault secrets provider"],
+    [EXIT.noAzureCredentials, "no Azure credentials: no OIDC token / managed identity / `az login` session"],
+    [EXIT.locked, "the stack is locked by another update (retry after it finishes)"],
+    [EXIT.noPulumiCli, "the Pulumi CLI is not installed or not on PATH"],
+    [EXIT.operationFailed, "the Pulumi operation failed (engine, provider or program error)"],
+    [EXIT.postDeployChecks, "the update succeeded but the post-deploy checks failed (the stack is not clean right after deploying)"],
+];

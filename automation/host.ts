@@ -1,0 +1,54 @@
+/**
+ * Everything the pipeline CLI needs from the machine besides Pulumi: environment, Git, the Azure CLI session,
+ * files and the two output streams. Tests pass a fake; `realHost()` is the one `cli.ts` uses.
+ */
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+export interface Host {
+    env: Record<string, string | undefined>;
+    /** The checked-out commit (full SHA), if this is a Git work tree. */
+    gitHead(): Promise<string | undefined>;
+    /** The subscription id of the current `az login` session, if any. */
+    azureCliSubscription(): Promise<string | undefined>;
+    readFile(file: string): string;
+    writeFile(file: string, text: string): void;
+    appendFile(file: string, text: string): void;
+    /** Pulumi's streamed progress, written as it arrives (stdout, no newline added). */
+    progress(chunk: string): void;
+    /** Result lines (stdout). */
+    out(text: string): void;
+    /** One-line problems (stderr). */
+    err(text: string): void;
+    now(): Date;
+}
+
+function run(cmd: string, args: string[], cwd: string): Promise<string | undefined> {
+    return new Promise((resolve) => {
+        execFile(cmd, args, { cwd, timeout: 30_000, windowsHide: true }, (error, stdout) => {
+            resolve(error ? undefined : stdout.trim() || undefined);
+        });
+    });
+}
+
+export function realHost(cwd: string): Host {
+    return {
+        env: process.env,
+        gitHead: () => run("git", ["rev-parse", "HEAD"], cwd),
+        azureCliSubscription: () => run("az", ["account", "show", "--query", "id", "--output", "tsv"], cwd),
+        readFile: (file) => fs.readFileSync(file, "utf8"),
+        writeFile: (file, text) => {
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.writeFileSync(file, text);
+        },
+        appendFile: (file, text) => {
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.appendFileSync(file, text);
+        },
+        progress: (chunk) => process.stdout.write(chunk),
+        out: (text) => process.stdout.write(text.endsWith("\n") ? text : text + "\n"),
+        err: (text) => process.stderr.write(text.endsWith("\n") ? text : text + "\n"),
+        now: () => new Date(),
+    };
+}
