@@ -139,6 +139,10 @@ export function spokeRules(stack: string, cfg: SpokeConfig): Problem[] {
         if (prd && cfg.flux.branch) problems.push({ path: ["flux", "branch"], message: "prd follows a release tag or semver range, not a branch" });
     }
     if (cfg.features.edge && !cfg.edge) problems.push({ path: ["edge"], message: "is required when aiplatform:features.edge is true" });
+    if (cfg.budget && cfg.budget.thresholds.length > 4) {
+        // One Actual notification per threshold plus the Forecasted one at 100 %: Azure allows 5 per budget.
+        problems.push({ path: ["budget", "thresholds"], message: `has ${cfg.budget.thresholds.length} thresholds; at most 4 (Azure allows 5 notifications per budget, one is the 100 % forecast)` });
+    }
     if (prd && ["LRS", "GRS"].includes(cfg.dataLake.replication)) {
         problems.push({ path: ["dataLake", "replication"], message: "prd needs zone redundancy: ZRS, GZRS or RAGZRS" });
     }

@@ -191,6 +191,11 @@ export const spokeSchema = z.strictObject({
         .strictObject({
             replication: z.enum(["LRS", "ZRS", "GRS", "GZRS", "RAGZRS"]).default("ZRS"),
             softDeleteDays: z.number().int().min(1).max(365).default(14),
+            /**
+             * Blob versioning. Accounts with a hierarchical namespace have long rejected it (see
+             * terraform-provider-azurerm#19418); where the region still does, set false: soft delete stays on.
+             */
+            versioning: z.boolean().default(true),
         })
         .prefault({}),
     rbac: z
@@ -210,6 +215,8 @@ export const spokeSchema = z.strictObject({
             contactEmails: z.array(email).min(1),
             /** Percent thresholds for actual (and forecast) spend alerts. */
             thresholds: z.array(z.number().positive().max(1000)).default([80, 100, 120]),
+            /** First day of the budget's first month (YYYY-MM-01); fixed so plans are deterministic. */
+            startDate: isoDate.regex(/-01$/, "must be the first day of a month (YYYY-MM-01)"),
         })
         .optional(),
     flux: z

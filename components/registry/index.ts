@@ -1,0 +1,145 @@
+/**
+ * Registry: the platform's private container registry. ACR Premium (private link needs it), no admin user, no
+ * anonymous pull, no public network, zone redundant, untagged manifests purged after a retention period, export
+ * off, reached only through a private endpoint. Only the AKS kubelet identity may pull. An optional geo-replica
+ * (features.registryGeoReplication) serves the DR region.
+ */
+import * as containerregistry from "@pulumi/azure-native/containerregistry";
+import * as pulumi from "@pulumi/pulumi";
+import { diagnosticSettings } from "../core/diagnostics";
+import type { Namer } from "../core/naming";
+import { privateEndpoint } from "../network/private-endpoint";
+import { grant, readyAfter, subscriptionIdOf } from "../rbac/roles";
+
+/** Regions with availability zones among those the platform uses (UAE Central has none). */
+export const ZONAL_REGIONS = new Set(["uaenorth", "westeurope", "northeurope", "swedencentral"]);
+
+/** Where the spoke's private endpoints go and which privatelink zone each group id resolves in. */
+export interface PrivateLinkArgs {
+    /** The spoke's privateEndpoints subnet (SpokeNetwork.subnetIds.privateEndpoints). */
+    subnetId: pulumi.Input<string>;
+    /** The hub's privatelink zone per group id (SpokeNetwork.privateDnsZoneIds). */
+    dnsZoneIds: {
+        registry?: pulumi.Input<string>;
+        vault?: pulumi.Input<string>;
+        blob?: pulumi.Input<string>;
+        dfs?: pulumi.Input<string>;
+        file?: pulumi.Input<string>;
+    };
+}
+
+export interface RegistryArgs {
+    names: Namer;
+    location: string;
+    resourceGroupName: pulumi.Input<string>;
+    /** Log Analytics workspace for diagnostic settings. */
+    workspaceId: pulumi.Input<string>;
+    privateLink: PrivateLinkArgs;
+    /** Object id of the AKS kubelet identity: the only principal granted AcrPull here. */
+    kubeletIdentityObjectId: pulumi.Input<string>;
+    /** Days before untagged manifests are purged (registry.untaggedRetentionDays). */
+    untaggedRetentionDays: number;
+    /** Region of the DR geo-replica; undefined = no replica (features.registryGeoReplication off). */
+    geoReplicaLocation?: string;
+}
+
+export interface RegistryOutputs {
+    registryId: pulumi.Output<string>;
+    registryName: pulumi.Output<string>;
+    /** e.g. craipprduaen.azurecr.io; resolves after the kubelet's AcrPull exists (safe to deploy images that pull). */
+    loginServer: pulumi.Output<string>;
+}
+
+export function createRegistry(name: string, args: RegistryArgs, parent: pulumi.Resource): RegistryOutputs {
+    if (!args.privateLink.dnsZoneIds.registry) throw new pulumi.ResourceError("Registry needs privateLink.dnsZoneIds.registry", parent);
+    const zonal = ZONAL_REGIONS.has(args.location);
+    const registry = new containerregistry.Registry(
+        `${name}-acr`,
+        {
+            registryName: args.names.of("containerRegistry"),
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            sku: { name: "Premium" },
+            adminUserEnabled: false,
+            anonymousPullEnabled: false,
+            publicNetworkAccess: "Disabled",
+            networkRuleSet: { defaultAction: "Deny" },
+            // Trusted Azure services (Defender for Containers image scanning, ACR Tasks) still reach a private registry.
+            networkRuleBypassOptions: "AzureServices",
+            zoneRedundancy: zonal ? "Enabled" : "Disabled",
+            dataEndpointEnabled: false,
+            policies: {
+                retentionPolicy: { status: "enabled", days: args.untaggedRetentionDays },
+                // Export off: images leave only by pull through the private endpoint (needs public access disabled).
+                exportPolicy: { status: "disabled" },
+                // Docker Content Trust is deprecated by ACR (signing moves to Notation); quarantine needs a scanner
+                // workflow the platform does not run. Both stay off deliberately (policy advisories CKV_AZURE_164/166).
+                trustPolicy: { status: "disabled", type: "Notary" },
+                quarantinePolicy: { status: "disabled" },
+            },
+        },
+        { parent },
+    );
+
+    if (args.geoReplicaLocation) {
+        new containerregistry.Replication(
+            `${name}-replica`,
+            {
+                registryName: registry.name,
+                resourceGroupName: args.resourceGroupName,
+                location: args.geoReplicaLocation,
+                replicationName: args.geoReplicaLocation,
+                regionEndpointEnabled: true,
+                zoneRedundancy: ZONAL_REGIONS.has(args.geoReplicaLocation) ? "Enabled" : "Disabled",
+            },
+            { parent },
+        );
+    }
+
+    privateEndpoint(
+        `${name}-acr`,
+        {
+            names: args.names,
+            role: "acr",
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            subnetId: args.privateLink.subnetId,
+            targetId: registry.id,
+            groupId: "registry",
+            privateDnsZoneId: args.privateLink.dnsZoneIds.registry,
+        },
+        parent,
+    );
+
+    const pull = grant(
+        `${name}-kubelet-acrpull`,
+        {
+            principalId: args.kubeletIdentityObjectId,
+            principalType: "ServicePrincipal",
+            role: "acrPull",
+            scope: registry.id,
+            subscriptionId: subscriptionIdOf(parent),
+            description: "AKS kubelet identity pulls images (the only pull grant on this registry)",
+        },
+        parent,
+    );
+
+    diagnosticSettings(`${name}-acr`, { resourceId: registry.id, workspaceId: args.workspaceId, categoryGroups: ["allLogs"] }, parent);
+
+    return { registryId: registry.id, registryName: registry.name, loginServer: readyAfter(registry.loginServer, [pull]) };
+}
+
+export class Registry extends pulumi.ComponentResource implements RegistryOutputs {
+    public readonly registryId: pulumi.Output<string>;
+    public readonly registryName: pulumi.Output<string>;
+    public readonly loginServer: pulumi.Output<string>;
+
+    constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aiplatform:registry:Registry", name, {}, opts);
+        const out = createRegistry(name, args, this);
+        this.registryId = out.registryId;
+        this.registryName = out.registryName;
+        this.loginServer = out.loginServer;
+        this.registerOutputs({ ...out });
+    }
+}

@@ -1,0 +1,183 @@
+/**
+ * Secrets: the spoke's Key Vault and the secrets the platform generates.
+ *
+ * The vault authorizes by Azure RBAC only (no access policies), keeps purge protection on and soft-deleted items
+ * for `softDeleteRetentionDays`, refuses public network access (default-deny ACLs, no bypass) and is reached
+ * through a private endpoint; its audit events go to Log Analytics. Role assignments on it are exactly: Key Vault
+ * Secrets User for the External Secrets Operator identity (declared by components/identity from its table) and
+ * Key Vault Secrets Officer for the pipeline identity (declared here) — plus the platform persona's officer grant
+ * (components/rbac). Nothing broader (no Key Vault Administrator, no Contributor on the vault).
+ *
+ * Generated secrets come from @pulumi/random with a `rotation` keeper (keyVault.rotation): bumping the date
+ * regenerates every value and moves every expiry to rotation + secretExpiryDays. Values stay Pulumi secrets end to
+ * end and are never stack outputs; only their names are.
+ */
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { diagnosticSettings } from "../core/diagnostics";
+import type { Namer } from "../core/naming";
+import { privateEndpoint } from "../network/private-endpoint";
+import type { PrivateLinkArgs } from "../registry";
+import { grant, readyAfter } from "../rbac/roles";
+import { expiryFrom, vaultSecret } from "./vault-secret";
+
+/** Secrets the platform generates, by Key Vault secret name; ESO syncs them into the namespaces that use them. */
+export const GENERATED_SECRETS = {
+    "grafana-admin-password": { length: 32, special: true, consumer: "monitoring/grafana (kube-prometheus-stack admin)" },
+    "mlflow-db-password": { length: 32, special: false, consumer: "mlflow/mlflow (PostgreSQL backend store)" },
+    "qdrant-api-key": { length: 48, special: false, consumer: "qdrant/qdrant (API key)" },
+} as const;
+export type GeneratedSecretName = keyof typeof GENERATED_SECRETS;
+
+export interface SecretsArgs {
+    names: Namer;
+    location: string;
+    resourceGroupName: pulumi.Input<string>;
+    workspaceId: pulumi.Input<string>;
+    privateLink: PrivateLinkArgs;
+    /** Days soft-deleted vault items are kept (7-90; immutable after the vault is created). */
+    softDeleteRetentionDays: number;
+    /** Date of the last rotation (keyVault.rotation, YYYY-MM-DD): the random keeper and the base of every expiry. */
+    rotation: string;
+    /** Days from `rotation` to the generated secrets' expiry (keyVault.secretExpiryDays). */
+    secretExpiryDays: number;
+    /** Object id of the pipeline identity's service principal (rbac.automation): Key Vault Secrets Officer. */
+    pipelinePrincipalId?: string;
+}
+
+export interface SecretsOutputs {
+    vaultId: pulumi.Output<string>;
+    vaultName: pulumi.Output<string>;
+    /** e.g. https://kv-aip-prd-uaen.vault.azure.net/; resolves after the generated secrets and the pipeline grant exist. */
+    vaultUri: pulumi.Output<string>;
+    /** Names (not values) of the generated secrets in the vault. */
+    generatedSecretNames: GeneratedSecretName[];
+    /** Expiry (ISO date) the generated secrets carry. */
+    generatedSecretsExpireOn: string;
+    tenantId: pulumi.Output<string>;
+}
+
+export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Resource): SecretsOutputs {
+    if (!args.privateLink.dnsZoneIds.vault) throw new pulumi.ResourceError("Secrets needs privateLink.dnsZoneIds.vault", parent);
+    const client = authorization.getClientConfigOutput({ parent });
+    const vault = new keyvault.Vault(
+        `${name}-kv`,
+        {
+            vaultName: args.names.of("keyVault"),
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            properties: {
+                tenantId: client.tenantId,
+                sku: { family: "A", name: "standard" },
+                enableRbacAuthorization: true,
+                enablePurgeProtection: true,
+                enableSoftDelete: true,
+                softDeleteRetentionInDays: args.softDeleteRetentionDays,
+                enabledForDeployment: false,
+                enabledForDiskEncryption: false,
+                enabledForTemplateDeployment: false,
+                publicNetworkAccess: "Disabled",
+                networkAcls: { defaultAction: "Deny", bypass: "None", ipRules: [], virtualNetworkRules: [] },
+            },
+        },
+        { parent },
+    );
+
+    privateEndpoint(
+        `${name}-kv`,
+        {
+            names: args.names,
+            role: "kv",
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            subnetId: args.privateLink.subnetId,
+            targetId: vault.id,
+            groupId: "vault",
+            privateDnsZoneId: args.privateLink.dnsZoneIds.vault,
+        },
+        parent,
+    );
+    diagnosticSettings(`${name}-kv`, { resourceId: vault.id, workspaceId: args.workspaceId, categoryGroups: ["allLogs"] }, parent);
+
+    const ready: pulumi.CustomResource[] = [];
+    if (args.pipelinePrincipalId) {
+        ready.push(
+            grant(
+                `${name}-pipeline-officer`,
+                {
+                    principalId: args.pipelinePrincipalId,
+                    principalType: "ServicePrincipal",
+                    role: "keyVaultSecretsOfficer",
+                    scope: vault.id,
+                    subscriptionId: client.subscriptionId,
+                    description: "Pipeline identity manages secrets (rotation, edge certificates)",
+                },
+                parent,
+            ),
+        );
+    }
+
+    const expiresOn = expiryFrom(args.rotation, args.secretExpiryDays);
+    for (const [secretName, spec] of Object.entries(GENERATED_SECRETS)) {
+        const value = new random.RandomPassword(
+            `${name}-${secretName}`,
+            {
+                length: spec.length,
+                special: spec.special,
+                // Only shell-/URL-safe specials, so the value survives connection strings and Helm values.
+                ...(spec.special ? { overrideSpecial: "-_.~" } : {}),
+                minLower: 2,
+                minUpper: 2,
+                minNumeric: 2,
+                keepers: { rotation: args.rotation },
+            },
+            { parent },
+        );
+        ready.push(
+            vaultSecret(
+                `${name}-${secretName}-secret`,
+                {
+                    vaultName: vault.name,
+                    resourceGroupName: args.resourceGroupName,
+                    secretName,
+                    value: value.result,
+                    contentType: "text/plain",
+                    expiresOn,
+                },
+                parent,
+            ),
+        );
+    }
+
+    return {
+        vaultId: vault.id,
+        vaultName: vault.name,
+        vaultUri: readyAfter(vault.properties.apply((p) => p.vaultUri ?? ""), ready),
+        generatedSecretNames: Object.keys(GENERATED_SECRETS) as GeneratedSecretName[],
+        generatedSecretsExpireOn: expiresOn.toISOString().slice(0, 10),
+        tenantId: client.tenantId,
+    };
+}
+
+export class Secrets extends pulumi.ComponentResource implements SecretsOutputs {
+    public readonly vaultId: pulumi.Output<string>;
+    public readonly vaultName: pulumi.Output<string>;
+    public readonly vaultUri: pulumi.Output<string>;
+    public readonly generatedSecretNames: GeneratedSecretName[];
+    public readonly generatedSecretsExpireOn: string;
+    public readonly tenantId: pulumi.Output<string>;
+
+    constructor(name: string, args: SecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aiplatform:secrets:Secrets", name, {}, opts);
+        const out = createSecrets(name, args, this);
+        this.vaultId = out.vaultId;
+        this.vaultName = out.vaultName;
+        this.vaultUri = out.vaultUri;
+        this.generatedSecretNames = out.generatedSecretNames;
+        this.generatedSecretsExpireOn = out.generatedSecretsExpireOn;
+        this.tenantId = out.tenantId;
+        this.registerOutputs({ vaultId: out.vaultId, vaultName: out.vaultName, vaultUri: out.vaultUri, generatedSecretNames: out.generatedSecretNames });
+    }
+}
