@@ -47,6 +47,8 @@ const KINDS = {
     diagnostic: { abbr: "diag", max: 260, pattern: HYPHENATED },
     lock: { abbr: "lock", max: 90, pattern: HYPHENATED },
     automationAccount: { abbr: "aa", max: 50, pattern: /^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$/ },
+    /** Logic App (Consumption) workflow: 1-80 letters, digits, hyphens, underscores, periods, parentheses. */
+    logicApp: { abbr: "logic", max: 80, pattern: HYPHENATED },
     postgres: { abbr: "psql", max: 63, pattern: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/ },
 } satisfies Record<string, Kind>;
 

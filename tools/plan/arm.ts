@@ -96,6 +96,7 @@ const SCOPED: Record<string, [scopeInput: string, nameInput: string]> = {
     "authorization:ManagementLockByScope": ["scope", "lockName"],
     "monitor:DiagnosticSetting": ["resourceUri", "name"],
     "consumption:Budget": ["scope", "budgetName"],
+    "monitor:DataCollectionRuleAssociation": ["resourceUri", "associationName"],
 };
 
 const TOP_LEVEL_SEGMENT_OVERRIDE: Record<string, string> = {
@@ -122,6 +123,8 @@ export function armId(type: string, inputs: Record<string, any>, logicalName: st
     const ns = NAMESPACES[mod] ?? `Microsoft.${mod[0].toUpperCase()}${mod.slice(1)}`;
     const sub = `/subscriptions/${SUBSCRIPTION_ID}`;
     if (key === "resources:ResourceGroup") return `${sub}/resourceGroups/${name}`;
+    // Custom role definitions are addressed at the subscription whatever scope they were created at.
+    if (key === "authorization:RoleDefinition") return `${sub}/providers/Microsoft.Authorization/roleDefinitions/${inputs.roleDefinitionId ?? name}`;
     const scoped = SCOPED[key];
     if (scoped) {
         const scope = str(inputs[scoped[0]]) ?? sub;

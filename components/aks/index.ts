@@ -1,0 +1,381 @@
+/**
+ * The private AKS cluster of one spoke, at or above the mspnp aks-baseline / AKS landing zone accelerator / AVM
+ * production defaults: private API server with VNet integration in the spoke's delegated /28 and the hub's private
+ * DNS zone, user-assigned control-plane identity (its role assignments declared first), Entra ID + Azure RBAC with
+ * local accounts off, OIDC issuer + workload identity, Azure CNI overlay with Cilium, egress through the hub
+ * firewall (userDefinedRouting), Azure Policy, Key Vault CSI with rotation, Defender, Container Insights, managed
+ * Prometheus, image cleaner, planned maintenance in UAE time, audit and autoscaler logs into Log Analytics.
+ *
+ * The system pool is inline (AKS needs one at create); every other pool is a standalone AgentPool from
+ * components/gpu-pools, built from the same pool facts this component exports for the GitOps side.
+ */
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as monitor from "@pulumi/azure-native/monitor";
+import * as pulumi from "@pulumi/pulumi";
+import type * as inputs from "@pulumi/azure-native/types/input";
+import { maxSurgeSetting } from "../../config/address-plan";
+import type { SpokeConfig } from "../../config/schema";
+import { diagnosticSettings } from "../core/diagnostics";
+import type { Namer } from "../core/naming";
+import { NodePools, osDiskType, type PoolFacts, poolFacts } from "../gpu-pools";
+
+/** Built-in role definition GUIDs (Microsoft Learn, "Azure built-in roles"). */
+export const BUILT_IN_ROLES = {
+    networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    privateDnsZoneContributor: "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
+} as const;
+
+/** Log categories sent to Log Analytics: API-server audit without get/list noise, Entra auth, the autoscaler. */
+export const CLUSTER_LOG_CATEGORIES = ["kube-audit-admin", "guard", "cluster-autoscaler"] as const;
+
+/** AKS planned-maintenance configuration names (fixed by AKS). */
+export const MAINTENANCE_CONFIGS = {
+    autoUpgrade: "aksManagedAutoUpgradeSchedule",
+    nodeOs: "aksManagedNodeOSUpgradeSchedule",
+} as const;
+
+/** Node labels kube-state-metrics exports, so dashboards can group by pool and GPU vendor/model. */
+const KSM_NODE_LABELS = ["aiplatform.io/pool", "aiplatform.io/gpu-vendor", "aiplatform.io/gpu-model", "aiplatform.io/mig-profile"];
+
+/** The spoke subnets a cluster uses (SpokeNetwork.subnetIds has these and privateEndpoints). */
+export type ClusterSubnet = "system" | "user" | "gpu" | "apiServer" | "ingressPublic" | "ingressInternal";
+
+export interface AksNetworkArgs {
+    /** Spoke subnet ids; the control-plane identity gets Network Contributor on each. */
+    subnetIds: Record<ClusterSubnet, pulumi.Input<string>>;
+    /** The node subnets' route table (0.0.0.0/0 → firewall); AKS validates it for userDefinedRouting. */
+    routeTableId: pulumi.Input<string>;
+    /** Public IP that the public ingress load balancer service uses (in the spoke resource group). */
+    ingressPublicIpId: pulumi.Input<string>;
+    /** The hub's privatelink.<region>.azmk8s.io zone (SpokeNetwork.privateDnsZoneIds.aks). */
+    privateDnsZoneId: pulumi.Input<string>;
+}
+
+/** The config blocks the cluster reads. */
+export type AksClusterConfig = Pick<SpokeConfig, "environment" | "aks" | "nodePools" | "network" | "rbac">;
+
+export interface AksClusterArgs {
+    /** The stack's namer: cluster `aks-<prefix>-<env>-<region>`, identity `id-...-aks`, node group `rg-...-aks-nodes`. */
+    names: Namer;
+    location: string;
+    /** The spoke resource group (Foundation.resourceGroupName). */
+    resourceGroupName: pulumi.Input<string>;
+    /** Log Analytics workspace for diagnostics, Container Insights and Defender (Foundation.workspaceId). */
+    workspaceId: pulumi.Input<string>;
+    /** Validated stack config (environment, aks, nodePools, network ranges, rbac.platform admin groups). */
+    config: AksClusterConfig;
+    /** What the cluster needs from the spoke network. */
+    network: AksNetworkArgs;
+}
+
+export interface AksClusterOutputs {
+    clusterId: pulumi.Output<string>;
+    clusterName: pulumi.Output<string>;
+    /** OIDC issuer for workload identity federated credentials. */
+    oidcIssuerUrl: pulumi.Output<string>;
+    /** The kubelet identity AKS creates in the node resource group (AcrPull goes to it). */
+    kubeletIdentityObjectId: pulumi.Output<string>;
+    kubeletIdentityClientId: pulumi.Output<string>;
+    kubeletIdentityResourceId: pulumi.Output<string>;
+    nodeResourceGroup: pulumi.Output<string>;
+    /** Private API server FQDN (resolvable from the hub/spoke VNets only). */
+    privateFqdn: pulumi.Output<string>;
+    /** The user-assigned control-plane identity. */
+    controlPlaneIdentityId: pulumi.Output<string>;
+    controlPlaneIdentityPrincipalId: pulumi.Output<string>;
+    /** Every pool's scheduling surface, system pool first: the one source for tolerations, affinities, operators. */
+    poolFacts: PoolFacts[];
+    /** AgentPool ids of the user pools by name (for schedulers and alerts). */
+    poolIds: Record<string, pulumi.Output<string>>;
+}
+
+function roleDefinitionId(subscriptionId: pulumi.Input<string>, guid: string): pulumi.Output<string> {
+    return pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+}
+
+function required<T>(value: T | undefined | null, what: string, resource: pulumi.Resource): T {
+    if (value === undefined || value === null || value === "") {
+        throw new pulumi.ResourceError(`AKS returned no ${what}; check the cluster's provisioning state in the portal`, resource);
+    }
+    return value;
+}
+
+/** The inline system pool: CriticalAddonsOnly, zone-spread, ephemeral OS disk, autoscaled. */
+export function systemPoolProfile(cfg: AksClusterConfig, facts: PoolFacts, subnetId: pulumi.Input<string>): inputs.containerservice.ManagedClusterAgentPoolProfileArgs {
+    const sys = cfg.aks.systemPool;
+    return {
+        name: facts.name,
+        mode: "System",
+        type: "VirtualMachineScaleSets",
+        vmSize: sys.vmSize,
+        osType: "Linux",
+        osSKU: facts.osSku,
+        osDiskType: osDiskType(sys.vmSize, sys.osDiskSizeGB),
+        osDiskSizeGB: sys.osDiskSizeGB,
+        maxPods: sys.maxPods,
+        ...(sys.zones.length ? { availabilityZones: sys.zones } : {}),
+        vnetSubnetID: subnetId,
+        enableAutoScaling: true,
+        count: sys.minCount,
+        minCount: sys.minCount,
+        maxCount: sys.maxCount,
+        nodeTaints: facts.taints,
+        nodeLabels: facts.labels,
+        enableEncryptionAtHost: cfg.aks.encryptionAtHost,
+        enableNodePublicIP: false,
+        securityProfile: { sshAccess: "Disabled" },
+        upgradeSettings: { maxSurge: maxSurgeSetting({}) },
+    };
+}
+
+export function createAksCluster(name: string, args: AksClusterArgs, parent: pulumi.Resource): AksClusterOutputs {
+    const { names, config: cfg, network: net } = args;
+    const aks = cfg.aks;
+    const facts = poolFacts(cfg);
+    const client = authorization.getClientConfigOutput({ parent });
+
+    // --- control-plane identity and the rights AKS needs before it can create anything -------------------------
+    const identity = new managedidentity.UserAssignedIdentity(
+        `${name}-identity`,
+        { resourceName: names.of("managedIdentity", "aks"), resourceGroupName: args.resourceGroupName, location: args.location },
+        { parent },
+    );
+    const grant = (role: string, roleGuid: string, scope: pulumi.Input<string>, why: string) =>
+        new authorization.RoleAssignment(
+            `${name}-${role}`,
+            {
+                principalId: identity.principalId,
+                // Without it ARM looks the principal up in Entra first and fails while the new identity replicates.
+                principalType: "ServicePrincipal",
+                roleDefinitionId: roleDefinitionId(client.subscriptionId, roleGuid),
+                scope,
+                description: why,
+            },
+            { parent },
+        );
+    const subnetRoles: Record<ClusterSubnet, string> = {
+        system: "join the system pool's nodes to the subnet",
+        user: "join user pool nodes to the subnet",
+        gpu: "join GPU pool nodes to the subnet",
+        apiServer: "place the API server's internal load balancer in the delegated subnet (VNet integration)",
+        ingressPublic: "create the public ingress load balancer frontend",
+        ingressInternal: "create the internal ingress load balancer frontend",
+    };
+    const assignments = [
+        grant("dns-zone-contributor", BUILT_IN_ROLES.privateDnsZoneContributor, net.privateDnsZoneId, "AKS writes the private API server's A record"),
+        ...(Object.keys(subnetRoles) as ClusterSubnet[]).map((s) =>
+            grant(`net-${s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, BUILT_IN_ROLES.networkContributor, net.subnetIds[s], `AKS: ${subnetRoles[s]}`),
+        ),
+        grant("net-route-table", BUILT_IN_ROLES.networkContributor, net.routeTableId, "AKS: validate the egress route table (userDefinedRouting)"),
+        grant("net-ingress-ip", BUILT_IN_ROLES.networkContributor, net.ingressPublicIpId, "AKS: attach the public ingress IP to its load balancer"),
+    ];
+
+    // --- the cluster -------------------------------------------------------------------------------------------
+    const prd = cfg.environment === "prd";
+    const cluster = new containerservice.ManagedCluster(
+        `${name}-cluster`,
+        {
+            resourceName: names.of("aksCluster"),
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            dnsPrefix: names.of("dnsPrefix"),
+            kubernetesVersion: aks.kubernetesVersion,
+            sku: { name: "Base", tier: aks.tier },
+            supportPlan: "KubernetesOfficial",
+            identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+            nodeResourceGroup: names.of("resourceGroup", "aks-nodes"),
+            // Nobody but AKS changes the node resource group (no hand-edited VMSS, NICs or disks).
+            nodeResourceGroupProfile: { restrictionLevel: "ReadOnly" },
+
+            aadProfile: {
+                managed: true,
+                enableAzureRBAC: true,
+                adminGroupObjectIDs: cfg.rbac.platform,
+                tenantID: client.tenantId,
+            },
+            enableRBAC: true,
+            disableLocalAccounts: true,
+            oidcIssuerProfile: { enabled: true },
+
+            apiServerAccessProfile: {
+                enablePrivateCluster: true,
+                enablePrivateClusterPublicFQDN: false,
+                enableVnetIntegration: true,
+                subnetId: net.subnetIds.apiServer,
+                privateDNSZone: net.privateDnsZoneId,
+                // prd: no `az aks command invoke` back door around the private API server and Azure RBAC.
+                disableRunCommand: prd,
+            },
+            networkProfile: {
+                networkPlugin: "azure",
+                networkPluginMode: "overlay",
+                networkDataplane: "cilium",
+                networkPolicy: "cilium",
+                podCidr: cfg.network.podCidr,
+                serviceCidr: cfg.network.serviceCidr,
+                dnsServiceIP: cfg.network.dnsServiceIp,
+                // Egress leaves through the spoke route table (0.0.0.0/0 → hub firewall); AKS creates no outbound IP.
+                outboundType: "userDefinedRouting",
+                loadBalancerSku: "standard",
+            },
+
+            addonProfiles: {
+                azurepolicy: { enabled: true },
+                azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
+                ...(aks.monitoring.containerInsights
+                    ? { omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: args.workspaceId, useAADAuth: "true" } } }
+                    : {}),
+                // kubeDashboard and httpApplicationRouting are retired add-ons: left out, i.e. off.
+            },
+            securityProfile: {
+                defender: { logAnalyticsWorkspaceResourceId: args.workspaceId, securityMonitoring: { enabled: true } },
+                imageCleaner: { enabled: true, intervalHours: 24 },
+                workloadIdentity: { enabled: true },
+            },
+            ...(aks.monitoring.managedPrometheus
+                ? { azureMonitorProfile: { metrics: { enabled: true, kubeStateMetrics: { metricLabelsAllowlist: `nodes=[${KSM_NODE_LABELS.join(",")}]` } } } }
+                : {}),
+            // Cost analysis needs the Standard or Premium tier.
+            metricsProfile: { costAnalysis: { enabled: aks.tier !== "Free" } },
+
+            autoUpgradeProfile: { upgradeChannel: aks.upgradeChannel, nodeOSUpgradeChannel: "NodeImage" },
+            autoScalerProfile: {
+                scanInterval: aks.autoscaler.scanInterval,
+                scaleDownDelayAfterAdd: aks.autoscaler.scaleDownDelayAfterAdd,
+                scaleDownUnneededTime: aks.autoscaler.scaleDownUnneededTime,
+                expander: aks.autoscaler.expander,
+            },
+
+            agentPoolProfiles: [systemPoolProfile(cfg, facts[0], net.subnetIds.system)],
+        },
+        {
+            parent,
+            // The control-plane identity must hold its network and DNS rights before AKS starts creating.
+            dependsOn: assignments,
+            // The inline pool list is create-only: editing it re-PUTs every pool and puts them all into Scaling
+            // (pulumi-azure-native#4264), and standalone pools show up in it as drift (#2719). System pool
+            // changes go through a new system pool; the autoscaler owns its count.
+            ignoreChanges: ["agentPoolProfiles"],
+        },
+    );
+
+    const pools = new NodePools(
+        `${name}-pools`,
+        {
+            clusterName: cluster.name,
+            resourceGroupName: args.resourceGroupName,
+            pools: cfg.nodePools,
+            subnetIds: { user: net.subnetIds.user, gpu: net.subnetIds.gpu },
+            encryptionAtHost: aks.encryptionAtHost,
+        },
+        { parent },
+    );
+
+    // --- planned maintenance, UAE time ----------------------------------------------------------------------------
+    for (const [key, configName] of Object.entries(MAINTENANCE_CONFIGS) as [keyof typeof MAINTENANCE_CONFIGS, string][]) {
+        const w = aks.maintenance[key];
+        new containerservice.MaintenanceConfiguration(
+            `${name}-maintenance-${key === "autoUpgrade" ? "upgrade" : "node-os"}`,
+            {
+                configName,
+                resourceGroupName: args.resourceGroupName,
+                resourceName: cluster.name,
+                maintenanceWindow: {
+                    schedule: { weekly: { dayOfWeek: w.dayOfWeek, intervalWeeks: w.intervalWeeks } },
+                    durationHours: w.durationHours,
+                    startTime: w.startTime,
+                    utcOffset: aks.maintenance.utcOffset,
+                },
+            },
+            { parent },
+        );
+    }
+
+    // --- logs ----------------------------------------------------------------------------------------------------
+    diagnosticSettings(`${name}-cluster`, { resourceId: cluster.id, workspaceId: args.workspaceId, categories: [...CLUSTER_LOG_CATEGORIES] }, parent);
+    if (aks.monitoring.containerInsights) {
+        // With useAADAuth the Container Insights agent sends only what a data collection rule associated with the
+        // cluster routes (the AKS ARM template's MSCI-<region>-<cluster> rule).
+        const clusterName = names.of("aksCluster");
+        const dcr = new monitor.DataCollectionRule(
+            `${name}-container-insights`,
+            {
+                dataCollectionRuleName: `MSCI-${args.location}-${clusterName}`,
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                kind: "Linux",
+                description: `Container Insights for ${clusterName}`,
+                dataSources: {
+                    extensions: [
+                        {
+                            name: "ContainerInsightsExtension",
+                            extensionName: "ContainerInsights",
+                            streams: ["Microsoft-ContainerInsights-Group-Default"],
+                            extensionSettings: { dataCollectionSettings: { interval: "1m", namespaceFilteringMode: "Off", enableContainerLogV2: true } },
+                        },
+                    ],
+                },
+                destinations: { logAnalytics: [{ name: "ciworkspace", workspaceResourceId: args.workspaceId }] },
+                dataFlows: [{ streams: ["Microsoft-ContainerInsights-Group-Default"], destinations: ["ciworkspace"] }],
+            },
+            { parent },
+        );
+        new monitor.DataCollectionRuleAssociation(
+            `${name}-container-insights-dcra`,
+            { associationName: "ContainerInsightsExtension", resourceUri: cluster.id, dataCollectionRuleId: dcr.id, description: "Container Insights" },
+            { parent },
+        );
+    }
+
+    const kubelet = cluster.identityProfile.apply((p) => required(p?.kubeletidentity, "kubelet identity", cluster));
+    return {
+        clusterId: cluster.id,
+        clusterName: cluster.name,
+        oidcIssuerUrl: cluster.oidcIssuerProfile.apply((p) => required(p?.issuerURL, "OIDC issuer URL", cluster)),
+        kubeletIdentityObjectId: kubelet.apply((k) => required(k.objectId, "kubelet identity object id", cluster)),
+        kubeletIdentityClientId: kubelet.apply((k) => required(k.clientId, "kubelet identity client id", cluster)),
+        kubeletIdentityResourceId: kubelet.apply((k) => required(k.resourceId, "kubelet identity resource id", cluster)),
+        nodeResourceGroup: cluster.nodeResourceGroup.apply((g) => required(g, "node resource group", cluster)),
+        privateFqdn: cluster.privateFQDN,
+        controlPlaneIdentityId: identity.id,
+        controlPlaneIdentityPrincipalId: identity.principalId,
+        poolFacts: [facts[0], ...pools.facts],
+        poolIds: pools.poolIds,
+    };
+}
+
+/** A spoke's private AKS cluster and its pools; type token `aiplatform:aks:AksCluster`. */
+export class AksCluster extends pulumi.ComponentResource implements AksClusterOutputs {
+    public readonly clusterId: pulumi.Output<string>;
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly oidcIssuerUrl: pulumi.Output<string>;
+    public readonly kubeletIdentityObjectId: pulumi.Output<string>;
+    public readonly kubeletIdentityClientId: pulumi.Output<string>;
+    public readonly kubeletIdentityResourceId: pulumi.Output<string>;
+    public readonly nodeResourceGroup: pulumi.Output<string>;
+    public readonly privateFqdn: pulumi.Output<string>;
+    public readonly controlPlaneIdentityId: pulumi.Output<string>;
+    public readonly controlPlaneIdentityPrincipalId: pulumi.Output<string>;
+    public readonly poolFacts: PoolFacts[];
+    public readonly poolIds: Record<string, pulumi.Output<string>>;
+
+    constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aiplatform:aks:AksCluster", name, {}, opts);
+        const out = createAksCluster(name, args, this);
+        this.clusterId = out.clusterId;
+        this.clusterName = out.clusterName;
+        this.oidcIssuerUrl = out.oidcIssuerUrl;
+        this.kubeletIdentityObjectId = out.kubeletIdentityObjectId;
+        this.kubeletIdentityClientId = out.kubeletIdentityClientId;
+        this.kubeletIdentityResourceId = out.kubeletIdentityResourceId;
+        this.nodeResourceGroup = out.nodeResourceGroup;
+        this.privateFqdn = out.privateFqdn;
+        this.controlPlaneIdentityId = out.controlPlaneIdentityId;
+        this.controlPlaneIdentityPrincipalId = out.controlPlaneIdentityPrincipalId;
+        this.poolFacts = out.poolFacts;
+        this.poolIds = out.poolIds;
+        this.registerOutputs({ ...out });
+    }
+}

@@ -1,0 +1,198 @@
+/**
+ * Out-of-hours scale to zero for dev/stg: two Logic Apps (Consumption) on weekly recurrences in the UAE time zone
+ * stop the listed user/GPU pools in the evening and start them in the morning through the AKS API
+ * (`powerState` Stopped/Running, what `az aks nodepool stop|start` does), authenticated as a user-assigned
+ * identity that holds a custom role with only agent-pool read/write on the cluster.
+ *
+ * Why this and not the alternatives:
+ * - KEDA cron on workloads + cluster autoscaler only frees nodes that every workload agrees to leave, never goes
+ *   below a pool's minCount, and depends on each team adding scalers. Stopping the pool is a guaranteed zero.
+ * - Azure Automation needs runbook content uploaded from a URL, modules, and schedules whose start time must be in
+ *   the future at every deployment; a Logic App is one declarative resource whose whole definition is in the plan.
+ * - A stopped pool keeps its configuration and its autoscaler settings (AKS pauses the autoscaler while stopped),
+ *   so Pulumi's AgentPool definition never sees drift: `powerState` is not one of its inputs.
+ */
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as logic from "@pulumi/azure-native/logic";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import { diagnosticSettings } from "../core/diagnostics";
+import type { Namer } from "../core/naming";
+import { cronToRecurrence, type Recurrence } from "./recurrence";
+
+/** AKS REST API version the workflows call (the one @pulumi/azure-native 3.28 uses for AgentPool). */
+export const AKS_API_VERSION = "2025-09-01";
+
+/** The only actions the scheduler's identity holds, on the one cluster it manages. */
+export const SCHEDULER_ACTIONS = [
+    "Microsoft.ContainerService/managedClusters/read",
+    "Microsoft.ContainerService/managedClusters/agentPools/read",
+    "Microsoft.ContainerService/managedClusters/agentPools/write",
+] as const;
+
+export type PowerState = "Stopped" | "Running";
+
+export interface PoolScheduleArgs {
+    /** The stack's namer: workflows `logic-<prefix>-<env>-<region>-pools-stop|start`, identity `id-...-pool-scheduler`. */
+    names: Namer;
+    location: string;
+    resourceGroupName: pulumi.Input<string>;
+    /** The resource group's id: scope of the custom role definition (custom roles cannot be scoped to a resource). */
+    resourceGroupId: pulumi.Input<string>;
+    /** ARM id of the cluster whose pools are stopped and started (role assignment scope). */
+    clusterId: pulumi.Input<string>;
+    /** User pool names to stop out of hours (`aiplatform:scaling.pools`); the system pool cannot be stopped. */
+    pools: string[];
+    /** 5-field cron of the evening stop (`aiplatform:scaling.scaleDown`), in `timeZone`. */
+    scaleDown: string;
+    /** 5-field cron of the morning start (`aiplatform:scaling.scaleUp`), in `timeZone`. */
+    scaleUp: string;
+    /** Windows time zone id of both schedules, e.g. "Arabian Standard Time" (UTC+4, no daylight saving). */
+    timeZone: string;
+    /** Log Analytics workspace for the workflows' run history (WorkflowRuntime logs). */
+    workspaceId: pulumi.Input<string>;
+}
+
+export interface PoolScheduleOutputs {
+    identityPrincipalId: pulumi.Output<string>;
+    stopWorkflowId: pulumi.Output<string>;
+    startWorkflowId: pulumi.Output<string>;
+}
+
+/** A GUID derived from `seed` (custom role definition ids must be GUIDs and should be stable per environment). */
+export function stableGuid(seed: string): string {
+    const h = createHash("sha1").update(seed).digest("hex");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function recurrenceOf(cron: string, timeZone: string): Recurrence {
+    const r = cronToRecurrence(cron, timeZone);
+    // Config validation rejects these first; this guards direct callers of the component.
+    if (typeof r === "string") throw new Error(`scheduled scaling: ${r}`);
+    return r;
+}
+
+/**
+ * The workflow definition: on each recurrence, for every pool in turn (AKS allows one pool operation at a time),
+ * read the pool and, unless it is already in `powerState`, PUT it back with that power state.
+ */
+export function workflowDefinition(recurrence: Recurrence, identityId: pulumi.Input<string>, powerState: PowerState): Record<string, unknown> {
+    const auth = { type: "ManagedServiceIdentity", identity: identityId, audience: "https://management.azure.com/" };
+    const retryPolicy = { type: "exponential", count: 4, interval: "PT30S" };
+    const uri = `@{concat('https://management.azure.com', parameters('clusterId'), '/agentPools/', item(), '?api-version=${AKS_API_VERSION}')}`;
+    return {
+        $schema: "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#",
+        contentVersion: "1.0.0.0",
+        parameters: {
+            clusterId: { type: "String" },
+            pools: { type: "Array" },
+        },
+        triggers: {
+            [powerState === "Stopped" ? "Evening" : "Morning"]: { type: "Recurrence", recurrence },
+        },
+        actions: {
+            For_each_pool: {
+                type: "Foreach",
+                foreach: "@parameters('pools')",
+                runtimeConfiguration: { concurrency: { repetitions: 1 } },
+                actions: {
+                    Get_pool: { type: "Http", inputs: { method: "GET", uri, authentication: auth, retryPolicy } },
+                    [`Unless_already_${powerState}`]: {
+                        type: "If",
+                        runAfter: { Get_pool: ["Succeeded"] },
+                        expression: { and: [{ not: { equals: [`@body('Get_pool')?['properties']?['powerState']?['code']`, powerState] } }] },
+                        actions: {
+                            [`Set_${powerState}`]: {
+                                type: "Http",
+                                inputs: {
+                                    method: "PUT",
+                                    uri,
+                                    authentication: auth,
+                                    retryPolicy,
+                                    body: `@setProperty(body('Get_pool'), 'properties', setProperty(body('Get_pool')['properties'], 'powerState', json('{"code":"${powerState}"}')))`,
+                                },
+                            },
+                        },
+                        else: { actions: {} },
+                    },
+                },
+            },
+        },
+        outputs: {},
+    };
+}
+
+export function createPoolSchedule(name: string, args: PoolScheduleArgs, parent: pulumi.Resource): PoolScheduleOutputs {
+    const clusterName = args.names.of("aksCluster");
+    const identity = new managedidentity.UserAssignedIdentity(
+        `${name}-identity`,
+        { resourceName: args.names.of("managedIdentity", "pool-scheduler"), resourceGroupName: args.resourceGroupName, location: args.location },
+        { parent },
+    );
+    const role = new authorization.RoleDefinition(
+        `${name}-role`,
+        {
+            roleDefinitionId: stableGuid(`aiplatform:pool-scheduler:${clusterName}`),
+            // Custom role names are unique per tenant: the cluster name carries environment and region.
+            roleName: `${clusterName} pool scheduler`,
+            description: `Stops and starts the node pools of ${clusterName} on a schedule (aiplatform scheduled scaling).`,
+            scope: args.resourceGroupId,
+            assignableScopes: [args.resourceGroupId],
+            permissions: [{ actions: [...SCHEDULER_ACTIONS] }],
+        },
+        { parent },
+    );
+    const assignment = new authorization.RoleAssignment(
+        `${name}-role-assignment`,
+        {
+            principalId: identity.principalId,
+            principalType: "ServicePrincipal",
+            roleDefinitionId: role.id,
+            scope: args.clusterId,
+            description: "Scheduled scaling: stop/start the cluster's user pools",
+        },
+        { parent },
+    );
+
+    const workflow = (suffix: string, cron: string, powerState: PowerState) => {
+        const wf = new logic.Workflow(
+            `${name}-${suffix}`,
+            {
+                workflowName: args.names.of("logicApp", `pools-${suffix}`),
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                state: "Enabled",
+                identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+                definition: workflowDefinition(recurrenceOf(cron, args.timeZone), identity.id, powerState),
+                parameters: {
+                    clusterId: { type: "String", value: args.clusterId },
+                    pools: { type: "Array", value: args.pools },
+                },
+            },
+            // The first run must find the role assignment in place.
+            { parent, dependsOn: [assignment] },
+        );
+        diagnosticSettings(`${name}-${suffix}`, { resourceId: wf.id, workspaceId: args.workspaceId, categories: ["WorkflowRuntime"] }, parent);
+        return wf;
+    };
+    const stop = workflow("stop", args.scaleDown, "Stopped");
+    const start = workflow("start", args.scaleUp, "Running");
+    return { identityPrincipalId: identity.principalId, stopWorkflowId: stop.id, startWorkflowId: start.id };
+}
+
+/** Scheduled stop/start of a cluster's user pools; type token `aiplatform:scaling:PoolSchedule`. */
+export class PoolSchedule extends pulumi.ComponentResource implements PoolScheduleOutputs {
+    public readonly identityPrincipalId: pulumi.Output<string>;
+    public readonly stopWorkflowId: pulumi.Output<string>;
+    public readonly startWorkflowId: pulumi.Output<string>;
+
+    constructor(name: string, args: PoolScheduleArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aiplatform:scaling:PoolSchedule", name, {}, opts);
+        const out = createPoolSchedule(name, args, this);
+        this.identityPrincipalId = out.identityPrincipalId;
+        this.stopWorkflowId = out.stopWorkflowId;
+        this.startWorkflowId = out.startWorkflowId;
+        this.registerOutputs({ ...out });
+    }
+}
