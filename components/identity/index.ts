@@ -1,0 +1,192 @@
+/**
+ * Identities: one user-assigned managed identity per in-cluster workload that talks to Azure, federated with the
+ * cluster's OIDC issuer for exactly its Kubernetes service account(s), holding exactly the roles in the table
+ * below at the narrowest scope (one vault, one container). No client secrets anywhere: pods exchange their
+ * projected service-account token (audience api://AzureADTokenExchange) for an Entra token.
+ *
+ * WORKLOAD_IDENTITIES is the one source of truth: the component, the tests, the audit script, the README table and
+ * the GitOps cluster-vars (`<key>_client_id`) all read it.
+ */
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as pulumi from "@pulumi/pulumi";
+import type { Namer } from "../core/naming";
+import { type BuiltInRole, grant, readyAfter, subscriptionIdOf } from "../rbac/roles";
+import type { LakeContainer } from "../storage";
+
+export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+
+/** Where a workload's role applies: the spoke's Key Vault, or one Data Lake container. */
+export type IdentityScope = { kind: "vault" } | { kind: "container"; container: LakeContainer };
+
+export interface WorkloadIdentitySpec {
+    /** Kubernetes namespace and service account allowed to use the identity (one federated credential each). */
+    subjects: readonly { namespace: string; serviceAccount: string }[];
+    grants: readonly { role: BuiltInRole; scope: IdentityScope }[];
+    /** What the workload does with its access (README, role assignment description). */
+    purpose: string;
+}
+
+export const WORKLOAD_IDENTITIES = {
+    eso: {
+        purpose: "External Secrets Operator reads Key Vault secrets into Kubernetes Secrets",
+        subjects: [{ namespace: "external-secrets", serviceAccount: "external-secrets" }],
+        grants: [{ role: "keyVaultSecretsUser", scope: { kind: "vault" } }],
+    },
+    mlflow: {
+        purpose: "MLflow tracking server stores run artifacts",
+        subjects: [{ namespace: "mlflow", serviceAccount: "mlflow" }],
+        grants: [{ role: "storageBlobDataContributor", scope: { kind: "container", container: "mlflow" } }],
+    },
+    model_loader: {
+        purpose: "vLLM / KServe model loaders read model weights",
+        subjects: [{ namespace: "llm-serving", serviceAccount: "model-loader" }],
+        grants: [{ role: "storageBlobDataReader", scope: { kind: "container", container: "models" } }],
+    },
+    loki: {
+        purpose: "Loki writes log chunks and ruler data",
+        subjects: [{ namespace: "monitoring", serviceAccount: "loki" }],
+        grants: [{ role: "storageBlobDataContributor", scope: { kind: "container", container: "logs" } }],
+    },
+    tempo: {
+        purpose: "Tempo writes trace blocks",
+        subjects: [{ namespace: "monitoring", serviceAccount: "tempo" }],
+        grants: [{ role: "storageBlobDataContributor", scope: { kind: "container", container: "traces" } }],
+    },
+    argo: {
+        purpose: "Argo Workflows artifact repository; batch steps read models and datasets",
+        subjects: [
+            { namespace: "argo", serviceAccount: "argo-workflow" },
+            { namespace: "argo", serviceAccount: "argo-server" },
+        ],
+        grants: [
+            { role: "storageBlobDataContributor", scope: { kind: "container", container: "argo" } },
+            { role: "storageBlobDataReader", scope: { kind: "container", container: "datasets" } },
+            { role: "storageBlobDataReader", scope: { kind: "container", container: "models" } },
+        ],
+    },
+} as const satisfies Record<string, WorkloadIdentitySpec>;
+export type WorkloadName = keyof typeof WORKLOAD_IDENTITIES;
+export const WORKLOAD_NAMES = Object.keys(WORKLOAD_IDENTITIES) as WorkloadName[];
+
+/** The cluster-vars key of a workload's client id, e.g. model_loader → model_loader_client_id. */
+export function clientIdVar(workload: WorkloadName): `${WorkloadName}_client_id` {
+    return `${workload}_client_id`;
+}
+
+/** `system:serviceaccount:<ns>:<sa>`: the exact subject Kubernetes puts in projected tokens. */
+export function subjectOf(s: { namespace: string; serviceAccount: string }): string {
+    return `system:serviceaccount:${s.namespace}:${s.serviceAccount}`;
+}
+
+/** Problems with a table: a service account federated to two identities, bad DNS-1123 names, >20 credentials. */
+export function identityTableProblems(table: Record<string, WorkloadIdentitySpec>): string[] {
+    const problems: string[] = [];
+    const owner = new Map<string, string>();
+    const dns1123 = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+    for (const [name, spec] of Object.entries(table)) {
+        if (spec.subjects.length === 0) problems.push(`${name}: needs at least one service account`);
+        // Azure allows 20 federated identity credentials per identity.
+        if (spec.subjects.length > 20) problems.push(`${name}: ${spec.subjects.length} service accounts; an identity takes at most 20 federated credentials`);
+        if (spec.grants.length === 0) problems.push(`${name}: grants nothing; remove it or give it a role`);
+        for (const s of spec.subjects) {
+            for (const part of [s.namespace, s.serviceAccount]) if (!dns1123.test(part)) problems.push(`${name}: '${part}' is not a DNS-1123 label`);
+            const subject = subjectOf(s);
+            const prior = owner.get(subject);
+            if (prior) problems.push(`${name}: ${subject} is already federated to ${prior}`);
+            owner.set(subject, name);
+        }
+    }
+    return problems;
+}
+
+export interface IdentitiesArgs {
+    names: Namer;
+    location: string;
+    resourceGroupName: pulumi.Input<string>;
+    /** The AKS cluster's OIDC issuer URL (AksCluster.oidcIssuerUrl). */
+    oidcIssuerUrl: pulumi.Input<string>;
+    /** Ids the table's scopes resolve to. */
+    scopes: { vault: pulumi.Input<string>; containers: Record<LakeContainer, pulumi.Input<string>> };
+    /** Defaults to WORKLOAD_IDENTITIES; tests pass their own. */
+    table?: Record<string, WorkloadIdentitySpec>;
+}
+
+export interface IdentitiesOutputs {
+    /** Client id per workload; each resolves only after the identity's federated credentials and role assignments exist. */
+    clientIds: Record<WorkloadName, pulumi.Output<string>>;
+    principalIds: Record<WorkloadName, pulumi.Output<string>>;
+    identityIds: Record<WorkloadName, pulumi.Output<string>>;
+}
+
+export function createIdentities(name: string, args: IdentitiesArgs, parent: pulumi.Resource): IdentitiesOutputs {
+    const table = args.table ?? WORKLOAD_IDENTITIES;
+    const problems = identityTableProblems(table);
+    if (problems.length) throw new pulumi.ResourceError(`workload identity table:\n  ${problems.join("\n  ")}`, parent);
+    const subscriptionId = subscriptionIdOf(parent);
+    const out: IdentitiesOutputs = { clientIds: {}, principalIds: {}, identityIds: {} } as IdentitiesOutputs;
+
+    for (const [workload, spec] of Object.entries(table) as [WorkloadName, WorkloadIdentitySpec][]) {
+        const role = workload.replace(/_/g, "-");
+        const identity = new managedidentity.UserAssignedIdentity(
+            `${name}-${role}`,
+            { resourceName: args.names.of("managedIdentity", role), resourceGroupName: args.resourceGroupName, location: args.location },
+            { parent },
+        );
+        const created: pulumi.CustomResource[] = [];
+        let previous: pulumi.CustomResource | undefined;
+        for (const s of spec.subjects) {
+            const fic: pulumi.CustomResource = new managedidentity.FederatedIdentityCredential(
+                `${name}-${role}-${s.namespace}-${s.serviceAccount}`,
+                {
+                    resourceName: identity.name,
+                    resourceGroupName: args.resourceGroupName,
+                    federatedIdentityCredentialResourceName: `${s.namespace}-${s.serviceAccount}`,
+                    issuer: args.oidcIssuerUrl,
+                    subject: subjectOf(s),
+                    audiences: [TOKEN_EXCHANGE_AUDIENCE],
+                },
+                // Azure rejects concurrent credential writes on one identity (ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity): chain them.
+                { parent, dependsOn: previous ? [previous] : [] },
+            );
+            created.push(fic);
+            previous = fic;
+        }
+        spec.grants.forEach((g) => {
+            const scope = g.scope.kind === "vault" ? args.scopes.vault : args.scopes.containers[g.scope.container];
+            const where = g.scope.kind === "vault" ? "vault" : g.scope.container;
+            created.push(
+                grant(
+                    `${name}-${role}-${g.role}-${where}`,
+                    {
+                        principalId: identity.principalId,
+                        principalType: "ServicePrincipal",
+                        role: g.role,
+                        scope,
+                        subscriptionId,
+                        description: `workload identity ${workload}: ${spec.purpose}`,
+                    },
+                    parent,
+                ),
+            );
+        });
+        out.clientIds[workload] = readyAfter(identity.clientId, created);
+        out.principalIds[workload] = identity.principalId;
+        out.identityIds[workload] = identity.id;
+    }
+    return out;
+}
+
+export class Identities extends pulumi.ComponentResource implements IdentitiesOutputs {
+    public readonly clientIds: Record<WorkloadName, pulumi.Output<string>>;
+    public readonly principalIds: Record<WorkloadName, pulumi.Output<string>>;
+    public readonly identityIds: Record<WorkloadName, pulumi.Output<string>>;
+
+    constructor(name: string, args: IdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aiplatform:identity:Identities", name, {}, opts);
+        const out = createIdentities(name, args, this);
+        this.clientIds = out.clientIds;
+        this.principalIds = out.principalIds;
+        this.identityIds = out.identityIds;
+        this.registerOutputs({ clientIds: out.clientIds });
+    }
+}
