@@ -19,13 +19,8 @@ import { maxSurgeSetting } from "../../config/address-plan";
 import type { SpokeConfig } from "../../config/schema";
 import { diagnosticSettings } from "../core/diagnostics";
 import type { Namer } from "../core/naming";
+import { grant, subscriptionIdOf } from "../rbac/roles";
 import { NodePools, osDiskType, type PoolFacts, poolFacts } from "../gpu-pools";
-
-/** Built-in role definition GUIDs (Microsoft Learn, "Azure built-in roles"). */
-export const BUILT_IN_ROLES = {
-    networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
-    privateDnsZoneContributor: "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
-} as const;
 
 /** Log categories sent to Log Analytics: API-server audit without get/list noise, Entra auth, the autoscaler. */
 export const CLUSTER_LOG_CATEGORIES = ["kube-audit-admin", "guard", "cluster-autoscaler"] as const;
@@ -91,10 +86,6 @@ export interface AksClusterOutputs {
     poolIds: Record<string, pulumi.Output<string>>;
 }
 
-function roleDefinitionId(subscriptionId: pulumi.Input<string>, guid: string): pulumi.Output<string> {
-    return pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
-}
-
 function required<T>(value: T | undefined | null, what: string, resource: pulumi.Resource): T {
     if (value === undefined || value === null || value === "") {
         throw new pulumi.ResourceError(`AKS returned no ${what}; check the cluster's provisioning state in the portal`, resource);
@@ -135,6 +126,7 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
     const aks = cfg.aks;
     const facts = poolFacts(cfg);
     const client = authorization.getClientConfigOutput({ parent });
+    const subscriptionId = subscriptionIdOf(parent);
 
     // --- control-plane identity and the rights AKS needs before it can create anything -------------------------
     const identity = new managedidentity.UserAssignedIdentity(
@@ -142,19 +134,8 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
         { resourceName: names.of("managedIdentity", "aks"), resourceGroupName: args.resourceGroupName, location: args.location },
         { parent },
     );
-    const grant = (role: string, roleGuid: string, scope: pulumi.Input<string>, why: string) =>
-        new authorization.RoleAssignment(
-            `${name}-${role}`,
-            {
-                principalId: identity.principalId,
-                // Without it ARM looks the principal up in Entra first and fails while the new identity replicates.
-                principalType: "ServicePrincipal",
-                roleDefinitionId: roleDefinitionId(client.subscriptionId, roleGuid),
-                scope,
-                description: why,
-            },
-            { parent },
-        );
+    const assign = (role: string, builtIn: "networkContributor" | "privateDnsZoneContributor", scope: pulumi.Input<string>, why: string) =>
+        grant(`${name}-${role}`, { principalId: identity.principalId, principalType: "ServicePrincipal", role: builtIn, scope, subscriptionId, description: why }, parent);
     const subnetRoles: Record<ClusterSubnet, string> = {
         system: "join the system pool's nodes to the subnet",
         user: "join user pool nodes to the subnet",
@@ -164,12 +145,12 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
         ingressInternal: "create the internal ingress load balancer frontend",
     };
     const assignments = [
-        grant("dns-zone-contributor", BUILT_IN_ROLES.privateDnsZoneContributor, net.privateDnsZoneId, "AKS writes the private API server's A record"),
+        assign("dns-zone-contributor", "privateDnsZoneContributor", net.privateDnsZoneId, "AKS writes the private API server's A record"),
         ...(Object.keys(subnetRoles) as ClusterSubnet[]).map((s) =>
-            grant(`net-${s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, BUILT_IN_ROLES.networkContributor, net.subnetIds[s], `AKS: ${subnetRoles[s]}`),
+            assign(`net-${s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, "networkContributor", net.subnetIds[s], `AKS: ${subnetRoles[s]}`),
         ),
-        grant("net-route-table", BUILT_IN_ROLES.networkContributor, net.routeTableId, "AKS: validate the egress route table (userDefinedRouting)"),
-        grant("net-ingress-ip", BUILT_IN_ROLES.networkContributor, net.ingressPublicIpId, "AKS: attach the public ingress IP to its load balancer"),
+        assign("net-route-table", "networkContributor", net.routeTableId, "AKS: validate the egress route table (userDefinedRouting)"),
+        assign("net-ingress-ip", "networkContributor", net.ingressPublicIpId, "AKS: attach the public ingress IP to its load balancer"),
     ];
 
     // --- the cluster -------------------------------------------------------------------------------------------

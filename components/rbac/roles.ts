@@ -26,6 +26,8 @@ export const BUILT_IN_ROLES = {
     contributor: { id: "b24988ac-6180-42a0-ab88-20f7382dd24c", name: "Contributor" },
     costManagementContributor: { id: "434105ed-43f6-45c7-a02f-909b2ba83430", name: "Cost Management Contributor" },
     rbacAdministrator: { id: "f58310d9-a9f6-439a-9e8d-f62e7b41a168", name: "Role Based Access Control Administrator" },
+    networkContributor: { id: "4d97b98b-1d4f-4787-a291-c67834d212e7", name: "Network Contributor" },
+    privateDnsZoneContributor: { id: "b12aa53e-6015-4669-85d0-8515ebb3ae7f", name: "Private DNS Zone Contributor" },
 } as const;
 export type BuiltInRole = keyof typeof BUILT_IN_ROLES;
 

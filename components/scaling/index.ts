@@ -19,6 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { diagnosticSettings } from "../core/diagnostics";
 import type { Namer } from "../core/naming";
+import { grant, subscriptionIdOf } from "../rbac/roles";
 import { cronToRecurrence, type Recurrence } from "./recurrence";
 
 /** AKS REST API version the workflows call (the one @pulumi/azure-native 3.28 uses for AgentPool). */
@@ -143,16 +144,18 @@ export function createPoolSchedule(name: string, args: PoolScheduleArgs, parent:
         },
         { parent },
     );
-    const assignment = new authorization.RoleAssignment(
+    const assignment = grant(
         `${name}-role-assignment`,
         {
             principalId: identity.principalId,
             principalType: "ServicePrincipal",
-            roleDefinitionId: role.id,
+            // From the definition's id, so the assignment waits for the definition.
+            role: { customRoleGuid: role.id.apply((id) => id.split("/").pop()!) },
             scope: args.clusterId,
+            subscriptionId: subscriptionIdOf(parent),
             description: "Scheduled scaling: stop/start the cluster's user pools",
         },
-        { parent },
+        parent,
     );
 
     const workflow = (suffix: string, cron: string, powerState: PowerState) => {
