@@ -259,7 +259,8 @@ export async function upStack(ctx: Context, t: Target, promotedFrom?: string): P
         await stack.setTag(TAGS.verifiedCommit, ctx.commit);
         await stack.setTag(TAGS.verifiedAt, ctx.host.now().toISOString());
     }
-    const outcome = `updated: ${countsLine(applied.counts()).replace(/to (create|update|replace|delete)/g, (_, op) => `${op}d`.replace("eed", "ed"))}; ${checks.detail}`;
+    const c = applied.counts();
+    const outcome = `updated: ${c.create} created, ${c.update} updated, ${c.replace} replaced, ${c.delete} deleted; ${checks.detail}`;
     summarise(applied, EXIT.ok, outcome);
     report(ctx, t, EXIT.ok, `${outcome} → ${file}`);
     return { stack: t.stack, code: EXIT.ok };

@@ -65,7 +65,7 @@ function firstMatchLine(message: string, re: RegExp): string | undefined {
 }
 
 function clean(line: string): string {
-    return line.replace(/^\s*(error:\s*)+/i, "").replace(/\s+/g, " ").trim().slice(0, 300);
+    return line.replace(/^\s*((stderr|stdout|err\?):\s*)?(error:\s*)*/i, "").replace(/\s+/g, " ").trim().slice(0, 300);
 }
 
 /** The first `error:` line of a Pulumi CommandError (stderr), else its first non-empty line. */

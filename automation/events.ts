@@ -136,13 +136,13 @@ export class EventCollector {
         }
         if (event.summaryEvent) this.summary = event.summaryEvent.resourceChanges;
         if (event.diagnosticEvent?.severity === "error") {
-            const msg = plainText(event.diagnosticEvent.message);
+            const msg = plainText(event.diagnosticEvent.message).replace(/^error:\s*/i, "");
             if (msg && !this.errors.includes(msg)) this.errors.push(msg);
         }
     };
 
     private step(m: StepEventMetadata): void {
-        if (!m?.urn || m.type === "pulumi:pulumi:Stack" && m.op === "same") return;
+        if (!m?.urn) return;
         if (this.mode === "drift") return this.driftStep(m);
         const op = toChangeOp(m.op);
         if (!op) return;
