@@ -267,6 +267,8 @@ export const hubSchema = z.strictObject({
             bastion: cidr.optional(),
             sharedServices: cidr,
         }),
+        /** Private DNS zone for internal ingress hostnames (records by the edge component), e.g. internal.ai.contoso.com. */
+        internalDnsZone: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, "must be a DNS zone name such as internal.ai.contoso.com"),
     }),
     features: z
         .strictObject({

@@ -2,10 +2,11 @@
  * Hub stack program (hub-uaenorth): the shared network and logging every spoke peers with.
  * Its return value is the HubOutputs contract (components/hub/outputs.ts) the spokes read.
  */
-import { loadHubConfig } from "../config";
+import { loadHubConfig, spokeAddressSpaces } from "../config";
 import { Namer } from "../components/core/naming";
 import { applyStackDefaults } from "../components/core/stack-defaults";
 import { Foundation } from "../components/foundation";
+import { Hub } from "../components/hub";
 import type { HubOutputValues } from "../components/hub/outputs";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -20,10 +21,27 @@ export = async (): Promise<HubOutputValues> => {
         retentionDays: cfg.logAnalytics.retentionDays,
         dailyQuotaGb: cfg.logAnalytics.dailyQuotaGb,
     });
+    const hub = new Hub("hub", {
+        names,
+        location: cfg.location,
+        resourceGroupName: foundation.resourceGroupName,
+        resourceGroupId: foundation.resourceGroupId,
+        workspaceId: foundation.workspaceId,
+        network: cfg.network,
+        bastion: cfg.features.bastion,
+        spokeAddressSpaces: spokeAddressSpaces(cfg.spokes),
+    });
 
     return {
         location: pulumi.output(cfg.location),
         resourceGroupName: foundation.resourceGroupName,
         workspaceId: foundation.workspaceId,
+        vnetId: hub.vnetId,
+        vnetName: hub.vnetName,
+        firewallPrivateIp: hub.firewallPrivateIp,
+        firewallPublicIp: hub.firewallPublicIp,
+        privateDnsZoneIds: pulumi.output(hub.privateDnsZoneIds),
+        privateDnsZoneNames: pulumi.output(hub.privateDnsZoneNames),
+        ipGroupIds: pulumi.output(hub.ipGroupIds),
     };
 };

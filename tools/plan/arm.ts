@@ -99,6 +99,12 @@ const SCOPED: Record<string, [scopeInput: string, nameInput: string]> = {
     "monitor:DataCollectionRuleAssociation": ["resourceUri", "associationName"],
 };
 
+/** Name inputs that don't follow `<class>Name` (azure-native keeps the REST API's spelling). */
+const NAME_INPUTS: Record<string, string> = {
+    "network:IpGroup": "ipGroupsName",
+    "network:PublicIPAddress": "publicIpAddressName",
+};
+
 const TOP_LEVEL_SEGMENT_OVERRIDE: Record<string, string> = {
     "dbforpostgresql:Server": "flexibleServers",
 };
@@ -112,7 +118,7 @@ export function azureName(moduleAndClass: string, inputs: Record<string, any>, l
     const cls = moduleAndClass.split(":")[1];
     const child = CHILDREN[moduleAndClass];
     const scoped = SCOPED[moduleAndClass];
-    const key = child?.[3] ?? scoped?.[1] ?? `${cls[0].toLowerCase()}${cls.slice(1)}Name`;
+    const key = child?.[3] ?? scoped?.[1] ?? NAME_INPUTS[moduleAndClass] ?? `${cls[0].toLowerCase()}${cls.slice(1)}Name`;
     return str(inputs[key]) ?? str(inputs.resourceName) ?? str(inputs.name) ?? logicalName;
 }
 

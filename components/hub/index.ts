@@ -1,0 +1,342 @@
+/**
+ * The hub: VNet with the Azure-reserved subnets and a shared-services subnet, Azure Firewall Premium with its
+ * policy (threat intelligence and IDPS in Deny, DNS proxy on, egress rule collection groups per concern, chained),
+ * one IP group per spoke, the platform's private DNS zones linked to the hub VNet, an optional Bastion, firewall
+ * diagnostics into Log Analytics and a CanNotDelete lock on the hub resource group.
+ *
+ * Spokes are not declared here: each spoke stack declares both peering directions and its own zone links, so adding
+ * a spoke never redeploys the hub (components/network).
+ */
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as network from "@pulumi/azure-native/network";
+import * as privatedns from "@pulumi/azure-native/privatedns";
+import * as pulumi from "@pulumi/pulumi";
+import type { HubConfig } from "../../config/schema";
+import { diagnosticSettings } from "../core/diagnostics";
+import type { Namer } from "../core/naming";
+import { hubNsgRules } from "../network/nsg-rules";
+import { isPrivateLinkZone, PRIVATE_DNS_ZONE_KEYS, privateDnsZoneNames, type PrivateDnsZoneKey } from "./dns-zones";
+import { egressGroups, ruleCollections } from "./egress-rules";
+
+/** Azure's fixed subnet names; these carry no NSG (Azure rejects or ignores one) except AzureBastionSubnet. */
+export const RESERVED_SUBNET_NAMES = {
+    firewall: "AzureFirewallSubnet",
+    firewallManagement: "AzureFirewallManagementSubnet",
+    gateway: "GatewaySubnet",
+    bastion: "AzureBastionSubnet",
+} as const;
+
+/** Availability zones of the firewall and its public IPs (uaenorth has three). */
+const ZONES = ["1", "2", "3"];
+
+export interface HubArgs {
+    names: Namer;
+    location: string;
+    /** The hub resource group (from the hub's Foundation). */
+    resourceGroupName: pulumi.Input<string>;
+    resourceGroupId: pulumi.Input<string>;
+    /** Hub Log Analytics workspace for firewall, bastion and NSG logs. */
+    workspaceId: pulumi.Input<string>;
+    network: HubConfig["network"];
+    /** Deploy Azure Bastion into network.subnets.bastion (validated to exist when true). */
+    bastion: boolean;
+    /** Address space per spoke stack name, one IP group each (read from the spokes' stack files). */
+    spokeAddressSpaces: Record<string, string>;
+}
+
+export interface HubResult {
+    vnetId: pulumi.Output<string>;
+    vnetName: pulumi.Output<string>;
+    subnetIds: Record<string, pulumi.Output<string>>;
+    firewallId: pulumi.Output<string>;
+    firewallPolicyId: pulumi.Output<string>;
+    firewallPrivateIp: pulumi.Output<string>;
+    firewallPublicIp: pulumi.Output<string>;
+    privateDnsZoneIds: Record<PrivateDnsZoneKey, pulumi.Output<string>>;
+    privateDnsZoneNames: Record<PrivateDnsZoneKey, string>;
+    ipGroupIds: Record<string, pulumi.Output<string>>;
+}
+
+export function createHub(name: string, args: HubArgs, parent: pulumi.Resource): HubResult {
+    const { names, location, resourceGroupName } = args;
+    const net = args.network;
+    // Everything the lock protects: the lock depends on all of it, so `pulumi destroy` deletes the lock first.
+    const locked: pulumi.Resource[] = [];
+    const track = <T extends pulumi.Resource>(r: T): T => {
+        locked.push(r);
+        return r;
+    };
+
+    const vnet = track(new network.VirtualNetwork(
+        `${name}-vnet`,
+        {
+            virtualNetworkName: names.of("virtualNetwork"),
+            resourceGroupName,
+            location,
+            addressSpace: { addressPrefixes: [net.addressSpace] },
+            // Subnets and peerings are standalone resources (never inline): one style per parent.
+        },
+        { parent },
+    ));
+
+    // NSGs (rules inline: one style for every NSG of the platform) for the subnets that can carry one.
+    const sharedNsg = track(new network.NetworkSecurityGroup(
+        `${name}-nsg-shared`,
+        {
+            networkSecurityGroupName: names.of("networkSecurityGroup", "shared"),
+            resourceGroupName,
+            location,
+            securityRules: hubNsgRules("sharedServices", { bastionPrefix: net.subnets.bastion }),
+        },
+        { parent },
+    ));
+    track(diagnosticSettings(`${name}-nsg-shared`, { resourceId: sharedNsg.id, workspaceId: args.workspaceId, categoryGroups: ["allLogs"], metrics: false }, parent));
+    const bastionNsg = args.bastion
+        ? track(new network.NetworkSecurityGroup(
+              `${name}-nsg-bastion`,
+              {
+                  networkSecurityGroupName: names.of("networkSecurityGroup", "bastion"),
+                  resourceGroupName,
+                  location,
+                  securityRules: hubNsgRules("bastion", {}),
+              },
+              { parent },
+          ))
+        : undefined;
+    if (bastionNsg) {
+        track(diagnosticSettings(`${name}-nsg-bastion`, { resourceId: bastionNsg.id, workspaceId: args.workspaceId, categoryGroups: ["allLogs"], metrics: false }, parent));
+    }
+
+    // Subnets one after another: parallel subnet writes on one VNet fail with 409 AnotherOperationInProgress
+    // (pulumi/pulumi-azure-native#699).
+    const subnets: Record<string, network.Subnet> = {};
+    let previous: network.Subnet | undefined;
+    const subnet = (key: string, subnetName: string, prefix: string, extra: Partial<network.SubnetArgs> = {}) => {
+        previous = track(new network.Subnet(
+            `${name}-snet-${key}`,
+            { subnetName, resourceGroupName, virtualNetworkName: vnet.name, addressPrefix: prefix, ...extra },
+            { parent, dependsOn: previous ? [previous] : [] },
+        ));
+        subnets[key] = previous;
+        return previous;
+    };
+    const firewallSubnet = subnet("firewall", RESERVED_SUBNET_NAMES.firewall, net.subnets.firewall);
+    const managementSubnet = net.subnets.firewallManagement
+        ? subnet("firewallManagement", RESERVED_SUBNET_NAMES.firewallManagement, net.subnets.firewallManagement)
+        : undefined;
+    subnet("gateway", RESERVED_SUBNET_NAMES.gateway, net.subnets.gateway);
+    const bastionSubnet =
+        bastionNsg && net.subnets.bastion
+            ? subnet("bastion", RESERVED_SUBNET_NAMES.bastion, net.subnets.bastion, { networkSecurityGroup: { id: bastionNsg.id } })
+            : undefined;
+
+    // One IP group per spoke, plus the hub's shared-services subnet.
+    const ipGroups: Record<string, network.IpGroup> = {};
+    for (const [stack, addressSpace] of Object.entries(args.spokeAddressSpaces)) {
+        ipGroups[stack] = track(new network.IpGroup(
+            `${name}-ipg-${stack}`,
+            { ipGroupsName: names.of("ipGroup", stack), resourceGroupName, location, ipAddresses: [addressSpace] },
+            { parent },
+        ));
+    }
+    const sharedIpGroup = track(new network.IpGroup(
+        `${name}-ipg-shared`,
+        { ipGroupsName: names.of("ipGroup", "shared"), resourceGroupName, location, ipAddresses: [net.subnets.sharedServices] },
+        { parent },
+    ));
+
+    const policy = track(new network.FirewallPolicy(
+        `${name}-afwp`,
+        {
+            firewallPolicyName: names.of("firewallPolicy"),
+            resourceGroupName,
+            location,
+            sku: { tier: "Premium" },
+            threatIntelMode: "Deny",
+            intrusionDetection: { mode: "Deny" },
+            // Spokes use the firewall as their DNS server: FQDN network rules and the app rules then resolve alike.
+            dnsSettings: { enableProxy: true },
+            insights: { isEnabled: true, retentionDays: 30, logAnalyticsResources: { defaultWorkspaceId: { id: args.workspaceId } } },
+        },
+        { parent },
+    ));
+
+    // Rule collection groups, each waiting for the previous one: one policy accepts one write at a time (409 otherwise).
+    const spokeSources = Object.values(ipGroups).map((g) => g.id);
+    let previousGroup: pulumi.Resource | undefined;
+    for (const group of egressGroups(location)) {
+        const sources = group.includeHubSharedServices ? [...spokeSources, sharedIpGroup.id] : spokeSources;
+        previousGroup = track(new network.FirewallPolicyRuleCollectionGroup(
+            `${name}-rcg-${group.key}`,
+            {
+                ruleCollectionGroupName: group.key,
+                firewallPolicyName: policy.name,
+                resourceGroupName,
+                priority: group.priority,
+                ruleCollections: ruleCollections(group, sources),
+            },
+            { parent, dependsOn: previousGroup ? [previousGroup] : [] },
+        ));
+    }
+
+    const publicIp = (role: string) =>
+        track(new network.PublicIPAddress(
+            `${name}-pip-${role}`,
+            {
+                publicIpAddressName: names.of("publicIp", role),
+                resourceGroupName,
+                location,
+                sku: { name: "Standard", tier: "Regional" },
+                publicIPAllocationMethod: "Static",
+                publicIPAddressVersion: "IPv4",
+                zones: ZONES,
+            },
+            { parent },
+        ));
+    const firewallPip = publicIp("afw");
+    const managementPip = managementSubnet ? publicIp("afw-mgmt") : undefined;
+
+    const firewall = track(new network.AzureFirewall(
+        `${name}-afw`,
+        {
+            azureFirewallName: names.of("firewall"),
+            resourceGroupName,
+            location,
+            zones: ZONES,
+            sku: { name: "AZFW_VNet", tier: "Premium" },
+            firewallPolicy: { id: policy.id },
+            ipConfigurations: [{ name: "ipconfig", subnet: { id: firewallSubnet.id }, publicIPAddress: { id: firewallPip.id } }],
+            ...(managementSubnet && managementPip
+                ? { managementIpConfiguration: { name: "mgmt-ipconfig", subnet: { id: managementSubnet.id }, publicIPAddress: { id: managementPip.id } } }
+                : {}),
+        },
+        // The firewall applies the policy's rules on attach; creating it before the rules exist would briefly deny all.
+        { parent, dependsOn: previousGroup ? [previousGroup] : [] },
+    ));
+    track(diagnosticSettings(`${name}-afw`, { resourceId: firewall.id, workspaceId: args.workspaceId, categoryGroups: ["allLogs"] }, parent));
+
+    const firewallPrivateIp = firewall.ipConfigurations.apply((configs) => {
+        const ip = configs?.[0]?.privateIPAddress;
+        if (!ip) throw new pulumi.ResourceError("Azure Firewall returned no private IP on its first ip configuration", firewall);
+        return ip;
+    });
+
+    // Shared services egress through the firewall too.
+    const sharedRoutes = track(new network.RouteTable(
+        `${name}-rt-shared`,
+        {
+            routeTableName: names.of("routeTable", "shared"),
+            resourceGroupName,
+            location,
+            disableBgpRoutePropagation: true,
+            routes: [{ name: "default-to-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: firewallPrivateIp }],
+        },
+        { parent },
+    ));
+    subnet("sharedServices", names.of("subnet", "shared"), net.subnets.sharedServices, {
+        networkSecurityGroup: { id: sharedNsg.id },
+        routeTable: { id: sharedRoutes.id },
+        defaultOutboundAccess: false,
+    });
+
+    let bastion: network.BastionHost | undefined;
+    if (bastionSubnet) {
+        const bastionPip = publicIp("bas");
+        bastion = track(new network.BastionHost(
+            `${name}-bas`,
+            {
+                bastionHostName: names.of("bastion"),
+                resourceGroupName,
+                location,
+                sku: { name: "Standard" },
+                // Native-client tunnels (az network bastion ssh/tunnel) for operators; no shareable links.
+                enableTunneling: true,
+                enableShareableLink: false,
+                ipConfigurations: [{ name: "ipconfig", subnet: { id: bastionSubnet.id }, publicIPAddress: { id: bastionPip.id } }],
+            },
+            { parent },
+        ));
+        track(diagnosticSettings(`${name}-bas`, { resourceId: bastion.id, workspaceId: args.workspaceId, categoryGroups: ["allLogs"] }, parent));
+    }
+
+    // Private DNS zones, linked to the hub VNet (where the firewall's DNS proxy resolves); spokes link themselves.
+    const zoneNames = privateDnsZoneNames(location, net.internalDnsZone);
+    const zones = {} as Record<PrivateDnsZoneKey, privatedns.PrivateZone>;
+    for (const key of PRIVATE_DNS_ZONE_KEYS) {
+        zones[key] = track(new privatedns.PrivateZone(
+            `${name}-zone-${key}`,
+            { privateZoneName: zoneNames[key], resourceGroupName, location: "global" },
+            { parent },
+        ));
+        track(new privatedns.VirtualNetworkLink(
+            `${name}-zone-${key}-link`,
+            {
+                virtualNetworkLinkName: names.of("virtualNetwork"),
+                privateZoneName: zones[key].name,
+                resourceGroupName,
+                location: "global",
+                virtualNetwork: { id: vnet.id },
+                registrationEnabled: false,
+                resolutionPolicy: isPrivateLinkZone(key) ? "NxDomainRedirect" : "Default",
+            },
+            { parent },
+        ));
+    }
+
+    // Last, depending on everything above (see `locked`).
+    new authorization.ManagementLockByScope(
+        `${name}-lock`,
+        {
+            scope: args.resourceGroupId,
+            lockName: names.of("lock"),
+            level: "CanNotDelete",
+            notes: "Shared hub for every environment: firewall egress, private DNS. Spoke peerings, zone links and records live here too: removing a spoke needs this lock lifted (docs/runbooks).",
+        },
+        { parent, dependsOn: locked },
+    );
+
+    return {
+        vnetId: vnet.id,
+        vnetName: vnet.name,
+        subnetIds: Object.fromEntries(Object.entries(subnets).map(([k, s]) => [k, s.id])),
+        firewallId: firewall.id,
+        firewallPolicyId: policy.id,
+        firewallPrivateIp,
+        firewallPublicIp: firewallPip.ipAddress.apply((ip) => {
+            if (!ip) throw new pulumi.ResourceError("the firewall public IP has no address", firewallPip);
+            return ip;
+        }),
+        privateDnsZoneIds: Object.fromEntries(PRIVATE_DNS_ZONE_KEYS.map((k) => [k, zones[k].id])) as Record<PrivateDnsZoneKey, pulumi.Output<string>>,
+        privateDnsZoneNames: zoneNames,
+        ipGroupIds: Object.fromEntries(Object.entries(ipGroups).map(([k, g]) => [k, g.id])),
+    };
+}
+
+export class Hub extends pulumi.ComponentResource {
+    public readonly vnetId: pulumi.Output<string>;
+    public readonly vnetName: pulumi.Output<string>;
+    public readonly subnetIds: Record<string, pulumi.Output<string>>;
+    public readonly firewallId: pulumi.Output<string>;
+    public readonly firewallPolicyId: pulumi.Output<string>;
+    public readonly firewallPrivateIp: pulumi.Output<string>;
+    public readonly firewallPublicIp: pulumi.Output<string>;
+    public readonly privateDnsZoneIds: Record<PrivateDnsZoneKey, pulumi.Output<string>>;
+    public readonly privateDnsZoneNames: Record<PrivateDnsZoneKey, string>;
+    public readonly ipGroupIds: Record<string, pulumi.Output<string>>;
+
+    constructor(name: string, args: HubArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aiplatform:network:Hub", name, {}, opts);
+        const out = createHub(name, args, this);
+        this.vnetId = out.vnetId;
+        this.vnetName = out.vnetName;
+        this.subnetIds = out.subnetIds;
+        this.firewallId = out.firewallId;
+        this.firewallPolicyId = out.firewallPolicyId;
+        this.firewallPrivateIp = out.firewallPrivateIp;
+        this.firewallPublicIp = out.firewallPublicIp;
+        this.privateDnsZoneIds = out.privateDnsZoneIds;
+        this.privateDnsZoneNames = out.privateDnsZoneNames;
+        this.ipGroupIds = out.ipGroupIds;
+        this.registerOutputs({ ...out });
+    }
+}
