@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { checkCrossStackAddresses, type StackAddresses } from "./address-plan";
+import { edgeZoneProblems, type StackEdgeFacts } from "../components/edge/zone-ownership";
 import { ConfigError, formatProblem, type Problem } from "./problems";
 import { hubRules, spokeRules } from "./rules";
 import { hubSchema, type HubConfig, spokeSchema, type SpokeConfig } from "./schema";
@@ -50,12 +51,19 @@ function otherStacksAddresses(self: string, root: string): StackAddresses[] {
 }
 
 export function validateSpokeConfig(stack: string, file: string, raw: Record<string, unknown>, root = REPO_ROOT): SpokeConfig {
-    return validate(spokeSchema, spokeRules, stack, file, raw, (cfg) =>
-        checkCrossStackAddresses(
+    return validate(spokeSchema, spokeRules, stack, file, raw, (cfg) => [
+        ...checkCrossStackAddresses(
             { file, addressSpace: cfg.network.addressSpace, podCidr: cfg.network.podCidr, serviceCidr: cfg.network.serviceCidr },
             otherStacksAddresses(stack, root),
         ),
-    );
+        // The Cloudflare zone is shared by the spokes: one WAF owner per zone, one domain per zone.
+        ...edgeZoneProblems(
+            { file, edge: cfg.features.edge ? cfg.edge : undefined },
+            listStacks(root)
+                .filter((s) => s.kind === "spoke" && s.stack !== stack)
+                .map((s) => ({ file: s.file, edge: namespaceValues(readStackConfig(s.file, root)).edge as StackEdgeFacts["edge"] })),
+        ),
+    ]);
 }
 
 export function validateHubConfig(stack: string, file: string, raw: Record<string, unknown>, root = REPO_ROOT): HubConfig {

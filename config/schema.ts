@@ -240,10 +240,18 @@ export const spokeSchema = z.strictObject({
             certValidityDays: z.union([z.literal(7), z.literal(30), z.literal(90), z.literal(365), z.literal(730), z.literal(1095), z.literal(5475)]).default(365),
             /** Date the origin certificate was last issued (YYYY-MM-DD); changing it issues a new key + certificate. */
             rotation: isoDate,
-            /** Managed WAF rules / rate limiting need a paid Cloudflare plan. */
+            /**
+             * This stack owns the zone's managed WAF rules and rate limiting (zone-wide rulesets, paid plan): at most
+             * one stack per zoneId sets it (checked across stack files).
+             */
             waf: z.boolean().default(false),
         })
         .optional(),
+    /**
+     * Cloudflare API token, only ever as a secret (`pulumi config set --secret aiplatform:cloudflareApiToken`); read
+     * by components/edge/token.ts, listed here so validation accepts the key. CI sets CLOUDFLARE_API_TOKEN instead.
+     */
+    cloudflareApiToken: z.string().optional(),
 });
 export type SpokeConfig = z.infer<typeof spokeSchema>;
 
