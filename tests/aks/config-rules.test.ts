@@ -1,0 +1,112 @@
+/**
+ * The AKS config rules: each starts from a real stack file, changes one field, and expects the exact problem.
+ */
+import { ConfigError, validateSpokeConfig } from "../../config";
+import { namespaceValues, readStackConfig } from "../../config/stack-files";
+import { cronToRecurrence } from "../../components/scaling/recurrence";
+
+type Raw = Record<string, any>;
+
+function raw(stack: string): Raw {
+    return structuredClone(namespaceValues(readStackConfig(`Pulumi.${stack}.yaml`)));
+}
+
+function problems(stack: string, mutate: (r: Raw) => void): string[] {
+    const r = raw(stack);
+    mutate(r);
+    try {
+        validateSpokeConfig(stack, `Pulumi.${stack}.yaml`, r);
+        return [];
+    } catch (e) {
+        if (e instanceof ConfigError) return e.messages;
+        throw e;
+    }
+}
+
+describe("AKS config rules", () => {
+    it.each(["dev-uaenorth", "stg-uaenorth", "prd-uaenorth"])("%s is valid as committed", (stack) => {
+        expect(problems(stack, () => {})).toEqual([]);
+    });
+
+    it("rejects a spot pool in prd", () => {
+        const p = problems("prd-uaenorth", (r) => {
+            r.nodePools[0].spot = true;
+        });
+        expect(p).toEqual(["Pulumi.prd-uaenorth.yaml: aiplatform:nodePools[0].spot = true: spot pools are not allowed in prd (evictions break production SLOs)"]);
+    });
+
+    it("rejects scheduled scale-to-zero in prd", () => {
+        const p = problems("prd-uaenorth", (r) => {
+            r.scaling = { enabled: true, pools: ["cpu"] };
+        });
+        expect(p).toEqual([expect.stringMatching(/^Pulumi\.prd-uaenorth\.yaml: aiplatform:scaling\.enabled = true: scheduled scale-to-zero is for dev\/stg/)]);
+    });
+
+    it("rejects a schedule that a weekly recurrence cannot express, naming the key", () => {
+        const p = problems("dev-uaenorth", (r) => {
+            r.scaling.scaleDown = "0 20 1 * *";
+            r.scaling.scaleUp = "*/5 7 * * 1-5";
+        });
+        expect(p).toEqual([
+            "Pulumi.dev-uaenorth.yaml: aiplatform:scaling.scaleDown = \"0 20 1 * *\": day-of-month and month must be '*' (schedules are weekly); got '1 *'",
+            "Pulumi.dev-uaenorth.yaml: aiplatform:scaling.scaleUp = \"*/5 7 * * 1-5\": minute '*/5' must be a number, a range a-b or a comma list (no steps or names)",
+        ]);
+    });
+
+    it("rejects enabled scaling without pools", () => {
+        const p = problems("stg-uaenorth", (r) => {
+            r.scaling.pools = [];
+        });
+        expect(p).toEqual([expect.stringMatching(/aiplatform:scaling\.pools = \[\]: names no pool/)]);
+    });
+
+    it("rejects a system pool OS disk that does not fit the local disk (ephemeral OS)", () => {
+        const p = problems("dev-uaenorth", (r) => {
+            r.aks.systemPool.osDiskSizeGB = 200;
+        });
+        expect(p).toEqual(["Pulumi.dev-uaenorth.yaml: aiplatform:aks.systemPool.osDiskSizeGB = 200: must fit Standard_D4ds_v5's 150 GiB local disk: the system pool uses an ephemeral OS disk"]);
+    });
+
+    it("requires an Entra admin group (local accounts are disabled)", () => {
+        const p = problems("stg-uaenorth", (r) => {
+            r.rbac.platform = [];
+        });
+        expect(p).toEqual([expect.stringMatching(/aiplatform:rbac\.platform = \[\]: needs at least one Entra group/)]);
+    });
+
+    it("rejects a MIG profile on the AMD pool", () => {
+        const p = problems("prd-uaenorth", (r) => {
+            r.nodePools[2].gpu.migProfile = "MIG3g";
+        });
+        expect(p).toEqual([expect.stringMatching(/aiplatform:nodePools\[2\]\.gpu\.migProfile = "MIG3g": MIG needs a MIG-capable NVIDIA size/)]);
+    });
+
+    it("rejects a malformed maintenance utcOffset", () => {
+        const p = problems("prd-uaenorth", (r) => {
+            r.aks.maintenance.utcOffset = "UTC+4";
+        });
+        expect(p).toEqual([expect.stringMatching(/aiplatform:aks\.maintenance\.utcOffset = "UTC\+4": must be a UTC offset such as \+04:00/)]);
+    });
+});
+
+describe("cron to Logic Apps recurrence", () => {
+    it("converts weekday evenings in UAE time", () => {
+        expect(cronToRecurrence("0 20 * * 1-5", "Arabian Standard Time")).toEqual({
+            frequency: "Week",
+            interval: 1,
+            timeZone: "Arabian Standard Time",
+            schedule: { hours: [20], minutes: [0], weekDays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"] },
+        });
+    });
+
+    it("maps 0 and 7 to Sunday once, lists and '*' days", () => {
+        expect(cronToRecurrence("30 6,18 * * 0,7,6", "UTC")).toMatchObject({ schedule: { hours: [6, 18], minutes: [30], weekDays: ["Sunday", "Saturday"] } });
+        expect((cronToRecurrence("0 7 * * *", "UTC") as any).schedule.weekDays).toHaveLength(7);
+    });
+
+    it("explains what it cannot express", () => {
+        expect(cronToRecurrence("0 25 * * *", "UTC")).toBe("hour '25' must lie within 0-23");
+        expect(cronToRecurrence("0 7 * * MON", "UTC")).toBe("day of week 'MON' must be a number, a range a-b or a comma list (no steps or names)");
+        expect(cronToRecurrence("0 7 * *", "UTC")).toBe("'0 7 * *' is not a 5-field cron expression");
+    });
+});
