@@ -28,6 +28,7 @@ export const BUILT_IN_ROLES = {
     rbacAdministrator: { id: "f58310d9-a9f6-439a-9e8d-f62e7b41a168", name: "Role Based Access Control Administrator" },
     networkContributor: { id: "4d97b98b-1d4f-4787-a291-c67834d212e7", name: "Network Contributor" },
     privateDnsZoneContributor: { id: "b12aa53e-6015-4669-85d0-8515ebb3ae7f", name: "Private DNS Zone Contributor" },
+    monitoringMetricsPublisher: { id: "3913510d-42f4-4e42-8a64-420c390055eb", name: "Monitoring Metrics Publisher" },
 } as const;
 export type BuiltInRole = keyof typeof BUILT_IN_ROLES;
 

@@ -94,6 +94,7 @@ const CHILDREN: Record<string, [string, string, string, string]> = {
 const SCOPED: Record<string, [scopeInput: string, nameInput: string]> = {
     "authorization:RoleAssignment": ["scope", "roleAssignmentName"],
     "authorization:ManagementLockByScope": ["scope", "lockName"],
+    "authorization:RoleDefinition": ["scope", "roleDefinitionId"],
     "monitor:DiagnosticSetting": ["resourceUri", "name"],
     "consumption:Budget": ["scope", "budgetName"],
     "monitor:DataCollectionRuleAssociation": ["resourceUri", "associationName"],

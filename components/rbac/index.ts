@@ -1,0 +1,119 @@
+/**
+ * RbacTemplates: applies the persona table (personas.ts) for one environment — Entra groups from config for
+ * developers and the platform team, the pipeline's service principal for automation. Every grant is at the
+ * narrowest scope the persona needs; nothing here is Owner or User Access Administrator, and the pipeline's
+ * access-management right is Role Based Access Control Administrator constrained by an ABAC condition to the
+ * platform's data-plane roles. In prd the pipeline also gets a custom role that can create/update (never delete)
+ * management locks.
+ */
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import type { Environment } from "../../config/schema";
+import { assignableRolesCondition, LOCK_WRITER, PERSONA_GRANTS, type Persona, type PersonaGrant, type PersonaScope } from "./personas";
+import { grant } from "./roles";
+
+export interface RbacTemplatesArgs {
+    environment: Environment;
+    /** Stack name, e.g. prd-uaenorth (names the custom role, which must be unique in the tenant). */
+    stack: string;
+    /** Entra object ids per persona (rbac.developers / rbac.platform groups, rbac.automation service principal). */
+    principals: { developers: string[]; platform: string[]; automation?: string };
+    /** Namespaces the developers persona gets its namespace-scoped role on (rbac.developerNamespaces). */
+    developerNamespaces: string[];
+    /** ARM ids of the scopes the table names; `cluster` undefined skips cluster and namespace grants. */
+    scopes: {
+        subscription: pulumi.Input<string>;
+        resourceGroup: pulumi.Input<string>;
+        registry: pulumi.Input<string>;
+        vault: pulumi.Input<string>;
+        workspace: pulumi.Input<string>;
+        cluster?: pulumi.Input<string>;
+    };
+    subscriptionId: pulumi.Input<string>;
+}
+
+export interface RbacTemplatesOutputs {
+    /** Number of role assignments declared per persona (plan summary, README). */
+    assignmentCounts: Record<Persona, number>;
+}
+
+/** A stable GUID from a seed: custom role definitions are named by GUID, and must not change between runs. */
+export function stableGuid(seed: string): string {
+    const h = createHash("sha1").update(seed).digest("hex");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const PRINCIPAL_TYPE: Record<Persona, "Group" | "ServicePrincipal"> = { developers: "Group", platform: "Group", automation: "ServicePrincipal" };
+
+export function createRbacTemplates(name: string, args: RbacTemplatesArgs, parent: pulumi.Resource): RbacTemplatesOutputs {
+    const table = PERSONA_GRANTS[args.environment];
+    const counts: Record<Persona, number> = { developers: 0, platform: 0, automation: 0 };
+    let lockWriterGuid: pulumi.Output<string> | undefined;
+    const lockWriter = () => {
+        if (lockWriterGuid) return lockWriterGuid;
+        const guid = stableGuid(`aiplatform:${args.stack}:lock-writer`);
+        const role = new authorization.RoleDefinition(
+            `${name}-lock-writer`,
+            {
+                roleDefinitionId: guid,
+                roleName: `aiplatform lock writer (${args.stack})`,
+                description: "Create and update management locks; deleting a lock stays with Owner (break-glass).",
+                roleType: "CustomRole",
+                scope: args.scopes.resourceGroup,
+                assignableScopes: [args.scopes.resourceGroup],
+                permissions: [{ actions: ["Microsoft.Authorization/locks/read", "Microsoft.Authorization/locks/write"], notActions: [], dataActions: [], notDataActions: [] }],
+            },
+            { parent },
+        );
+        lockWriterGuid = role.id.apply(() => guid);
+        return lockWriterGuid;
+    };
+
+    const scopesOf = (scope: PersonaScope): { key: string; id: pulumi.Input<string> }[] => {
+        switch (scope) {
+            case "namespaces":
+                return args.scopes.cluster ? args.developerNamespaces.map((ns) => ({ key: `ns-${ns}`, id: pulumi.interpolate`${args.scopes.cluster}/namespaces/${ns}` })) : [];
+            case "cluster":
+                return args.scopes.cluster ? [{ key: "cluster", id: args.scopes.cluster }] : [];
+            default:
+                return [{ key: scope, id: args.scopes[scope] }];
+        }
+    };
+
+    for (const persona of Object.keys(table) as Persona[]) {
+        const ids = persona === "automation" ? (args.principals.automation ? [args.principals.automation] : []) : args.principals[persona];
+        for (const principalId of ids) {
+            for (const g of table[persona] as PersonaGrant[]) {
+                for (const scope of scopesOf(g.scope)) {
+                    grant(
+                        `${name}-${persona}-${principalId.slice(0, 8)}-${g.role}-${scope.key}`,
+                        {
+                            principalId,
+                            principalType: PRINCIPAL_TYPE[persona],
+                            role: g.role === LOCK_WRITER ? { customRoleGuid: lockWriter() } : g.role,
+                            scope: scope.id,
+                            subscriptionId: args.subscriptionId,
+                            description: `persona ${persona} (${args.environment}): ${g.why}`,
+                            ...(g.constrained ? { condition: assignableRolesCondition() } : {}),
+                        },
+                        parent,
+                    );
+                    counts[persona]++;
+                }
+            }
+        }
+    }
+    return { assignmentCounts: counts };
+}
+
+export class RbacTemplates extends pulumi.ComponentResource implements RbacTemplatesOutputs {
+    public readonly assignmentCounts: Record<Persona, number>;
+
+    constructor(name: string, args: RbacTemplatesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("aiplatform:rbac:RbacTemplates", name, {}, opts);
+        const out = createRbacTemplates(name, args, this);
+        this.assignmentCounts = out.assignmentCounts;
+        this.registerOutputs({ assignmentCounts: out.assignmentCounts });
+    }
+}
