@@ -1,0 +1,112 @@
+/**
+ * Azure facts every rule reads the same way: the environment tag, AKS pools and taints, ARM id comparison.
+ */
+import type { ReportViolation } from "@pulumi/policy";
+import { expect, known, UNKNOWN, type Maybe } from "./values";
+
+export const ENVIRONMENTS = ["dev", "stg", "prd"] as const;
+
+/** The resource's `environment` tag (what components/core/stack-defaults.ts stamps); UNKNOWN while computed. */
+export function environmentOf(props: { tags?: unknown }): Maybe<string | undefined> {
+    const env = known(() => (props.tags as Record<string, unknown> | undefined)?.environment);
+    if (env === UNKNOWN) return UNKNOWN;
+    return typeof env === "string" ? env : undefined;
+}
+
+/** Runs a prd-only check: skipped outside prd, silent while the environment tag is computed. */
+export function inPrd(props: { tags?: unknown }, check: () => void): void {
+    if (environmentOf(props) === "prd") check();
+}
+
+export interface Taint {
+    key: string;
+    value?: string;
+    effect: string;
+}
+
+/** Parses an AKS `nodeTaints` entry, `key[=value]:Effect`. */
+export function parseTaint(taint: string): Taint | undefined {
+    const m = /^([^=:]+)(?:=([^:]*))?:(\w+)$/.exec(taint.trim());
+    return m ? { key: m[1], value: m[2], effect: m[3] } : undefined;
+}
+
+export function hasTaint(taints: readonly string[] | undefined, want: (t: Taint) => boolean): boolean {
+    return (taints ?? []).some((s) => {
+        const t = typeof s === "string" ? parseTaint(s) : undefined;
+        return t !== undefined && want(t);
+    });
+}
+
+/** A pool's GPU vendor by VM size: N-series is NVIDIA, `*_MI300X_*` AMD. */
+export function gpuVendorOf(vmSize: string): "nvidia" | "amd" | undefined {
+    if (/_MI300X_/i.test(vmSize)) return "amd";
+    if (/^Standard_N/i.test(vmSize)) return "nvidia";
+    return undefined;
+}
+
+/** The pool fields the AKS pool rules read; identical for inline `agentPoolProfiles[]` and standalone AgentPool. */
+export interface PoolLike {
+    name?: string;
+    mode?: string;
+    type?: string;
+    vmSize?: string;
+    enableNodePublicIP?: boolean;
+    nodeTaints?: string[];
+    availabilityZones?: string[];
+    scaleSetPriority?: string;
+    maxPods?: number;
+    osDiskType?: string;
+    enableEncryptionAtHost?: boolean;
+}
+
+/** Runs `check` on every inline pool and reports its message prefixed with the pool's name. */
+export function eachInlinePool(
+    pools: () => readonly PoolLike[] | undefined,
+    report: ReportViolation,
+    check: (pool: PoolLike, report: ReportViolation) => void,
+): void {
+    const list = known(pools);
+    if (list === UNKNOWN || !Array.isArray(list)) return;
+    list.forEach((_, i) => {
+        const pool = known(() => list[i]);
+        if (pool === UNKNOWN || !pool) return;
+        const name = known(() => pool.name);
+        const label = typeof name === "string" ? name : `#${i}`;
+        check(pool, (message) => report(`agentPoolProfiles[${i}] (${label}): ${message}`));
+    });
+}
+
+/** Expects `read()` to be one of `allowed` (case-insensitive), reporting `message` otherwise. */
+export function expectOneOf(report: ReportViolation, read: () => unknown, allowed: readonly string[], message: string): void {
+    expect(report, () => {
+        const v = read();
+        return typeof v === "string" && allowed.some((a) => a.toLowerCase() === v.toLowerCase());
+    }, message);
+}
+
+/** ARM ids compare case-insensitively and without a trailing slash. */
+export function sameArmId(a: string, b: string): boolean {
+    return a.replace(/\/+$/, "").toLowerCase() === b.replace(/\/+$/, "").toLowerCase();
+}
+
+/** "uaenorth", "UAE North" and "uaeNorth" are one region. */
+export function sameRegion(a: string, b: string): boolean {
+    return a.replace(/\s+/g, "").toLowerCase() === b.replace(/\s+/g, "").toLowerCase();
+}
+
+export interface AddonProfile {
+    enabled?: boolean;
+    config?: Record<string, string>;
+}
+
+/**
+ * The addon profile whose key matches `name` case-insensitively (ARM accepts `azurepolicy` and `azurePolicy` alike).
+ * UNKNOWN when the addon map or that profile is computed.
+ */
+export function addonProfile(cluster: { addonProfiles?: unknown }, name: string): Maybe<AddonProfile | undefined> {
+    const map = known(() => cluster.addonProfiles as Record<string, AddonProfile> | undefined);
+    if (map === UNKNOWN) return UNKNOWN;
+    if (!map || typeof map !== "object") return undefined;
+    const key = Object.keys(map).find((k) => k.toLowerCase() === name.toLowerCase());
+    return key === undefined ? undefined : known(() => map[key]);
+}

@@ -1,0 +1,61 @@
+/**
+ * The pack's rules as a plain list, and their default enforcement levels. Importing this has no side effects:
+ * tests, `npm run policy` and the offline plan run exactly these rules; policies/index.ts hands them to CrossGuard.
+ */
+import type { Rule } from "./lib/rule";
+import { t1RequiredTags } from "./rules/azure/t1-required-tags";
+import { k1AksPrivateCluster } from "./rules/azure/k1-aks-private-cluster";
+import { k2AksAzureRbac } from "./rules/azure/k2-aks-azure-rbac";
+import { k3AksLocalAccountsDisabled } from "./rules/azure/k3-aks-local-accounts-disabled";
+import { k4AksNetworkPolicy } from "./rules/azure/k4-aks-network-policy";
+import { k5AksAzurePolicyAddon } from "./rules/azure/k5-aks-azure-policy-addon";
+import { k6AksSecretsStoreRotation } from "./rules/azure/k6-aks-secrets-store-rotation";
+import { k7AksWorkloadIdentity } from "./rules/azure/k7-aks-workload-identity";
+import { k8AksDefender } from "./rules/azure/k8-aks-defender";
+import { k9AksManagedIdentity } from "./rules/azure/k9-aks-managed-identity";
+import { k10AksAutoUpgrade } from "./rules/azure/k10-aks-auto-upgrade";
+import { k11AksPaidTierPrd } from "./rules/azure/k11-aks-paid-tier-prd";
+import { k12AksPoolVmssNoPublicIp } from "./rules/azure/k12-aks-pool-vmss-no-public-ip";
+import { k13AksSystemPool } from "./rules/azure/k13-aks-system-pool";
+import { k14AksGpuPoolTaint } from "./rules/azure/k14-aks-gpu-pool-taint";
+import { k15AksSpotPoolTaint } from "./rules/azure/k15-aks-spot-pool-taint";
+import { k16AksNoSpotPrd } from "./rules/azure/k16-aks-no-spot-prd";
+import { r1AcrAdminDisabled } from "./rules/azure/r1-acr-admin-disabled";
+import { r2AcrAnonymousPullDisabled } from "./rules/azure/r2-acr-anonymous-pull-disabled";
+import { r3AcrPublicNetworkDisabled } from "./rules/azure/r3-acr-public-network-disabled";
+import { r4AcrPremiumSku } from "./rules/azure/r4-acr-premium-sku";
+import { v1KvRbacAuthorization } from "./rules/azure/v1-kv-rbac-authorization";
+import { v2KvPurgeProtection } from "./rules/azure/v2-kv-purge-protection";
+import { v3KvNetworkLocked } from "./rules/azure/v3-kv-network-locked";
+import { s1StorageHttpsTls12 } from "./rules/azure/s1-storage-https-tls12";
+import { s2StorageNoPublicBlobNoSharedKey } from "./rules/azure/s2-storage-no-public-blob-no-shared-key";
+import { s3StorageNetworkLocked } from "./rules/azure/s3-storage-network-locked";
+import { s4BlobContainerPrivate } from "./rules/azure/s4-blob-container-private";
+import { n1NsgNoInternetManagementPorts } from "./rules/azure/n1-nsg-no-internet-management-ports";
+import { n2SubnetHasNsg } from "./rules/azure/n2-subnet-has-nsg";
+import { n3FirewallPolicyThreatIntelIdps } from "./rules/azure/n3-firewall-policy-threat-intel-idps";
+import { n4FirewallUsesPolicy } from "./rules/azure/n4-firewall-uses-policy";
+import { w1PrivateEndpointRequired } from "./rules/azure/w1-private-endpoint-required";
+import { w2PrdStatefulProtected } from "./rules/azure/w2-prd-stateful-protected";
+import { w3NoSubscriptionOwnerAssignment } from "./rules/azure/w3-no-subscription-owner-assignment";
+
+export const PACK_NAME = "aiplatform-policies";
+
+/** Mandatory Azure rules (issue 7's minimum), in the order the README lists them. */
+export const azureMandatoryRules: readonly Rule[] = [
+    t1RequiredTags,
+    k1AksPrivateCluster, k2AksAzureRbac, k3AksLocalAccountsDisabled, k4AksNetworkPolicy, k5AksAzurePolicyAddon,
+    k6AksSecretsStoreRotation, k7AksWorkloadIdentity, k8AksDefender, k9AksManagedIdentity, k10AksAutoUpgrade,
+    k11AksPaidTierPrd, k12AksPoolVmssNoPublicIp, k13AksSystemPool, k14AksGpuPoolTaint, k15AksSpotPoolTaint, k16AksNoSpotPrd,
+    r1AcrAdminDisabled, r2AcrAnonymousPullDisabled, r3AcrPublicNetworkDisabled, r4AcrPremiumSku,
+    v1KvRbacAuthorization, v2KvPurgeProtection, v3KvNetworkLocked,
+    s1StorageHttpsTls12, s2StorageNoPublicBlobNoSharedKey, s3StorageNetworkLocked, s4BlobContainerPrivate,
+    n1NsgNoInternetManagementPorts, n2SubnetHasNsg, n3FirewallPolicyThreatIntelIdps, n4FirewallUsesPolicy,
+    w1PrivateEndpointRequired, w2PrdStatefulProtected, w3NoSubscriptionOwnerAssignment,
+];
+
+/** Every rule of the pack. */
+export const rules: readonly Rule[] = [...azureMandatoryRules];
+
+/** Default enforcement level per rule name; pack config overrides it per stack. */
+export const defaultLevels: Readonly<Record<string, Rule["enforcementLevel"]>> = Object.fromEntries(rules.map((r) => [r.name, r.enforcementLevel]));
