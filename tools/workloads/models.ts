@@ -1,0 +1,129 @@
+/**
+ * The model catalogue (workloads/models/models.yaml): one entry per served model, typed and validated with zod.
+ * Defaults live here, once; per-environment settings override the model's top-level values.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { z } from "zod";
+import { ENVIRONMENTS, type Environment } from "../../config/schema";
+
+export const WORKLOADS_DIR = path.resolve(__dirname, "../../workloads");
+export const MODELS_FILE = path.join(WORKLOADS_DIR, "models/models.yaml");
+
+const dnsLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/, "must be a DNS label of at most 32 characters");
+const quantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ti)?$/, "must be a Kubernetes quantity such as 4, 500m or 32Gi");
+
+const source = z.union([
+    z.strictObject({
+        huggingface: z.strictObject({
+            repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, "must be <org>/<model>"),
+            /** Branch, tag or commit SHA on the Hub. */
+            revision: z.string().min(1),
+        }),
+    }),
+    z.strictObject({
+        /** Path under the data lake's `models` container; the Argo model-download pipeline copies it to the PVC. */
+        datalake: z.strictObject({ path: z.string().regex(/^[\w./-]+$/) }),
+    }),
+]);
+export type ModelSource = z.infer<typeof source>;
+
+const resources = z.strictObject({ cpu: quantity, memory: quantity });
+const storage = z.strictObject({
+    className: z.enum(["azurefile-csi-premium", "managed-csi-premium"]),
+    accessMode: z.enum(["ReadWriteMany", "ReadWriteOnce"]),
+});
+
+/** Settings a model may override per environment. */
+const tunables = {
+    source: source.optional(),
+    maxModelLen: z.number().int().min(256).optional(),
+    gpuMemoryUtilization: z.number().gt(0).max(0.98).optional(),
+    extraArgs: z.array(z.string().regex(/^--[a-z0-9-]+(=.+)?$/, "must be a --flag or --flag=value")).optional(),
+    resources: resources.optional(),
+    storage: storage.optional(),
+    storageGi: z.number().int().min(10).max(4096).optional(),
+};
+
+const environmentEntry = z
+    .strictObject({
+        ...tunables,
+        replicas: z.number().int().min(1).max(16),
+        maxReplicas: z.number().int().min(1).max(32),
+        /** direct: rolling update behind a Service; canary: Flagger, real traffic by replica share; blue-green: Flagger, load-tester traffic, then switch. */
+        rollout: z.enum(["direct", "canary", "blue-green"]),
+    })
+    .refine((e) => e.maxReplicas >= e.replicas, { message: "maxReplicas must be >= replicas" });
+
+const model = z.strictObject({
+    name: dnsLabel,
+    /** Name clients send as `model` in OpenAI requests (and the model_name label of vllm:* metrics). */
+    servedModelName: z.string().regex(/^[\w.-]+$/),
+    vendor: z.enum(["nvidia", "amd"]),
+    /** GPUs (or MIG slices) per replica; > 1 turns on tensor parallelism. */
+    gpus: z.number().int().min(1).max(8),
+    source,
+    maxModelLen: z.number().int().min(256).default(8192),
+    gpuMemoryUtilization: z.number().gt(0).max(0.98).default(0.9),
+    extraArgs: z.array(z.string().regex(/^--[a-z0-9-]+(=.+)?$/)).default([]),
+    resources: resources.default({ cpu: "4", memory: "32Gi" }),
+    storage: storage.default({ className: "azurefile-csi-premium", accessMode: "ReadWriteMany" }),
+    storageGi: z.number().int().min(10).max(4096).default(100),
+    environments: z.partialRecord(z.enum(ENVIRONMENTS), environmentEntry),
+});
+
+export const catalogueSchema = z.strictObject({ models: z.array(model).min(1) });
+export type ModelEntry = z.infer<typeof model>;
+
+/** A model as deployed in one environment: top-level values with that environment's overrides applied. */
+export interface ResolvedModel {
+    name: string;
+    servedModelName: string;
+    vendor: "nvidia" | "amd";
+    gpus: number;
+    source: ModelSource;
+    maxModelLen: number;
+    gpuMemoryUtilization: number;
+    args: string[];
+    resources: { cpu: string; memory: string };
+    storage: { className: string; accessMode: string; sizeGi: number };
+    replicas: number;
+    maxReplicas: number;
+    rollout: "direct" | "canary" | "blue-green";
+}
+
+export function resolveModel(m: ModelEntry, env: Environment): ResolvedModel | undefined {
+    const e = m.environments[env];
+    if (!e) return undefined;
+    return {
+        name: m.name,
+        servedModelName: m.servedModelName,
+        vendor: m.vendor,
+        gpus: m.gpus,
+        source: e.source ?? m.source,
+        maxModelLen: e.maxModelLen ?? m.maxModelLen,
+        gpuMemoryUtilization: e.gpuMemoryUtilization ?? m.gpuMemoryUtilization,
+        args: e.extraArgs ?? m.extraArgs,
+        resources: e.resources ?? m.resources,
+        storage: { ...(e.storage ?? m.storage), sizeGi: e.storageGi ?? m.storageGi },
+        replicas: e.replicas,
+        maxReplicas: e.maxReplicas,
+        rollout: e.rollout,
+    };
+}
+
+/** Reads and validates the catalogue; every problem at once, each naming the file and key. */
+export function loadCatalogue(file = MODELS_FILE): ModelEntry[] {
+    const rel = path.relative(path.resolve(WORKLOADS_DIR, ".."), file);
+    const doc = YAML.parse(fs.readFileSync(file, "utf8"));
+    const parsed = catalogueSchema.safeParse(doc);
+    if (!parsed.success) {
+        const lines = parsed.error.issues.map((i) => `${rel}: ${i.path.join(".")}: ${i.message}`);
+        throw new Error(`invalid model catalogue:\n  ${lines.join("\n  ")}`);
+    }
+    const names = parsed.data.models.map((m) => m.name);
+    const dup = names.filter((n, i) => names.indexOf(n) !== i);
+    if (dup.length) throw new Error(`invalid model catalogue:\n  ${rel}: models: duplicate name(s) ${[...new Set(dup)].join(", ")}`);
+    return parsed.data.models;
+}
