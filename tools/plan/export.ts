@@ -37,6 +37,8 @@ export interface ExportResource {
     ignoreChanges?: string[];
     replaceOnChanges?: string[];
     deleteBeforeReplace?: boolean;
+    replacementTrigger?: unknown;
+    retainOnDelete?: boolean;
 }
 
 export interface StackExport {
@@ -85,6 +87,8 @@ export function buildExport(planned: PlannedStack, sdkVersion: string): StackExp
             ...(r.ignoreChanges.length ? { ignoreChanges: r.ignoreChanges } : {}),
             ...(r.replaceOnChanges.length ? { replaceOnChanges: r.replaceOnChanges } : {}),
             ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+            ...(r.replacementTrigger !== undefined ? { replacementTrigger: redactSecrets(r.replacementTrigger) } : {}),
+            ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
         };
         if (r.custom && !r.type.startsWith("pulumi:")) out.provider = r.provider ?? defaultProvider(r);
         return out;

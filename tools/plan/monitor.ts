@@ -45,6 +45,10 @@ export interface RecordedResource {
     replaceOnChanges: string[];
     ignoreChanges: string[];
     deleteBeforeReplace: boolean;
+    /** The `replacementTrigger` option (e.g. a rotation date): a change replaces the resource. */
+    replacementTrigger?: unknown;
+    /** `retainOnDelete`: deleting it from the stack leaves the cloud resource in place. */
+    retainOnDelete?: boolean;
 }
 
 export function isSecretEnvelope(v: unknown): v is { value?: unknown } {
@@ -76,6 +80,9 @@ function otherProviderOutputs(type: string, inputs: Record<string, any>, name: s
             };
         case "tls:index/certRequest:CertRequest":
             return { certRequestPem: `-----BEGIN CERTIFICATE REQUEST-----\n${hex(`csr:${name}`, 64)}\n-----END CERTIFICATE REQUEST-----\n` };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return { certPem: `-----BEGIN CERTIFICATE-----\n${hex(`cert:${name}`, 64)}\n-----END CERTIFICATE-----\n` };
         default:
             return {};
     }
@@ -171,6 +178,8 @@ export class PlanMonitor extends MockMonitor {
                 replaceOnChanges: req.getReplaceonchangesList(),
                 ignoreChanges: req.getIgnorechangesList(),
                 deleteBeforeReplace: req.getDeletebeforereplace() === true,
+                replacementTrigger: req.hasReplacementTrigger() ? req.getReplacementTrigger().toJavaScript() : undefined,
+                retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : undefined,
             };
             this.records.push(record);
             this.byUrn.set(urn, record);
