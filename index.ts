@@ -8,6 +8,7 @@ import { Namer } from "./components/core/naming";
 import { applyStackDefaults } from "./components/core/stack-defaults";
 import { Foundation } from "./components/foundation";
 import { readHubOutputs } from "./components/hub/outputs";
+import { SpokeNetwork } from "./components/network";
 
 export = async () => {
     const cfg = loadSpokeConfig();
@@ -21,11 +22,22 @@ export = async () => {
         retentionDays: cfg.logAnalytics.retentionDays,
         dailyQuotaGb: cfg.logAnalytics.dailyQuotaGb,
     });
+    const network = new SpokeNetwork("spoke", {
+        names,
+        location: cfg.location,
+        resourceGroupName: foundation.resourceGroupName,
+        workspaceId: foundation.workspaceId,
+        network: cfg.network,
+        hub,
+    });
 
     return {
         environment: cfg.environment,
         resourceGroupName: foundation.resourceGroupName,
         workspaceId: foundation.workspaceId,
         hubResourceGroupName: hub.resourceGroupName,
+        vnetId: network.vnetId,
+        ingressPublicIpAddress: network.ingressPublicIpAddress,
+        ingressInternalIp: network.ingressInternalIp,
     };
 };

@@ -40,6 +40,33 @@ export function usableAddresses(c: Cidr): number {
     return addressCount(c) - AZURE_RESERVED_PER_SUBNET;
 }
 
+/** Azure's smallest subnet. */
+export const MIN_SUBNET_PREFIX = 29;
+
+/**
+ * Ranges AKS forbids for the service CIDR and the overlay pod CIDR (Microsoft Learn "Configure Azure CNI Overlay
+ * networking in AKS" and "kubenet" networking: link-local, Docker bridge defaults, TEST-NET-1).
+ */
+export const AKS_RESERVED_RANGES = ["169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24"] as const;
+
+/** The address at `offset` from the network address of `c` (negative: from the broadcast address). */
+export function hostAt(c: Cidr, offset: number): string {
+    const base = c.network.toByteArray().reduce((acc, b) => acc * 256 + b, 0);
+    const n = offset >= 0 ? base + offset : base + addressCount(c) + offset;
+    if (n < base || n >= base + addressCount(c)) throw new Error(`offset ${offset} is outside ${c.text}`);
+    return ipaddr.fromByteArray([(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]).toString();
+}
+
+/**
+ * The internal ingress load balancer's fixed address: the last address Azure lets you use in the subnet (the
+ * broadcast address is reserved), far from the low addresses Azure hands out dynamically.
+ */
+export function ingressInternalIp(subnet: string): string {
+    const c = parseCidr(subnet);
+    if (typeof c === "string") throw new Error(c);
+    return hostAt(c, -2);
+}
+
 /**
  * Extra nodes an upgrade adds on top of maxCount. GPU pools surge by one node (GPU quota rarely has room for more);
  * CPU pools by a third; spot pools not at all (AKS rejects maxSurge on spot pools: "Spot pools can't set max
@@ -91,6 +118,10 @@ function minPrefix(path: (string | number)[], c: Cidr, max: number, why: string,
     if (c.prefix > max) problems.push({ path, message: `is /${c.prefix}; ${why} needs at least /${max}` });
 }
 
+function minSubnetSize(subnets: Named[], subnetPath: (k: string) => (string | number)[], problems: Problem[]) {
+    for (const s of subnets) minPrefix(subnetPath(s.key), s.cidr, MIN_SUBNET_PREFIX, "an Azure subnet", problems);
+}
+
 /** One spoke's own plan: subnets inside the VNet, no overlaps, pod/service ranges clear of it, pools fit. */
 export function checkSpokeAddressPlan(cfg: SpokeConfig): Problem[] {
     const problems: Problem[] = [];
@@ -100,6 +131,7 @@ export function checkSpokeAddressPlan(cfg: SpokeConfig): Problem[] {
     const subnetPath = (k: string) => ["network", "subnets", k];
     const subnets = parseAll(Object.entries(net.subnets), problems, subnetPath);
     checkSubnets(["network", "addressSpace"], vnet, subnets, subnetPath, problems);
+    minSubnetSize(subnets, subnetPath, problems);
 
     const byKey = Object.fromEntries(subnets.map((s) => [s.key, s.cidr]));
     if (byKey.apiServer) minPrefix(subnetPath("apiServer"), byKey.apiServer, 28, "AKS API server VNet integration", problems);
@@ -108,12 +140,23 @@ export function checkSpokeAddressPlan(cfg: SpokeConfig): Problem[] {
     for (const r of ranges) {
         if (overlaps(r.cidr, vnet)) problems.push({ path: ["network", r.key], message: `overlaps the spoke VNet aiplatform:network.addressSpace (${vnet.text})` });
     }
+    for (const r of ranges) {
+        for (const reserved of AKS_RESERVED_RANGES) {
+            const c = parseCidr(reserved) as Cidr;
+            if (overlaps(r.cidr, c)) problems.push({ path: ["network", r.key], message: `overlaps ${reserved}, a range AKS reserves (${AKS_RESERVED_RANGES.join(", ")})` });
+        }
+    }
     if (ranges.length === 2 && overlaps(ranges[0].cidr, ranges[1].cidr)) {
         problems.push({ path: ["network", "serviceCidr"], message: `overlaps aiplatform:network.podCidr (${ranges[0].cidr.text})` });
     }
     const svc = ranges.find((r) => r.key === "serviceCidr");
     if (svc && ipaddr.IPv4.isValidFourPartDecimal(net.dnsServiceIp) && !contains(svc.cidr, ipaddr.IPv4.parse(net.dnsServiceIp))) {
         problems.push({ path: ["network", "dnsServiceIp"], message: `is not inside aiplatform:network.serviceCidr (${svc.cidr.text})` });
+    } else if (svc && [hostAt(svc.cidr, 0), hostAt(svc.cidr, 1), hostAt(svc.cidr, -1)].includes(net.dnsServiceIp)) {
+        problems.push({
+            path: ["network", "dnsServiceIp"],
+            message: `must not be the network, broadcast or first address of aiplatform:network.serviceCidr (${hostAt(svc.cidr, 1)} is the kubernetes service); use e.g. ${hostAt(svc.cidr, 10)}`,
+        });
     }
 
     // Node capacity per subnet (CNI overlay: one VNet address per node; pods come from podCidr).
@@ -145,6 +188,7 @@ export function checkHubAddressPlan(cfg: HubConfig): Problem[] {
     const subnetPath = (k: string) => ["network", "subnets", k];
     const subnets = parseAll(Object.entries(cfg.network.subnets), problems, subnetPath);
     checkSubnets(["network", "addressSpace"], vnet, subnets, subnetPath, problems);
+    minSubnetSize(subnets, subnetPath, problems);
     const byKey = Object.fromEntries(subnets.map((s) => [s.key, s.cidr]));
     if (byKey.firewall) minPrefix(subnetPath("firewall"), byKey.firewall, 26, "AzureFirewallSubnet", problems);
     if (byKey.firewallManagement) minPrefix(subnetPath("firewallManagement"), byKey.firewallManagement, 26, "AzureFirewallManagementSubnet", problems);
@@ -164,7 +208,7 @@ export interface StackAddresses {
     serviceCidr?: string;
 }
 
-/** Across stacks: no VNet overlaps another, no overlay pod/service range overlaps any VNet. */
+/** Across stacks: no VNet overlaps another, no overlay pod/service range overlaps any VNet (in either direction). */
 export function checkCrossStackAddresses(self: StackAddresses, others: StackAddresses[]): Problem[] {
     const problems: Problem[] = [];
     const mine = self.addressSpace ? parseCidr(self.addressSpace) : undefined;
@@ -179,6 +223,17 @@ export function checkCrossStackAddresses(self: StackAddresses, others: StackAddr
             const r = text ? parseCidr(text) : undefined;
             if (typeof r === "object" && overlaps(r, theirs)) {
                 problems.push({ path: ["network", key], message: `overlaps aiplatform:network.addressSpace of ${o.file} (${theirs.text})` });
+            }
+        }
+    }
+    // The other direction: this VNet must stay clear of every other stack's overlay ranges too (a hub change is
+    // caught on the hub, not only when the spoke is next planned).
+    for (const o of others) {
+        for (const key of ["podCidr", "serviceCidr"] as const) {
+            const text = o[key];
+            const r = text ? parseCidr(text) : undefined;
+            if (typeof mine === "object" && typeof r === "object" && overlaps(mine, r)) {
+                problems.push({ path: ["network", "addressSpace"], message: `overlaps aiplatform:network.${key} of ${o.file} (${r.text})` });
             }
         }
     }
