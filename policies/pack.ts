@@ -39,6 +39,29 @@ import { w1PrivateEndpointRequired } from "./rules/azure/w1-private-endpoint-req
 import { w2PrdStatefulProtected } from "./rules/azure/w2-prd-stateful-protected";
 import { w3NoSubscriptionOwnerAssignment } from "./rules/azure/w3-no-subscription-owner-assignment";
 
+import { pssDisallowCapabilities } from "./rules/kubernetes/pss-disallow-capabilities";
+import { pssDisallowHostNamespaces } from "./rules/kubernetes/pss-disallow-host-namespaces";
+import { pssDisallowHostPath } from "./rules/kubernetes/pss-disallow-host-path";
+import { pssDisallowHostPorts } from "./rules/kubernetes/pss-disallow-host-ports";
+import { pssDisallowHostProcess } from "./rules/kubernetes/pss-disallow-host-process";
+import { pssDisallowPrivilegedContainers } from "./rules/kubernetes/pss-disallow-privileged-containers";
+import { pssDisallowProcMount } from "./rules/kubernetes/pss-disallow-proc-mount";
+import { pssDisallowSelinux } from "./rules/kubernetes/pss-disallow-selinux";
+import { pssRestrictApparmorProfiles } from "./rules/kubernetes/pss-restrict-apparmor-profiles";
+import { pssRestrictSeccomp } from "./rules/kubernetes/pss-restrict-seccomp";
+import { pssRestrictSysctls } from "./rules/kubernetes/pss-restrict-sysctls";
+import { pssDisallowCapabilitiesStrict } from "./rules/kubernetes/pss-disallow-capabilities-strict";
+import { pssDisallowPrivilegeEscalation } from "./rules/kubernetes/pss-disallow-privilege-escalation";
+import { pssRequireRunAsNonRootUser } from "./rules/kubernetes/pss-require-run-as-non-root-user";
+import { pssRequireRunAsNonroot } from "./rules/kubernetes/pss-require-run-as-nonroot";
+import { pssRestrictSeccompStrict } from "./rules/kubernetes/pss-restrict-seccomp-strict";
+import { pssRestrictVolumeTypes } from "./rules/kubernetes/pss-restrict-volume-types";
+import { k8sImagePinned } from "./rules/kubernetes/k8s-image-pinned";
+import { k8sAllowedRegistries } from "./rules/kubernetes/k8s-allowed-registries";
+import { k8sRequestsLimits } from "./rules/kubernetes/k8s-requests-limits";
+import { k8sProbes } from "./rules/kubernetes/k8s-probes";
+import { k8sGpuToleration } from "./rules/kubernetes/k8s-gpu-toleration";
+
 export const PACK_NAME = "aiplatform-policies";
 
 /** Mandatory Azure rules (issue 7's minimum), in the order the README lists them. */
@@ -54,8 +77,24 @@ export const azureMandatoryRules: readonly Rule[] = [
     w1PrivateEndpointRequired, w2PrdStatefulProtected, w3NoSubscriptionOwnerAssignment,
 ];
 
+/** Pod Security Standards baseline checks (Kyverno pod-security "baseline" policies). */
+export const pssBaselineRules: readonly Rule[] = [
+    pssDisallowCapabilities, pssDisallowHostNamespaces, pssDisallowHostPath, pssDisallowHostPorts, pssDisallowHostProcess,
+    pssDisallowPrivilegedContainers, pssDisallowProcMount, pssDisallowSelinux, pssRestrictApparmorProfiles, pssRestrictSeccomp,
+    pssRestrictSysctls,
+];
+
+/** Pod Security Standards restricted checks (Kyverno pod-security "restricted" policies). */
+export const pssRestrictedRules: readonly Rule[] = [
+    pssDisallowCapabilitiesStrict, pssDisallowPrivilegeEscalation, pssRequireRunAsNonRootUser, pssRequireRunAsNonroot,
+    pssRestrictSeccompStrict, pssRestrictVolumeTypes,
+];
+
+/** Workload hygiene for every pod template: pinned images, allowed registries, resources, probes, GPU tolerations. */
+export const workloadRules: readonly Rule[] = [k8sImagePinned, k8sAllowedRegistries, k8sRequestsLimits, k8sProbes, k8sGpuToleration];
+
 /** Every rule of the pack. */
-export const rules: readonly Rule[] = [...azureMandatoryRules];
+export const rules: readonly Rule[] = [...azureMandatoryRules, ...pssBaselineRules, ...pssRestrictedRules, ...workloadRules];
 
 /** Default enforcement level per rule name; pack config overrides it per stack. */
 export const defaultLevels: Readonly<Record<string, Rule["enforcementLevel"]>> = Object.fromEntries(rules.map((r) => [r.name, r.enforcementLevel]));
