@@ -38,8 +38,8 @@ export const WORKLOAD_IDENTITIES = {
         grants: [{ role: "storageBlobDataContributor", scope: { kind: "container", container: "mlflow" } }],
     },
     model_loader: {
-        purpose: "vLLM / KServe model loaders read model weights",
-        subjects: [{ namespace: "llm-serving", serviceAccount: "model-loader" }],
+        purpose: "the vLLM pods' model-loader init container reads model weights",
+        subjects: [{ namespace: "ai-serving", serviceAccount: "vllm" }],
         grants: [{ role: "storageBlobDataReader", scope: { kind: "container", container: "models" } }],
     },
     loki: {
@@ -54,10 +54,8 @@ export const WORKLOAD_IDENTITIES = {
     },
     argo: {
         purpose: "Argo Workflows artifact repository; batch steps read models and datasets",
-        subjects: [
-            { namespace: "argo", serviceAccount: "argo-workflow" },
-            { namespace: "argo", serviceAccount: "argo-server" },
-        ],
+        // Workflow pods only; the Argo server runs in client auth mode and reads no artifacts itself.
+        subjects: [{ namespace: "argo", serviceAccount: "argo-workflow" }],
         grants: [
             { role: "storageBlobDataContributor", scope: { kind: "container", container: "argo" } },
             { role: "storageBlobDataReader", scope: { kind: "container", container: "datasets" } },

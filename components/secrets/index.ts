@@ -28,8 +28,19 @@ export const GENERATED_SECRETS = {
     "grafana-admin-password": { length: 32, special: true, consumer: "monitoring/grafana (kube-prometheus-stack admin)" },
     "mlflow-db-password": { length: 32, special: false, consumer: "mlflow/mlflow (PostgreSQL backend store)" },
     "qdrant-api-key": { length: 48, special: false, consumer: "qdrant/qdrant (API key)" },
+    "vllm-api-key": { length: 48, special: false, consumer: "ai-serving/vllm (OpenAI-compatible API key)" },
 } as const;
 export type GeneratedSecretName = keyof typeof GENERATED_SECRETS;
+
+/**
+ * Secrets a person puts into the vault (their values never pass through Pulumi). Declared here so the audit
+ * treats them as expected — each must still carry an expiry and a content type:
+ * `az keyvault secret set --vault-name <vault> --name hf-token --file token.txt --content-type text/plain --expires <date>`.
+ */
+export const EXTERNAL_SECRETS = {
+    "hf-token": { consumer: "ai-serving/vllm, argo (Hugging Face read token for gated models)" },
+} as const;
+export type ExternalSecretName = keyof typeof EXTERNAL_SECRETS;
 
 export interface SecretsArgs {
     names: Namer;
@@ -54,6 +65,8 @@ export interface SecretsOutputs {
     vaultUri: pulumi.Output<string>;
     /** Names (not values) of the generated secrets in the vault. */
     generatedSecretNames: GeneratedSecretName[];
+    /** Names of the secrets people put into the vault (EXTERNAL_SECRETS). */
+    externalSecretNames: ExternalSecretName[];
     /** Expiry (ISO date) the generated secrets carry. */
     generatedSecretsExpireOn: string;
     tenantId: pulumi.Output<string>;
@@ -156,6 +169,7 @@ export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Re
         vaultName: vault.name,
         vaultUri: readyAfter(vault.properties.apply((p) => p.vaultUri ?? ""), ready),
         generatedSecretNames: Object.keys(GENERATED_SECRETS) as GeneratedSecretName[],
+        externalSecretNames: Object.keys(EXTERNAL_SECRETS) as ExternalSecretName[],
         generatedSecretsExpireOn: expiresOn.toISOString().slice(0, 10),
         tenantId: client.tenantId,
     };
@@ -166,6 +180,7 @@ export class Secrets extends pulumi.ComponentResource implements SecretsOutputs 
     public readonly vaultName: pulumi.Output<string>;
     public readonly vaultUri: pulumi.Output<string>;
     public readonly generatedSecretNames: GeneratedSecretName[];
+    public readonly externalSecretNames: ExternalSecretName[];
     public readonly generatedSecretsExpireOn: string;
     public readonly tenantId: pulumi.Output<string>;
 
@@ -176,8 +191,16 @@ export class Secrets extends pulumi.ComponentResource implements SecretsOutputs 
         this.vaultName = out.vaultName;
         this.vaultUri = out.vaultUri;
         this.generatedSecretNames = out.generatedSecretNames;
+        this.externalSecretNames = out.externalSecretNames;
         this.generatedSecretsExpireOn = out.generatedSecretsExpireOn;
         this.tenantId = out.tenantId;
-        this.registerOutputs({ vaultId: out.vaultId, vaultName: out.vaultName, vaultUri: out.vaultUri, generatedSecretNames: out.generatedSecretNames });
+        this.registerOutputs({
+            vaultId: out.vaultId,
+            vaultName: out.vaultName,
+            vaultUri: out.vaultUri,
+            generatedSecretNames: out.generatedSecretNames,
+            // Read by the audit (tools/audit): expected in the vault although Pulumi never writes them.
+            externalSecretNames: out.externalSecretNames,
+        });
     }
 }

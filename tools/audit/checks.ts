@@ -88,16 +88,25 @@ export function liveFindings(inv: Inventory, live: LiveState, now: Date, days: n
 
     // Secrets: every live secret declared, declared ones present, all with an expiry outside the window.
     const declaredSecrets = new Set(inv.secrets.filter((s) => s.vaultName === vault).map((s) => s.name));
+    const external = new Set(inv.externalSecrets);
     const liveSecrets = new Set(live.secrets.map((s) => s.name));
     for (const s of live.secrets) {
         const subject = `secret ${vault}/${s.name}`;
-        if (!declaredSecrets.has(s.name)) out.push({ kind: "undeclared-secret", subject, message: "in the vault but not declared by the program: delete it or declare it (vaultSecret)" });
+        if (!declaredSecrets.has(s.name) && !external.has(s.name)) {
+            out.push({ kind: "undeclared-secret", subject, message: "in the vault but not declared by the program: delete it, or declare it (vaultSecret, or EXTERNAL_SECRETS for values people set)" });
+        }
         if (s.attributes?.enabled === false) continue;
         const f = expiryFinding(subject, s.attributes?.expires ? new Date(s.attributes.expires) : undefined, now, days, "secret");
         if (f) out.push(f);
+        if (external.has(s.name) && !s.contentType) out.push({ kind: "no-content-type", subject, message: "set a content type: az keyvault secret set-attributes --content-type text/plain" });
     }
     for (const name of declaredSecrets) {
         if (!liveSecrets.has(name)) out.push({ kind: "missing-secret", subject: `secret ${vault}/${name}`, message: "declared but not in the vault: run the pipeline (pulumi up) for this stack" });
+    }
+    for (const name of external) {
+        if (!liveSecrets.has(name)) {
+            out.push({ kind: "missing-secret", subject: `secret ${vault}/${name}`, message: `expected from a person but not in the vault: az keyvault secret set --vault-name ${vault} --name ${name} --content-type text/plain --expires <date> --file <value file>` });
+        }
     }
 
     // Identities and their federated credentials.

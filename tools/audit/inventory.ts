@@ -47,6 +47,8 @@ export interface Inventory {
     storage?: { name: string; id?: string };
     cluster?: { name: string; resourceGroup: string; issuer?: string };
     secrets: DeclaredSecret[];
+    /** Secrets people put into the vault (components/secrets EXTERNAL_SECRETS): expected, value never in Pulumi. */
+    externalSecrets: string[];
     identities: DeclaredIdentity[];
     federations: DeclaredFederation[];
     assignments: DeclaredAssignment[];
@@ -79,7 +81,7 @@ export function inventoryOf(doc: StackExport): Inventory {
     const resources = doc.deployment.resources;
     const of = (type: string): ExportResource[] => resources.filter((r) => r.type === type);
     const stackRes = resources.find((r) => r.type === "pulumi:pulumi:Stack");
-    const inv: Inventory = { stack: stackRes?.urn.split("::")[0].replace("urn:pulumi:", ""), secrets: [], identities: [], federations: [], assignments: [] };
+    const inv: Inventory = { stack: stackRes?.urn.split("::")[0].replace("urn:pulumi:", ""), secrets: [], externalSecrets: [], identities: [], federations: [], assignments: [] };
 
     const vault = of("azure-native:keyvault:Vault")[0];
     if (vault) inv.vault = { name: String(vault.inputs.vaultName), id: vault.id };
@@ -88,6 +90,11 @@ export function inventoryOf(doc: StackExport): Inventory {
     const account = of("azure-native:storage:StorageAccount")[0];
     if (account) inv.storage = { name: String(account.inputs.accountName), id: account.id };
     inv.resourceGroup = str(vault?.inputs.resourceGroupName) ?? str(of("azure-native:resources:ResourceGroup")[0]?.inputs.resourceGroupName);
+
+    for (const r of of("aiplatform:secrets:Secrets")) {
+        const names = (r.outputs as any)?.externalSecretNames;
+        if (Array.isArray(names)) inv.externalSecrets.push(...names.filter((n): n is string => typeof n === "string"));
+    }
 
     const principals = new Map<string, string>();
     const cluster = of("azure-native:containerservice:ManagedCluster")[0];
