@@ -113,6 +113,12 @@ export function spokeRules(stack: string, cfg: SpokeConfig): Problem[] {
             }
             if (pool.subnet !== "gpu") problems.push({ path: at("subnet"), message: "GPU pools go in the gpu subnet" });
         }
+        if (pool.subnet === "ingressPublic" && !pool.taints.some((t) => t.endsWith(":NoSchedule"))) {
+            problems.push({
+                path: at("taints"),
+                message: "a pool in the ingressPublic subnet needs a NoSchedule taint (e.g. aiplatform.io/ingress=public:NoSchedule) so only the public ingress runs there",
+            });
+        }
     });
 
     if (cfg.scaling.enabled) {

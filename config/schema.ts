@@ -60,8 +60,11 @@ export const nodePool = z.strictObject({
     /** Extra taints (`key=value:Effect`); vendor GPU and spot taints are added by the platform. */
     taints: z.array(z.string().regex(/^[^=:\s]+(=[^:\s]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/, "must be key=value:Effect")).default([]),
     labels: z.record(labelKey, z.string().max(63)).default({}),
-    /** Which spoke subnet the pool's nodes live in. */
-    subnet: z.enum(["user", "gpu"]).default("user"),
+    /**
+     * Which spoke subnet the pool's nodes live in. `ingressPublic` is for the public ingress pool only: its subnet's
+     * route table returns replies to Cloudflare directly (see components/network), other node subnets cannot.
+     */
+    subnet: z.enum(["user", "gpu", "ingressPublic"]).default("user"),
     maxPods: z.number().int().min(30).max(250).default(50),
     osDiskSizeGB: z.number().int().min(30).max(2048).default(128),
     gpu: z

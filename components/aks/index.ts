@@ -42,6 +42,8 @@ export interface AksNetworkArgs {
     subnetIds: Record<ClusterSubnet, pulumi.Input<string>>;
     /** The node subnets' route table (0.0.0.0/0 → firewall); AKS validates it for userDefinedRouting. */
     routeTableId: pulumi.Input<string>;
+    /** The ingressPublic subnet's route table (firewall default + Cloudflare ranges direct), where the ingress pool runs. */
+    ingressRouteTableId: pulumi.Input<string>;
     /** Public IP that the public ingress load balancer service uses (in the spoke resource group). */
     ingressPublicIpId: pulumi.Input<string>;
     /** The hub's privatelink.<region>.azmk8s.io zone (SpokeNetwork.privateDnsZoneIds.aks). */
@@ -141,7 +143,7 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
         user: "join user pool nodes to the subnet",
         gpu: "join GPU pool nodes to the subnet",
         apiServer: "place the API server's internal load balancer in the delegated subnet (VNet integration)",
-        ingressPublic: "create the public ingress load balancer frontend",
+        ingressPublic: "join the ingress pool's nodes and create the public load balancer frontend",
         ingressInternal: "create the internal ingress load balancer frontend",
     };
     const assignments = [
@@ -150,6 +152,7 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
             assign(`net-${s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, "networkContributor", net.subnetIds[s], `AKS: ${subnetRoles[s]}`),
         ),
         assign("net-route-table", "networkContributor", net.routeTableId, "AKS: validate the egress route table (userDefinedRouting)"),
+        assign("net-ingress-route-table", "networkContributor", net.ingressRouteTableId, "AKS: validate the ingress subnet's route table (userDefinedRouting)"),
         assign("net-ingress-ip", "networkContributor", net.ingressPublicIpId, "AKS: attach the public ingress IP to its load balancer"),
     ];
 
@@ -248,7 +251,7 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
             clusterName: cluster.name,
             resourceGroupName: args.resourceGroupName,
             pools: cfg.nodePools,
-            subnetIds: { user: net.subnetIds.user, gpu: net.subnetIds.gpu },
+            subnetIds: { user: net.subnetIds.user, gpu: net.subnetIds.gpu, ingressPublic: net.subnetIds.ingressPublic },
             encryptionAtHost: aks.encryptionAtHost,
         },
         { parent },

@@ -42,7 +42,7 @@ export interface NodePoolsArgs {
     resourceGroupName: pulumi.Input<string>;
     /** The user pools from `aiplatform:nodePools`, in config order (the system pool is inline in the cluster). */
     pools: NodePoolConfig[];
-    /** Node subnets by the pool's `subnet` key (SpokeNetwork.subnetIds.user / .gpu). */
+    /** Node subnets by the pool's `subnet` key (SpokeNetwork.subnetIds.user / .gpu / .ingressPublic). */
     subnetIds: Record<NodePoolConfig["subnet"], pulumi.Input<string>>;
     /** Encryption at host on every node (temp disk and OS/data disk caches); `aiplatform:aks.encryptionAtHost`. */
     encryptionAtHost: boolean;

@@ -81,6 +81,13 @@ describe("AKS config rules", () => {
         expect(p).toEqual([expect.stringMatching(/aiplatform:nodePools\[2\]\.gpu\.migProfile = "MIG3g": MIG needs a MIG-capable NVIDIA size/)]);
     });
 
+    it("requires a NoSchedule taint on a pool in the ingressPublic subnet", () => {
+        const p = problems("prd-uaenorth", (r) => {
+            r.nodePools[3].taints = [];
+        });
+        expect(p).toEqual([expect.stringMatching(/aiplatform:nodePools\[3\]\.taints = \[\]: a pool in the ingressPublic subnet needs a NoSchedule taint/)]);
+    });
+
     it("rejects a malformed maintenance utcOffset", () => {
         const p = problems("prd-uaenorth", (r) => {
             r.aks.maintenance.utcOffset = "UTC+4";

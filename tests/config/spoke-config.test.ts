@@ -60,7 +60,7 @@ describe("spoke config", () => {
         ["API server subnet smaller than /28", "dev-uaenorth", (r) => (r.network.subnets.apiServer = "10.10.1.0/29"), /aiplatform:network\.subnets\.apiServer = "10\.10\.1\.0\/29": is \/29; AKS API server VNet integration needs at least \/28/],
         ["pod CIDR overlapping the VNet", "dev-uaenorth", (r) => (r.network.podCidr = "10.10.128.0/17"), /aiplatform:network\.podCidr = "10\.10\.128\.0\/17": overlaps the spoke VNet/],
         ["VNet overlapping another stack's", "dev-uaenorth", (r) => (r.network.addressSpace = "10.20.0.0/16"), /aiplatform:network\.addressSpace = "10\.20\.0\.0\/16": overlaps aiplatform:network\.addressSpace of Pulumi\.stg-uaenorth\.yaml/],
-        ["pool subnet too small for maxCount + surge", "dev-uaenorth", (r) => (r.nodePools[0].maxCount = 1000), /aiplatform:network\.subnets\.user = "10\.10\.4\.0\/22": \(10\.10\.4\.0\/22\) has 1019 usable addresses but pools cpu, spot need 1341 at maxCount plus upgrade surge/],
+        ["pool subnet too small for maxCount + surge", "dev-uaenorth", (r) => (r.nodePools[0].maxCount = 1000), /aiplatform:network\.subnets\.user = "10\.10\.4\.0\/22": \(10\.10\.4\.0\/22\) has 1019 usable addresses but pools cpu, spot need 1339 at maxCount plus upgrade surge/],
         ["CIDR with host bits", "dev-uaenorth", (r) => (r.network.subnets.system = "10.10.0.1/24"), /aiplatform:network\.subnets\.system = "10\.10\.0\.1\/24": '10\.10\.0\.1\/24' has host bits set/],
         ["DNS service IP outside the service CIDR", "dev-uaenorth", (r) => (r.network.dnsServiceIp = "172.17.0.10"), /aiplatform:network\.dnsServiceIp = "172\.17\.0\.10": is not inside aiplatform:network\.serviceCidr/],
     ];
