@@ -72,6 +72,8 @@ const KEY = { algorithm: "ECDSA", ecdsaCurve: "P256" } as const;
 /** Certificate material never appears in clear in state, the plan JSON or logs (public parts included: simpler to audit). */
 const PEM_SECRET = { certRequest: ["certRequestPem"], cert: ["certPem"], origin: ["certificate", "csr"] };
 const PEM_CONTENT_TYPE = "application/x-pem-file";
+/** Origin-pull CA validity: 20 years, longer than the longest Origin CA validity (5475 days). */
+export const ORIGIN_PULL_CA_VALIDITY_HOURS = 20 * 365 * 24;
 
 export function createEdge(name: string, args: EdgeArgs, parent: pulumi.Resource): EdgeOutputs {
     const cfg = args.config;
@@ -160,14 +162,17 @@ export function createEdge(name: string, args: EdgeArgs, parent: pulumi.Resource
     );
 
     // --- Authenticated Origin Pulls, per hostname, with our own client certificate.
-    const pullCaKey = new tls.PrivateKey(`${name}-origin-pull-ca-key`, KEY, { parent, replacementTrigger: cfg.rotation });
+    // The CA is long-lived and does NOT follow edge.rotation: NGINX trusts it, so replacing it together with the client
+    // certificate would break origin pulls until External Secrets syncs the new CA. Rotating the client certificate
+    // under a stable CA is hitless. Replacing the CA itself is the runbook's two-step procedure (README, Edge).
+    const pullCaKey = new tls.PrivateKey(`${name}-origin-pull-ca-key`, KEY, { parent });
     const pullCa = new tls.SelfSignedCert(
         `${name}-origin-pull-ca`,
         {
             privateKeyPem: pullCaKey.privateKeyPem,
             isCaCertificate: true,
-            // The CA outlives the client certificate it signs by 30 days, so a late rotation still verifies.
-            validityPeriodHours: validityHours + 30 * 24,
+            // Outlives any client certificate it signs (certValidityDays is at most 15 years).
+            validityPeriodHours: ORIGIN_PULL_CA_VALIDITY_HOURS,
             allowedUses: ["cert_signing", "crl_signing"],
             subject: { commonName: `aiplatform ${args.environment} origin-pull CA`, organization: "aiplatform" },
         },
@@ -203,6 +208,7 @@ export function createEdge(name: string, args: EdgeArgs, parent: pulumi.Resource
             { ...cf, dependsOn: [records.get(hosts[i])!] },
         );
     });
+    // Same expiry as the origin certificate: for the long-lived CA it is a review date, moved on at every rotation.
     vaultSecret(
         `${name}-origin-pull-ca-secret`,
         { ...vaultTarget, secretName: EDGE_SECRET_NAMES.originPullCa, value: pullCa.certPem, contentType: PEM_CONTENT_TYPE, expiresOn: secretsExpire },
