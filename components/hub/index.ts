@@ -131,19 +131,17 @@ export function createHub(name: string, args: HubArgs, parent: pulumi.Resource):
             : undefined;
 
     // One IP group per spoke, plus the hub's shared-services subnet.
+    // Chained as well: IP groups referenced by one firewall policy are updated through it, and parallel updates 409.
     const ipGroups: Record<string, network.IpGroup> = {};
-    for (const [stack, addressSpace] of Object.entries(args.spokeAddressSpaces)) {
-        ipGroups[stack] = track(new network.IpGroup(
-            `${name}-ipg-${stack}`,
-            { ipGroupsName: names.of("ipGroup", stack), resourceGroupName, location, ipAddresses: [addressSpace] },
-            { parent },
-        ));
-    }
-    const sharedIpGroup = track(new network.IpGroup(
-        `${name}-ipg-shared`,
-        { ipGroupsName: names.of("ipGroup", "shared"), resourceGroupName, location, ipAddresses: [net.subnets.sharedServices] },
-        { parent },
-    ));
+    let previousIpGroup: network.IpGroup | undefined;
+    const ipGroup = (key: string, addresses: string[]) =>
+        (previousIpGroup = track(new network.IpGroup(
+            `${name}-ipg-${key}`,
+            { ipGroupsName: names.of("ipGroup", key), resourceGroupName, location, ipAddresses: addresses },
+            { parent, dependsOn: previousIpGroup ? [previousIpGroup] : [] },
+        )));
+    for (const [stack, addressSpace] of Object.entries(args.spokeAddressSpaces)) ipGroups[stack] = ipGroup(stack, [addressSpace]);
+    const sharedIpGroup = ipGroup("shared", [net.subnets.sharedServices]);
 
     const policy = track(new network.FirewallPolicy(
         `${name}-afwp`,
