@@ -21,7 +21,7 @@ import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as pulumi from "@pulumi/pulumi";
 import { ingressInternalIp } from "../../config/address-plan";
 import type { SpokeConfig } from "../../config/schema";
-import { CLOUDFLARE_IPS } from "../../config/upstream/cloudflare-ips";
+import { cloudflareIpv4Ranges } from "../edge/cloudflare-ips";
 import { diagnosticSettings } from "../core/diagnostics";
 import type { Namer } from "../core/naming";
 import { isPrivateLinkZone, PRIVATE_DNS_ZONE_KEYS, type PrivateDnsZoneKey } from "../hub/dns-zones";
@@ -123,7 +123,7 @@ export function createSpokeNetwork(name: string, args: SpokeNetworkArgs, parent:
             // Replies to Cloudflare leave through the public load balancer that received the request (see header).
             routes: [
                 defaultRoute,
-                ...CLOUDFLARE_IPS.ipv4.map((prefix) => ({
+                ...cloudflareIpv4Ranges().map((prefix) => ({
                     name: `cloudflare-${prefix.replace(/[./]/g, "-")}`,
                     addressPrefix: prefix,
                     nextHopType: "Internet",

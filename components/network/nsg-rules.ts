@@ -4,7 +4,7 @@
  * AllowVnetInBound (65000) never applies. No rule admits Internet or `*` sources to management ports.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { CLOUDFLARE_IPS } from "../../config/upstream/cloudflare-ips";
+import { CLOUDFLARE_IPS_SOURCE, cloudflareIpv4Ranges } from "../edge/cloudflare-ips";
 
 export interface NsgRule {
     name: string;
@@ -102,12 +102,12 @@ export function spokeNsgRules(role: SpokeSubnetRole, ctx: SpokeNsgContext): NsgR
                 allowIntraCluster(ctx),
                 {
                     name: "allow-cloudflare-https",
-                    description: `HTTPS only from Cloudflare's edge (${CLOUDFLARE_IPS.source}, ${CLOUDFLARE_IPS.retrieved})`,
+                    description: `HTTPS only from Cloudflare's edge (${CLOUDFLARE_IPS_SOURCE.source}, ${CLOUDFLARE_IPS_SOURCE.retrieved})`,
                     priority: 110,
                     direction: "Inbound",
                     access: "Allow",
                     protocol: "Tcp",
-                    sourceAddressPrefixes: [...CLOUDFLARE_IPS.ipv4],
+                    sourceAddressPrefixes: cloudflareIpv4Ranges(),
                     sourcePortRange: "*",
                     destinationAddressPrefix: "*",
                     destinationPortRange: "443",
@@ -126,7 +126,7 @@ export function spokeNsgRules(role: SpokeSubnetRole, ctx: SpokeNsgContext): NsgR
                     protocol: "*",
                     sourceAddressPrefix: "*",
                     sourcePortRange: "*",
-                    destinationAddressPrefixes: [...CLOUDFLARE_IPS.ipv4],
+                    destinationAddressPrefixes: cloudflareIpv4Ranges(),
                     destinationPortRange: "*",
                 },
             ];
