@@ -207,11 +207,12 @@ function canary(m: ResolvedModel): Obj {
             // Flagger's router for plain Services; weighted routing would need a Gateway API implementation Flagger
             // supports (F5 NGINX Ingress Controller is not one, fluxcd/flagger#1160). See README, section workloads.
             provider: "kubernetes",
-            targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "vllm" },
+            // Final names (the folder's nameSuffix renames metadata.name only).
+            targetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
             autoscalerRef: {
                 apiVersion: "keda.sh/v1alpha1",
                 kind: "ScaledObject",
-                name: "vllm",
+                name,
                 primaryScalerQueries: {
                     queue: `sum(vllm:num_requests_waiting{namespace="${NAMESPACE}", pod=~"${name}-primary-.*"})`,
                 },
@@ -239,6 +240,7 @@ function modelFolder(stack: string, facts: StackFacts, m: ResolvedModel, p: Plac
     const kustomization: Obj = {
         apiVersion: "kustomize.config.k8s.io/v1beta1",
         kind: "Kustomization",
+        namespace: NAMESPACE,
         resources,
         ...(m.vendor === "amd" ? { components: ["../../../../../components/vllm-rocm"] } : {}),
         nameSuffix: `-${m.name}`,
