@@ -7,11 +7,10 @@
 import * as consumption from "@pulumi/azure-native/consumption";
 import * as pulumi from "@pulumi/pulumi";
 import type { Namer } from "../core/naming";
+import { subscriptionIdOf } from "../rbac/roles";
 
 export interface BudgetArgs {
     names: Namer;
-    /** `/subscriptions/<id>`. */
-    subscriptionScope: pulumi.Input<string>;
     /** Names of the groups whose cost counts (spoke group, AKS node group). */
     resourceGroupNames: pulumi.Input<string>[];
     /** Monthly amount in the billing currency (budget.monthlyAmount). */
@@ -49,7 +48,7 @@ export function createBudget(name: string, args: BudgetArgs, parent: pulumi.Reso
         `${name}-budget`,
         {
             budgetName,
-            scope: args.subscriptionScope,
+            scope: pulumi.interpolate`/subscriptions/${subscriptionIdOf(parent)}`,
             amount: args.monthlyAmount,
             category: "Cost",
             timeGrain: "Monthly",

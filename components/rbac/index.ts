@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import type { Environment } from "../../config/schema";
 import { assignableRolesCondition, LOCK_WRITER, PERSONA_GRANTS, type Persona, type PersonaGrant, type PersonaScope } from "./personas";
-import { grant } from "./roles";
+import { grant, subscriptionIdOf } from "./roles";
 
 export interface RbacTemplatesArgs {
     environment: Environment;
@@ -21,16 +21,14 @@ export interface RbacTemplatesArgs {
     principals: { developers: string[]; platform: string[]; automation?: string };
     /** Namespaces the developers persona gets its namespace-scoped role on (rbac.developerNamespaces). */
     developerNamespaces: string[];
-    /** ARM ids of the scopes the table names; `cluster` undefined skips cluster and namespace grants. */
+    /** ARM ids of the scopes the table names (the subscription is the deploying one); `cluster` undefined skips cluster and namespace grants. */
     scopes: {
-        subscription: pulumi.Input<string>;
         resourceGroup: pulumi.Input<string>;
         registry: pulumi.Input<string>;
         vault: pulumi.Input<string>;
         workspace: pulumi.Input<string>;
         cluster?: pulumi.Input<string>;
     };
-    subscriptionId: pulumi.Input<string>;
 }
 
 export interface RbacTemplatesOutputs {
@@ -48,6 +46,7 @@ const PRINCIPAL_TYPE: Record<Persona, "Group" | "ServicePrincipal"> = { develope
 
 export function createRbacTemplates(name: string, args: RbacTemplatesArgs, parent: pulumi.Resource): RbacTemplatesOutputs {
     const table = PERSONA_GRANTS[args.environment];
+    const subscriptionId = subscriptionIdOf(parent);
     const counts: Record<Persona, number> = { developers: 0, platform: 0, automation: 0 };
     let lockWriterGuid: pulumi.Output<string> | undefined;
     const lockWriter = () => {
@@ -76,6 +75,8 @@ export function createRbacTemplates(name: string, args: RbacTemplatesArgs, paren
                 return args.scopes.cluster ? args.developerNamespaces.map((ns) => ({ key: `ns-${ns}`, id: pulumi.interpolate`${args.scopes.cluster}/namespaces/${ns}` })) : [];
             case "cluster":
                 return args.scopes.cluster ? [{ key: "cluster", id: args.scopes.cluster }] : [];
+            case "subscription":
+                return [{ key: scope, id: pulumi.interpolate`/subscriptions/${subscriptionId}` }];
             default:
                 return [{ key: scope, id: args.scopes[scope] }];
         }
@@ -93,7 +94,7 @@ export function createRbacTemplates(name: string, args: RbacTemplatesArgs, paren
                             principalType: PRINCIPAL_TYPE[persona],
                             role: g.role === LOCK_WRITER ? { customRoleGuid: lockWriter() } : g.role,
                             scope: scope.id,
-                            subscriptionId: args.subscriptionId,
+                            subscriptionId,
                             description: `persona ${persona} (${args.environment}): ${g.why}`,
                             ...(g.constrained ? { condition: assignableRolesCondition() } : {}),
                         },

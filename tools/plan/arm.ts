@@ -104,6 +104,7 @@ const SCOPED: Record<string, [scopeInput: string, nameInput: string]> = {
 const NAME_INPUTS: Record<string, string> = {
     "network:IpGroup": "ipGroupsName",
     "network:PublicIPAddress": "publicIpAddressName",
+    "storage:StorageAccount": "accountName",
 };
 
 const TOP_LEVEL_SEGMENT_OVERRIDE: Record<string, string> = {
