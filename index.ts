@@ -9,6 +9,8 @@ import { applyStackDefaults } from "./components/core/stack-defaults";
 import { Foundation } from "./components/foundation";
 import { readHubOutputs } from "./components/hub/outputs";
 import { SpokeNetwork } from "./components/network";
+import { AksCluster } from "./components/aks";
+import { PoolSchedule } from "./components/scaling";
 
 export = async () => {
     const cfg = loadSpokeConfig();
@@ -30,6 +32,34 @@ export = async () => {
         network: cfg.network,
         hub,
     });
+    const aks = new AksCluster("spoke-aks", {
+        names,
+        location: cfg.location,
+        resourceGroupName: foundation.resourceGroupName,
+        workspaceId: foundation.workspaceId,
+        config: cfg,
+        network: {
+            subnetIds: network.subnetIds,
+            routeTableId: network.routeTableId,
+            ingressRouteTableId: network.ingressRouteTableId,
+            ingressPublicIpId: network.ingressPublicIpId,
+            privateDnsZoneId: network.privateDnsZoneIds.aks,
+        },
+    });
+    if (cfg.scaling.enabled) {
+        new PoolSchedule("spoke-scaling", {
+            names,
+            location: cfg.location,
+            resourceGroupName: foundation.resourceGroupName,
+            resourceGroupId: foundation.resourceGroupId,
+            clusterId: aks.clusterId,
+            pools: cfg.scaling.pools,
+            scaleDown: cfg.scaling.scaleDown,
+            scaleUp: cfg.scaling.scaleUp,
+            timeZone: cfg.scaling.timeZone,
+            workspaceId: foundation.workspaceId,
+        });
+    }
 
     return {
         environment: cfg.environment,
@@ -39,5 +69,8 @@ export = async () => {
         vnetId: network.vnetId,
         ingressPublicIpAddress: network.ingressPublicIpAddress,
         ingressInternalIp: network.ingressInternalIp,
+        clusterName: aks.clusterName,
+        oidcIssuerUrl: aks.oidcIssuerUrl,
+        kubeletIdentityObjectId: aks.kubeletIdentityObjectId,
     };
 };

@@ -1,0 +1,78 @@
+/**
+ * Scheduled scale to zero (dev/stg): two Logic Apps on weekly recurrences in UAE time stop and start the configured
+ * pools through the AKS API as an identity that holds only agent-pool rights on the cluster.
+ */
+import { SCHEDULER_ACTIONS } from "../../components/scaling";
+import { one, ofType } from "../support/plan";
+import { cfgOf, clusterOf, ROLE_ASSIGNMENT } from "./support";
+
+const WORKFLOW = "azure-native:logic:Workflow";
+
+describe.each(["dev-uaenorth", "stg-uaenorth"])("%s scheduled scaling", (stack) => {
+    const cfg = () => cfgOf(stack);
+    const identity = () => one(stack, "azure-native:managedidentity:UserAssignedIdentity", "spoke-scaling-identity");
+    const role = () => one(stack, "azure-native:authorization:RoleDefinition", "spoke-scaling-role");
+    const assignment = () => one(stack, ROLE_ASSIGNMENT, "spoke-scaling-role-assignment");
+    const wf = (suffix: "stop" | "start") => one(stack, WORKFLOW, `spoke-scaling-${suffix}`);
+
+    it("has a stop and a start workflow with the configured pools and the cluster id", () => {
+        expect(ofType(stack, WORKFLOW)).toHaveLength(2);
+        for (const s of ["stop", "start"] as const) {
+            expect(wf(s).inputs.parameters).toEqual({
+                clusterId: { type: "String", value: clusterOf(stack).id },
+                pools: { type: "Array", value: cfg().scaling.pools },
+            });
+            expect(wf(s).inputs.state).toBe("Enabled");
+            expect(wf(s).inputs.identity).toEqual({ type: "UserAssigned", userAssignedIdentities: [identity().id] });
+        }
+    });
+
+    it("fires on the configured weekly schedules in Arabian Standard Time", () => {
+        const trigger = (s: "stop" | "start") => Object.values((wf(s).inputs.definition as any).triggers)[0] as any;
+        expect(trigger("stop").recurrence).toEqual({
+            frequency: "Week",
+            interval: 1,
+            timeZone: "Arabian Standard Time",
+            schedule: { hours: [20], minutes: [0], weekDays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"] },
+        });
+        expect(trigger("start").recurrence.schedule).toEqual({ hours: [7], minutes: [0], weekDays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"] });
+        expect(cfg().scaling).toMatchObject({ scaleDown: "0 20 * * 1-5", scaleUp: "0 7 * * 1-5", timeZone: "Arabian Standard Time" });
+    });
+
+    it("stops/starts one pool at a time by PUTting its powerState, as its managed identity", () => {
+        for (const [s, state] of [["stop", "Stopped"], ["start", "Running"]] as const) {
+            const loop = (wf(s).inputs.definition as any).actions.For_each_pool;
+            expect(loop.runtimeConfiguration).toEqual({ concurrency: { repetitions: 1 } });
+            const put = loop.actions[`Unless_already_${state}`].actions[`Set_${state}`].inputs;
+            expect(put.method).toBe("PUT");
+            expect(put.body).toContain(`'powerState', json('{"code":"${state}"}')`);
+            expect(put.uri).toContain("/agentPools/', item(), '?api-version=2025-09-01");
+            expect(put.authentication).toEqual({ type: "ManagedServiceIdentity", identity: identity().id, audience: "https://management.azure.com/" });
+        }
+    });
+
+    it("the identity holds a custom role with agent-pool read/write only, on this cluster only", () => {
+        expect(role().inputs.permissions).toEqual([{ actions: [...SCHEDULER_ACTIONS] }]);
+        expect(role().inputs.assignableScopes).toEqual([one(stack, "azure-native:resources:ResourceGroup").id]);
+        expect(assignment().inputs).toMatchObject({
+            principalId: identity().outputs.principalId,
+            principalType: "ServicePrincipal",
+            roleDefinitionId: role().id,
+            scope: clusterOf(stack).id,
+        });
+    });
+
+    it("workflows are created after the role assignment and log their runs to Log Analytics", () => {
+        for (const s of ["stop", "start"] as const) {
+            expect(wf(s).dependencies).toContain(assignment().urn);
+            const diag = one(stack, "azure-native:monitor:DiagnosticSetting", `spoke-scaling-${s}-diag`);
+            expect(diag.inputs.resourceUri).toBe(wf(s).id);
+            expect((diag.inputs.logs as any[]).map((l) => l.category)).toEqual(["WorkflowRuntime"]);
+        }
+    });
+});
+
+it("prd has no scheduled scaling", () => {
+    expect(ofType("prd-uaenorth", WORKFLOW)).toEqual([]);
+    expect(ofType("prd-uaenorth", "aiplatform:scaling:PoolSchedule")).toEqual([]);
+});
