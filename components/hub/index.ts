@@ -288,7 +288,7 @@ export function createHub(name: string, args: HubArgs, parent: pulumi.Resource):
             scope: args.resourceGroupId,
             lockName: names.of("lock"),
             level: "CanNotDelete",
-            notes: "Shared hub for every environment: firewall egress, private DNS. Spoke peerings, zone links and records live here too: removing a spoke needs this lock lifted (docs/runbooks).",
+            notes: "Shared hub for every environment: firewall egress, private DNS. Spoke peerings, zone links and records live here too: removing a spoke needs this lock lifted (docs/runbooks/break-glass.md).",
         },
         { parent, dependsOn: locked },
     );

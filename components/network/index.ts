@@ -13,8 +13,8 @@
  * load balancer (NSG), so every reply takes the direct path back through the load balancer, while all other egress
  * stays on the firewall. The ingress subnet's NSG denies NEW outbound connections to Cloudflare ranges (NSGs are
  * stateful, replies still pass), so those routes cannot become an unfiltered way out. This needs the public NGINX on
- * nodes of that subnet (a dedicated ingress pool) with `externalTrafficPolicy: Local`; the other node subnets carry
- * no bypass routes at all.
+ * nodes of that subnet (the `ingress` pool, `subnet: ingressPublic`) with `externalTrafficPolicy: Local`; the other
+ * node subnets carry no bypass routes at all. README "Public ingress and the UDR" weighs the alternatives.
  */
 import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
