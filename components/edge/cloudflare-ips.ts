@@ -2,14 +2,14 @@
  * Cloudflare's published edge ranges, typed: the ONE source for every "only from Cloudflare" rule of the platform.
  *
  * Consumers (keep this list current when you add one):
- * - the public-ingress NSG rule "443 from Cloudflare only" (components/network, owned by the network engineer):
- *   `sourceAddressPrefixes: cloudflareIpv4Ranges()`;
- * - the public NGINX Service's `loadBalancerSourceRanges` in the GitOps tree, checked against this list by
- *   tests/edge/origin-lockdown.test.ts;
- * - the plan's edge report and the freshness test (tests/edge/cloudflare-ips.test.ts).
+ * - the public-ingress NSG rule "443 from Cloudflare only" and the ingress subnet's Cloudflare routes
+ *   (components/network/nsg-rules.ts, components/network/index.ts);
+ * - nginx-public's `loadBalancerSourceRanges` and `set-real-ip-from`, generated into the GitOps tree by
+ *   tools/gitops/generate.ts and checked per rendered overlay by tests/edge/gitops-tls.test.ts;
+ * - the freshness test (tests/edge/cloudflare-ips.test.ts), which fails after CLOUDFLARE_IPS_MAX_AGE_DAYS.
  *
  * The data itself is vendored in config/upstream/cloudflare-ips.ts (source URL + retrieval date). Refresh it with
- * `npx tsx tools/edge/refresh-cloudflare-ips.ts` (prints the new list and a diff; see README, section Edge). The
+ * `npx tsx tools/edge/refresh-cloudflare-ips.ts [--write]` (README, section Edge). The
  * origin is reached over IPv4 only (the public ingress IP is IPv4 and the DNS records are A records), so the NSG
  * needs the IPv4 list; IPv6 is kept for completeness and for the day an AAAA origin is added.
  */

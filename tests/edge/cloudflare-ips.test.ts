@@ -56,3 +56,26 @@ describe("Cloudflare published ranges (components/edge/cloudflare-ips.ts)", () =
         expect(isCloudflareAddress("8.8.8.8")).toBe(false);
     });
 });
+
+describe("tools/edge/refresh-cloudflare-ips.ts (the refresh the freshness test asks for)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { diffRanges, parseList, rewriteVendored } = require("../../tools/edge/refresh-cloudflare-ips") as typeof import("../../tools/edge/refresh-cloudflare-ips");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require("fs") as typeof import("fs");
+    const vendored = fs.readFileSync(require.resolve("../../config/upstream/cloudflare-ips"), "utf8");
+
+    it("parses Cloudflare's one-CIDR-per-line lists and diffs them", () => {
+        expect(parseList("173.245.48.0/20\n103.21.244.0/22\n\n")).toEqual(["173.245.48.0/20", "103.21.244.0/22"]);
+        expect(diffRanges(["a", "b"], ["b", "c"])).toEqual({ added: ["c"], removed: ["a"] });
+    });
+
+    it("rewrites only the lists and the retrieval date of the vendored file", () => {
+        const v4 = [...cloudflareIpv4Ranges().slice(1), "192.0.2.0/24"];
+        const out = rewriteVendored(vendored, v4, cloudflareIpv6Ranges(), "2031-01-02");
+        expect(out).toContain('retrieved: "2031-01-02"');
+        expect(out).toContain('"192.0.2.0/24",');
+        expect(out).not.toContain(`"${cloudflareIpv4Ranges()[0]}"`);
+        expect(out).toContain('source: "https://www.cloudflare.com/ips/"');
+        expect(out.split("\n").slice(0, 8)).toEqual(vendored.split("\n").slice(0, 8));
+    });
+});
