@@ -11,6 +11,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { resourceName } from "../../components/core/naming";
 import type { Environment } from "../../config/schema";
 import { loadCatalogue, type ModelEntry, resolveModel, type ResolvedModel, WORKLOADS_DIR } from "./models";
 import { batchPlacement, gpuCapacity, gpuPlacement, nodeAffinity, type Placement, SPOKE_STACKS, type StackFacts, stackFacts } from "./scheduling";
@@ -279,17 +280,82 @@ function kservePatch(p: Placement): Obj {
     };
 }
 
-/** Patch for the Argo WorkflowTemplates: CPU steps on the batch pool(s). */
-function pipelinePatch(name: string, p: Placement): Obj {
+/** Patch for the Argo WorkflowTemplates / CronWorkflows: CPU steps on the batch pool(s). */
+function pipelinePatch([kind, name]: (typeof PIPELINE_OBJECTS)[number], p: Placement): Obj {
+    const placement = { tolerations: tolerations(p), affinity: nodeAffinity(p) };
     return {
         apiVersion: "argoproj.io/v1alpha1",
-        kind: "WorkflowTemplate",
+        kind,
         metadata: { name, namespace: "argo" },
-        spec: { tolerations: tolerations(p), affinity: nodeAffinity(p) },
+        spec: kind === "CronWorkflow" ? { workflowSpec: placement } : placement,
     };
 }
 
-export const PIPELINE_TEMPLATES = ["model-download", "embed-documents"] as const;
+/**
+ * Upstream images of the AI stack as the manifests name them → their upstream path. Clusters pull everything
+ * through the stack's ACR (the only registry the hub firewall and the policy pack allow): artifact cache rules map
+ * `<acr>/<registry>/<path>` to `<registry>/<path>`. The generator rewrites the names per stack.
+ */
+export const UPSTREAM_IMAGES: [string, string][] = [
+    ["vllm/vllm-openai", "docker.io/vllm/vllm-openai"],
+    ["vllm/vllm-openai-rocm", "docker.io/vllm/vllm-openai-rocm"],
+    ["ghcr.io/fluxcd/flagger-loadtester", "ghcr.io/fluxcd/flagger-loadtester"],
+    ["curlimages/curl", "docker.io/curlimages/curl"],
+    ["ghcr.io/huggingface/text-embeddings-inference", "ghcr.io/huggingface/text-embeddings-inference"],
+    ["python", "docker.io/library/python"],
+    ["ghcr.io/cloudnative-pg/postgresql", "ghcr.io/cloudnative-pg/postgresql"],
+];
+
+/** The stack's ACR login server, named by the same function the Registry component uses. */
+export function acrLoginServer(facts: StackFacts): string {
+    const c = facts.config;
+    return `${resourceName({ prefix: c.namePrefix, environment: c.environment, location: c.location }, "containerRegistry")}.azurecr.io`;
+}
+
+function registryComponent(facts: StackFacts): Record<string, string> {
+    const acr = acrLoginServer(facts);
+    const what = `the image list in tools/workloads/generate.ts (UPSTREAM_IMAGES) and the ACR name from components/core/naming.ts: ${acr}`;
+    const component: Obj = {
+        apiVersion: "kustomize.config.k8s.io/v1alpha1",
+        kind: "Component",
+        configurations: ["image-fields.yaml"],
+        images: UPSTREAM_IMAGES.map(([name, upstream]) => ({ name, newName: `${acr}/${upstream}` })),
+        patches: [{ path: "helm-values.yaml" }],
+    };
+    // Image fields of custom resources (kustomize knows only the core workload kinds).
+    const fields: Obj = {
+        images: [
+            { path: "spec/templates/container/image", kind: "WorkflowTemplate" },
+            { path: "spec/templates/script/image", kind: "WorkflowTemplate" },
+            { path: "spec/imageName", kind: "Cluster" },
+        ],
+    };
+    const helm: Obj[] = [
+        {
+            apiVersion: "helm.toolkit.fluxcd.io/v2",
+            kind: "HelmRelease",
+            metadata: { name: "mlflow", namespace: "flux-system" },
+            spec: { values: { image: { repository: `${acr}/docker.io/burakince/mlflow` }, initImages: { mlflowDbMigration: { repository: `${acr}/docker.io/burakince/mlflow` } } } },
+        },
+        {
+            apiVersion: "helm.toolkit.fluxcd.io/v2",
+            kind: "HelmRelease",
+            metadata: { name: "qdrant", namespace: "flux-system" },
+            spec: { values: { image: { repository: `${acr}/docker.io/qdrant/qdrant` } } },
+        },
+    ];
+    return {
+        "kustomization.yaml": header(facts.stack, facts, what) + yamlDocs([component]),
+        "image-fields.yaml": header(facts.stack, facts, what) + yamlDocs([fields]),
+        "helm-values.yaml": header(facts.stack, facts, what) + yamlDocs(helm),
+    };
+}
+
+export const PIPELINE_OBJECTS = [
+    ["WorkflowTemplate", "model-download"],
+    ["WorkflowTemplate", "embed-documents"],
+    ["CronWorkflow", "nightly-embeddings"],
+] as const;
 
 /** Every generated file for one stack, keyed by path relative to the repository root. */
 export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatalogue()): Record<string, string> {
@@ -323,10 +389,11 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
     const nvidia = gpuPlacement(facts.pools, "nvidia");
     if (!nvidia) throw new Error(`cannot generate ${stack}: ${facts.file} has no NVIDIA GPU pool for the KServe InferenceService`);
     const batch = batchPlacement(facts.pools);
+    for (const [file, text] of Object.entries(registryComponent(facts))) out[`${base}/registry/${file}`] = text;
     out[`${base}/gpu-quota.yaml`] = header(stack, facts, "") + yamlDocs([gpuQuota(facts)]);
     out[`${base}/kserve-scheduling.yaml`] = header(stack, facts, `pool(s) ${nvidia.pools.join(", ")}`) + yamlDocs([kservePatch(nvidia)]);
     out[`${base}/pipeline-scheduling.yaml`] =
-        header(stack, facts, `batch pool(s) ${batch.pools.join(", ")}`) + yamlDocs(PIPELINE_TEMPLATES.map((t) => pipelinePatch(t, batch)));
+        header(stack, facts, `batch pool(s) ${batch.pools.join(", ")}`) + yamlDocs(PIPELINE_OBJECTS.map((t) => pipelinePatch(t, batch)));
     out[`${base}/kustomization.yaml`] =
         header(stack, facts, "workloads/models/models.yaml") +
         yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gpu-quota.yaml", ...models] }]);
