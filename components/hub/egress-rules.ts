@@ -247,8 +247,9 @@ export function egressGroups(location: string): EgressGroup[] {
                 {
                     kind: "application",
                     name: "ubuntu-archive",
+                    // archive.ubuntu.com: GPU operator driver containers install kernel headers from the stock mirror.
                     description: "Ubuntu archive and security mirrors (apt over HTTP; packages are signed)",
-                    fqdns: ["security.ubuntu.com", "azure.archive.ubuntu.com", "changelogs.ubuntu.com"],
+                    fqdns: ["security.ubuntu.com", "azure.archive.ubuntu.com", "archive.ubuntu.com", "changelogs.ubuntu.com"],
                     protocols: ["Http:80"],
                 },
                 {
