@@ -1,0 +1,209 @@
+/**
+ * Schema validation of rendered objects, offline:
+ * 1. a vendored upstream CRD schema (schemas/<group>/<kind>_<version>.json, see schemas/SOURCES.md) when there is
+ *    one, compiled with ajv. Undeclared fields are rejected (objects without `x-kubernetes-preserve-unknown-fields`
+ *    get `additionalProperties: false`) because Flux applies with server-side apply and strict field validation;
+ *    CRD patterns and enums are enforced as the API server would. CEL rules (x-kubernetes-validations) are not;
+ * 2. otherwise kubernetes-models / @kubernetes-models/* (core kinds, Flux, cert-manager, ESO, Prometheus operator,
+ *    KEDA, Argo) — ESM-only packages, loaded with dynamic import();
+ * 3. neither: an error naming the kind, so a new CRD gets vendored rather than silently skipped.
+ */
+import Ajv, { type ValidateFunction } from "ajv";
+import standaloneCode from "ajv/dist/standalone";
+import addFormats from "ajv-formats";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import { createRequire } from "module";
+import * as os from "os";
+import * as path from "path";
+import * as vm from "vm";
+import { REPO_ROOT } from "../../config/stack-files";
+
+export const SCHEMAS_DIR = path.join(REPO_ROOT, "schemas");
+
+const CORE_GROUPS = new Set([
+    "apps",
+    "batch",
+    "policy",
+    "autoscaling",
+    "networking.k8s.io",
+    "rbac.authorization.k8s.io",
+    "storage.k8s.io",
+    "scheduling.k8s.io",
+    "admissionregistration.k8s.io",
+    "apiextensions.k8s.io",
+    "apiregistration.k8s.io",
+    "coordination.k8s.io",
+    "discovery.k8s.io",
+    "node.k8s.io",
+    "certificates.k8s.io",
+    "events.k8s.io",
+    "flowcontrol.apiserver.k8s.io",
+    "resource.k8s.io",
+]);
+
+const MODEL_PACKAGES: [RegExp, string][] = [
+    [/\.toolkit\.fluxcd\.io$/, "@kubernetes-models/flux-cd"],
+    [/(^|\.)cert-manager\.io$/, "@kubernetes-models/cert-manager"],
+    [/(^|\.)external-secrets\.io$/, "@kubernetes-models/external-secrets"],
+    [/^monitoring\.coreos\.com$/, "@kubernetes-models/prometheus-operator"],
+    [/(^|\.)keda\.sh$/, "@kubernetes-models/keda"],
+    [/^argoproj\.io$/, "@kubernetes-models/argo-workflows"],
+];
+
+/** The module that models `apiVersion`, or undefined. */
+export function modelModule(apiVersion: string): string | undefined {
+    const slash = apiVersion.indexOf("/");
+    if (slash < 0) return apiVersion === "v1" ? "kubernetes-models/v1" : undefined;
+    const group = apiVersion.slice(0, slash);
+    if (CORE_GROUPS.has(group)) return `kubernetes-models/${apiVersion}`;
+    const pkg = MODEL_PACKAGES.find(([re]) => re.test(group))?.[1];
+    return pkg ? `${pkg}/${apiVersion}` : undefined;
+}
+
+/** Adds `additionalProperties: false` wherever a CRD object schema declares its properties and keeps no unknown fields. */
+export function strictify(schema: any): any {
+    if (Array.isArray(schema)) return schema.map(strictify);
+    if (!schema || typeof schema !== "object") return schema;
+    const out: any = {};
+    for (const [k, v] of Object.entries(schema)) {
+        if (k === "properties" || k === "patternProperties" || k === "definitions" || k === "$defs") {
+            out[k] = Object.fromEntries(Object.entries(v as object).map(([pk, pv]) => [pk, strictify(pv)]));
+        } else if (k === "enum" || k === "default" || k === "example" || k === "required") {
+            out[k] = v;
+        } else {
+            out[k] = strictify(v);
+        }
+    }
+    if (out.properties && out.additionalProperties === undefined && !out["x-kubernetes-preserve-unknown-fields"]) {
+        out.additionalProperties = false;
+    }
+    return out;
+}
+
+const requireHere = createRequire(__filename);
+
+/** Evaluates a cached standalone validator directly (not through require: loader hooks would re-transpile megabytes). */
+function loadStandalone(file: string): ValidateFunction {
+    const module = { exports: {} as any };
+    const wrapper = vm.runInThisContext(`(function (module, exports, require) {${fs.readFileSync(file, "utf8")}\n})`, { filename: file });
+    wrapper(module, module.exports, requireHere);
+    const fn = module.exports.default ?? module.exports;
+    if (typeof fn !== "function") throw new Error(`${file}: not a validator`);
+    return fn as ValidateFunction;
+}
+
+/** Bump when strictify() or the ajv setup changes: it keys the compiled-validator cache. */
+const COMPILER_VERSION = "1";
+
+/**
+ * Where compiled validators are cached (ajv standalone code): the big CRD schemas (Argo, Kyverno) take seconds to
+ * compile and milliseconds to load. Keyed by the schema file's hash; safe to delete.
+ */
+export const CACHE_DIR = path.join(os.tmpdir(), `aiplatform-gitops-schemas-${typeof process.getuid === "function" ? process.getuid() : "u"}`);
+
+function ajvInstance(): Ajv {
+    const ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateFormats: true, code: { source: true } });
+    addFormats(ajv, ["date-time", "date", "uri", "email", "hostname", "ipv4", "ipv6", "uuid", "regex"]);
+    // Kubernetes formats with no (or a non-JSON-Schema) meaning: Go durations, quantities, int-or-string...
+    for (const f of ["int32", "int64", "byte", "binary", "double", "float", "int-or-string", "password", "duration", "quantity", "cidr", "uri-reference"]) {
+        ajv.addFormat(f, true);
+    }
+    return ajv;
+}
+
+interface ObjectRef {
+    apiVersion?: string;
+    kind?: string;
+    metadata?: { name?: string; namespace?: string };
+}
+
+export class SchemaRegistry {
+    private ajv = ajvInstance();
+    private compiled = new Map<string, ValidateFunction | null>();
+    private modules = new Map<string, Promise<Record<string, any> | null>>();
+
+    constructor(
+        private readonly dir = SCHEMAS_DIR,
+        private readonly cacheDir = CACHE_DIR,
+    ) {}
+
+    /** The vendored schema's validator for apiVersion/kind, or null when none is vendored. */
+    vendored(apiVersion: string, kind: string): ValidateFunction | null {
+        const key = `${apiVersion}/${kind}`;
+        if (this.compiled.has(key)) return this.compiled.get(key)!;
+        const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+        const file = path.join(this.dir, group || "core", `${kind}_${version}.json`);
+        let fn: ValidateFunction | null = null;
+        if (group && fs.existsSync(file)) fn = this.compileCached(file);
+        this.compiled.set(key, fn);
+        return fn;
+    }
+
+    private compileCached(file: string): ValidateFunction {
+        const text = fs.readFileSync(file, "utf8");
+        const hash = createHash("sha256").update(COMPILER_VERSION).update(text).digest("hex").slice(0, 24);
+        const cached = path.join(this.cacheDir, `${path.basename(file, ".json")}-${hash}.js`);
+        if (fs.existsSync(cached)) {
+            try {
+                return loadStandalone(cached);
+            } catch {
+                // a corrupt cache entry: compile again below
+            }
+        }
+        const fn = this.ajv.compile(strictify(JSON.parse(text).schema));
+        try {
+            fs.mkdirSync(this.cacheDir, { recursive: true });
+            const tmp = `${cached}.${process.pid}.tmp`;
+            fs.writeFileSync(tmp, standaloneCode(this.ajv, fn));
+            fs.renameSync(tmp, cached);
+        } catch {
+            // the cache is an optimisation only
+        }
+        return fn;
+    }
+
+    private loadModule(spec: string): Promise<Record<string, any> | null> {
+        let p = this.modules.get(spec);
+        if (!p) {
+            p = import(spec).then(
+                (m) => m as Record<string, any>,
+                () => null,
+            );
+            this.modules.set(spec, p);
+        }
+        return p;
+    }
+
+    /** Schema problems of one object, each prefixed with its field path; [] when valid. */
+    async validate(obj: ObjectRef): Promise<string[]> {
+        const { apiVersion, kind } = obj;
+        if (typeof apiVersion !== "string" || typeof kind !== "string") return ["has no apiVersion/kind"];
+        const vendored = this.vendored(apiVersion, kind);
+        if (vendored) {
+            if (vendored(obj)) return [];
+            return (vendored.errors ?? []).map((e) => {
+                const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "(root)";
+                const extra = e.keyword === "additionalProperties" ? ` '${(e.params as any).additionalProperty}' (not declared in the ${kind} CRD schema)` : e.keyword === "enum" ? ` (${(e.params as any).allowedValues.join(", ")})` : "";
+                return `${at} ${e.message}${extra}`;
+            });
+        }
+        const spec = modelModule(apiVersion);
+        const mod = spec ? await this.loadModule(spec) : null;
+        const Model = mod?.[kind];
+        if (!Model || typeof Model !== "function") {
+            return [`no schema for ${apiVersion} ${kind}: vendor its CRD (schemas/sources.json, then npx tsx tools/gitops/vendor-schemas.ts)`];
+        }
+        try {
+            new Model(obj).validate();
+            return [];
+        } catch (e) {
+            const msg = (e as Error).message ?? String(e);
+            return msg
+                .split(/,\s(?=data)/)
+                .map((m) => m.replace(/^data\/?/, "").replace(/\//g, ".").trim())
+                .filter((m) => !/must match exactly one schema in "oneOf"|must match a schema in "anyOf"/.test(m) || msg.split(",").length === 1)
+                .map((m) => (m.startsWith("must") ? `(root) ${m}` : m));
+        }
+    }
+}

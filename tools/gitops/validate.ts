@@ -1,0 +1,214 @@
+/**
+ * The offline GitOps validator: for every cluster (spoke stack) it renders the three layer entry points
+ * gitops-bootstrap/clusters/<stack>/{infra-controllers,infra-configs,ai} with `kubectl kustomize`, validates every
+ * object against its schema, runs the graph/convention checks over the cluster's objects, runs the policy pack's
+ * Kubernetes rules on workloads, and checks that generated files are current.
+ *
+ * API (used by the plan tool and tests): `validateGitops({ envs })` → GitopsReport; `renderOverlay(path)`.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { REPO_ROOT } from "../../config/stack-files";
+import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
+import { envOf, FLUX_LAYERS, type FluxLayer, layerPath } from "../../components/flux-bootstrap/layers";
+import type { PolicyReport } from "../policy/evaluate";
+import { checkCluster, idOf, type Located } from "./checks";
+import { generateGitops, spokeStacks, staleGenerated } from "./generate";
+import { type K8sObject, KubectlMissingError, RenderError, renderOverlay } from "./render";
+import { SchemaRegistry } from "./schemas";
+
+export { renderOverlay, KubectlMissingError, RenderError } from "./render";
+export type { K8sObject } from "./render";
+
+export interface OverlayReport {
+    /** Cluster (stack) name, e.g. dev-uaenorth. */
+    env: string;
+    /** Entry point rendered, repository-relative. */
+    path: string;
+    /** Objects rendered. */
+    objects: number;
+    errors: string[];
+    /** Advisory findings (advisory policy violations); they do not fail validation. */
+    warnings: string[];
+}
+
+export interface GitopsReport {
+    overlays: OverlayReport[];
+    /** Total errors over all overlays. */
+    errors: number;
+}
+
+export interface ValidateOptions {
+    /** Clusters to validate: stack names (dev-uaenorth) or environments (dev); default every spoke stack. */
+    envs?: string[];
+    root?: string;
+    /** Skip the policy pack (tests of the validator itself). */
+    policy?: boolean;
+}
+
+/** Bad input (unknown environment): the CLI prints the message and exits 2. */
+export class GitopsUsageError extends Error {}
+
+/** Workload kinds the policy pack's Kubernetes rules apply to. */
+export const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod"]);
+
+type PolicyFn = (objects: object[], opts?: { source?: string }) => PolicyReport;
+
+/** The policy engineer's evaluator, or why it cannot be used (the validator reports that instead of crashing). */
+export function loadPolicyEvaluator(): PolicyFn | string {
+    const file = path.join(__dirname, "..", "policy", "evaluate");
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const mod = require(file);
+        if (typeof mod.evaluateKubernetesObjects !== "function") return "policy pack not available (tools/policy/evaluate.ts exports no evaluateKubernetesObjects)";
+        return mod.evaluateKubernetesObjects as PolicyFn;
+    } catch (e) {
+        return `policy pack not available (${((e as Error).message ?? String(e)).split("\n")[0]})`;
+    }
+}
+
+export function selectStacks(envs: string[] | undefined, root = REPO_ROOT): string[] {
+    const all = spokeStacks(root);
+    if (!envs?.length) return all;
+    const picked: string[] = [];
+    for (const e of envs) {
+        const m = all.filter((s) => s === e || envOf(s) === e);
+        if (!m.length) throw new GitopsUsageError(`unknown environment '${e}'; valid: ${all.join(", ")}`);
+        picked.push(...m.filter((s) => !picked.includes(s)));
+    }
+    return picked;
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time. */
+async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+    const out: R[] = new Array(items.length);
+    let next = 0;
+    await Promise.all(
+        Array.from({ length: Math.min(limit, items.length) }, async () => {
+            while (next < items.length) {
+                const i = next++;
+                out[i] = await fn(items[i]);
+            }
+        }),
+    );
+    return out;
+}
+
+interface Rendered {
+    stack: string;
+    layer: FluxLayer["name"];
+    path: string;
+    objects: K8sObject[];
+    error?: string;
+}
+
+async function renderLayer(stack: string, layer: FluxLayer["name"], root: string): Promise<Rendered> {
+    const entry = layerPath(stack, layer).replace(/^\.\//, "");
+    const base: Rendered = { stack, layer, path: entry, objects: [] };
+    if (!fs.existsSync(path.join(root, entry))) return { ...base, error: `${entry}: missing cluster entry point; run npx tsx tools/gitops/generate.ts` };
+    const includes = FLUX_LAYERS.find((l) => l.name === layer)!.includes(stack);
+    if (!fs.existsSync(path.join(root, includes))) {
+        const owner = includes.startsWith("workloads/") ? " (the AI stack's overlay, issue 9)" : "";
+        return { ...base, error: `${entry}: includes ${includes}, which does not exist yet${owner}` };
+    }
+    try {
+        return { ...base, objects: await renderOverlay(path.join(root, entry)) };
+    } catch (e) {
+        if (e instanceof KubectlMissingError) throw e;
+        if (e instanceof RenderError) return { ...base, error: e.message };
+        throw e;
+    }
+}
+
+/** Validates the rendered objects of one cluster (its layers); exported for fixture-based tests. */
+export async function validateRendered(stack: string, layers: Rendered[], opts: { registry?: SchemaRegistry; policy?: PolicyFn | string | false } = {}): Promise<OverlayReport[]> {
+    const registry = opts.registry ?? new SchemaRegistry();
+    const reports = new Map<string, OverlayReport>(layers.map((l) => [l.layer, { env: stack, path: l.path, objects: l.objects.length, errors: l.error ? [l.error] : [], warnings: [] }]));
+
+    // Schemas.
+    await Promise.all(
+        layers.flatMap((l) =>
+            l.objects.map(async (o) => {
+                const problems = await registry.validate(o);
+                for (const p of problems) reports.get(l.layer)!.errors.push(`${idOf(o)}: schema: ${p}`);
+            }),
+        ),
+    );
+
+    // Graph and conventions, over the whole cluster.
+    const located: Located[] = layers.flatMap((l) => l.objects.map((obj) => ({ layer: l.layer, obj })));
+    for (const p of checkCluster(located, { environment: envOf(stack), clusterVarKeys: CLUSTER_VAR_KEYS })) {
+        (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
+    }
+
+    // Policy pack on workloads.
+    if (opts.policy !== false) {
+        const evaluate = opts.policy ?? loadPolicyEvaluator();
+        for (const l of layers) {
+            const workloads = l.objects.filter((o) => WORKLOAD_KINDS.has(o.kind));
+            if (!workloads.length) continue;
+            const r = reports.get(l.layer)!;
+            if (typeof evaluate === "string") {
+                r.errors.push(`${evaluate}: ${workloads.length} workload(s) not checked`);
+                continue;
+            }
+            let report: PolicyReport;
+            try {
+                report = evaluate(workloads, { source: `${stack}/${l.layer}` });
+            } catch (e) {
+                r.errors.push(`policy pack failed: ${(e as Error).message.split("\n")[0]}`);
+                continue;
+            }
+            for (const v of report.violations) {
+                const line = `policy ${v.policyName} (${v.enforcementLevel}): ${v.type.replace(/^kubernetes:/, "")} ${v.name}: ${v.message}`;
+                (v.enforcementLevel === "mandatory" ? r.errors : r.warnings).push(line);
+            }
+        }
+    }
+    return [...reports.values()];
+}
+
+export async function validateGitops(opts: ValidateOptions = {}): Promise<GitopsReport> {
+    const root = opts.root ?? REPO_ROOT;
+    const stacks = selectStacks(opts.envs, root);
+    const jobs = stacks.flatMap((stack) => FLUX_LAYERS.map((l) => ({ stack, layer: l.name })));
+    const rendered = await pool(jobs, 3, (j) => renderLayer(j.stack, j.layer, root));
+
+    // Generated files: each stale one is reported on the layers that include it.
+    let stale: string[];
+    try {
+        stale = staleGenerated(root, generateGitops(root));
+    } catch (e) {
+        const err = e as Error & { messages?: string[] };
+        stale = (err.messages ?? [err.message]).map((m) => `cannot generate: ${m}`);
+    }
+
+    const registry = new SchemaRegistry();
+    const policy = opts.policy === false ? false : loadPolicyEvaluator();
+    const overlays: OverlayReport[] = [];
+    for (const stack of stacks) {
+        const reports = await validateRendered(
+            stack,
+            rendered.filter((r) => r.stack === stack),
+            { registry, policy },
+        );
+        for (const line of stale) {
+            const target = staleTarget(line, stack, reports);
+            target?.errors.push(line);
+        }
+        overlays.push(...reports);
+    }
+    return { overlays, errors: overlays.reduce((n, o) => n + o.errors.length, 0) };
+}
+
+/** Which overlay of `stack` a stale-generated-file line belongs to (cluster files: that cluster only). */
+function staleTarget(line: string, stack: string, reports: OverlayReport[]): OverlayReport | undefined {
+    const m = /^gitops-bootstrap\/clusters\/([^/:]+)(?:\/([^/:]+))?/.exec(line);
+    if (m) {
+        if (m[1] !== stack) return undefined;
+        return reports.find((r) => r.path.endsWith(`/${m[2] ?? "infra-controllers"}`)) ?? reports[0];
+    }
+    if (line.includes("/controllers/")) return reports.find((r) => r.path.endsWith("/infra-controllers"));
+    if (line.includes("/configs/")) return reports.find((r) => r.path.endsWith("/infra-configs"));
+    return reports[0];
+}
