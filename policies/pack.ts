@@ -39,6 +39,21 @@ import { w1PrivateEndpointRequired } from "./rules/azure/w1-private-endpoint-req
 import { w2PrdStatefulProtected } from "./rules/azure/w2-prd-stateful-protected";
 import { w3NoSubscriptionOwnerAssignment } from "./rules/azure/w3-no-subscription-owner-assignment";
 
+import { aksMaxPods } from "./rules/azure/aks-max-pods";
+import { aksEphemeralOsDisk } from "./rules/azure/aks-ephemeral-os-disk";
+import { aksEncryptionAtHost } from "./rules/azure/aks-encryption-at-host";
+import { aksPaidTierStg } from "./rules/azure/aks-paid-tier-stg";
+import { acrTrustPolicy } from "./rules/azure/acr-trust-policy";
+import { acrQuarantinePolicy } from "./rules/azure/acr-quarantine-policy";
+import { acrRetentionPolicy } from "./rules/azure/acr-retention-policy";
+import { acrZoneRedundancy } from "./rules/azure/acr-zone-redundancy";
+import { kvSecretExpiry } from "./rules/azure/kv-secret-expiry";
+import { kvSecretContentType } from "./rules/azure/kv-secret-content-type";
+import { storageInfrastructureEncryption } from "./rules/azure/storage-infrastructure-encryption";
+import { storageNoCrossTenantReplication } from "./rules/azure/storage-no-cross-tenant-replication";
+import { storageBlobDataProtection } from "./rules/azure/storage-blob-data-protection";
+import { logAnalyticsRetention } from "./rules/azure/log-analytics-retention";
+import { diagnosticSettingsPresent } from "./rules/azure/diagnostic-settings-present";
 import { pssDisallowCapabilities } from "./rules/kubernetes/pss-disallow-capabilities";
 import { pssDisallowHostNamespaces } from "./rules/kubernetes/pss-disallow-host-namespaces";
 import { pssDisallowHostPath } from "./rules/kubernetes/pss-disallow-host-path";
@@ -77,6 +92,15 @@ export const azureMandatoryRules: readonly Rule[] = [
     w1PrivateEndpointRequired, w2PrdStatefulProtected, w3NoSubscriptionOwnerAssignment,
 ];
 
+/** Advisory Azure rules: hardening beyond the gate (Checkov / Azure Policy checks the pack reports but doesn't block on). */
+export const azureAdvisoryRules: readonly Rule[] = [
+    aksMaxPods, aksEphemeralOsDisk, aksEncryptionAtHost, aksPaidTierStg,
+    acrTrustPolicy, acrQuarantinePolicy, acrRetentionPolicy, acrZoneRedundancy,
+    kvSecretExpiry, kvSecretContentType,
+    storageBlobDataProtection, storageInfrastructureEncryption, storageNoCrossTenantReplication,
+    logAnalyticsRetention, diagnosticSettingsPresent,
+];
+
 /** Pod Security Standards baseline checks (Kyverno pod-security "baseline" policies). */
 export const pssBaselineRules: readonly Rule[] = [
     pssDisallowCapabilities, pssDisallowHostNamespaces, pssDisallowHostPath, pssDisallowHostPorts, pssDisallowHostProcess,
@@ -94,7 +118,7 @@ export const pssRestrictedRules: readonly Rule[] = [
 export const workloadRules: readonly Rule[] = [k8sImagePinned, k8sAllowedRegistries, k8sRequestsLimits, k8sProbes, k8sGpuToleration];
 
 /** Every rule of the pack. */
-export const rules: readonly Rule[] = [...azureMandatoryRules, ...pssBaselineRules, ...pssRestrictedRules, ...workloadRules];
+export const rules: readonly Rule[] = [...azureMandatoryRules, ...azureAdvisoryRules, ...pssBaselineRules, ...pssRestrictedRules, ...workloadRules];
 
 /** Default enforcement level per rule name; pack config overrides it per stack. */
 export const defaultLevels: Readonly<Record<string, Rule["enforcementLevel"]>> = Object.fromEntries(rules.map((r) => [r.name, r.enforcementLevel]));

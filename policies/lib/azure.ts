@@ -1,7 +1,9 @@
 /**
  * Azure facts every rule reads the same way: the environment tag, AKS pools and taints, ARM id comparison.
  */
-import type { ReportViolation } from "@pulumi/policy";
+import { validateResourceOfType, type ReportViolation } from "@pulumi/policy";
+import { AgentPool, ManagedCluster } from "@pulumi/azure-native/containerservice";
+import type { ResourceRule } from "./rule";
 import { expect, known, UNKNOWN, type Maybe } from "./values";
 
 export const ENVIRONMENTS = ["dev", "stg", "prd"] as const;
@@ -110,3 +112,19 @@ export function addonProfile(cluster: { addonProfiles?: unknown }, name: string)
     const key = Object.keys(map).find((k) => k.toLowerCase() === name.toLowerCase());
     return key === undefined ? undefined : known(() => map[key]);
 }
+
+/** An advisory rule checking every pool, inline `agentPoolProfiles[]` and standalone AgentPool alike. */
+export function advisoryPoolRule(name: string, description: string, check: (pool: PoolLike, report: ReportViolation) => void): ResourceRule {
+    return {
+        name,
+        description,
+        enforcementLevel: "advisory",
+        validateResource: [
+            validateResourceOfType(ManagedCluster, (cluster, _args, report) => eachInlinePool(() => cluster.agentPoolProfiles, report, check)),
+            validateResourceOfType(AgentPool, (pool, _args, report) => check(pool, report)),
+        ],
+    };
+}
+
+/** ACR policy statuses are "enabled"/"disabled" (any casing). */
+export const isEnabledStatus = (status: unknown): boolean => typeof status === "string" && status.toLowerCase() === "enabled";

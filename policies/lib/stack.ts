@@ -38,3 +38,17 @@ export function objectsOf(resource: PolicyResource, property: string): Maybe<May
 export function ofType(resources: readonly PolicyResource[], ...types: string[]): PolicyResource[] {
     return resources.filter((r) => types.includes(r.type));
 }
+
+/**
+ * Whether some `holder` points at `target` through its property `property` (a single value): true, false, or UNKNOWN
+ * when no holder matches and at least one couldn't tell.
+ */
+export function pointedAtBy(target: PolicyResource, holders: readonly PolicyResource[], property: string): Maybe<boolean> {
+    let undecided = false;
+    for (const h of holders) {
+        const hit = refersTo(h, property, known(() => h.props[property] as unknown), target);
+        if (hit === true) return true;
+        if (hit === UNKNOWN) undecided = true;
+    }
+    return undecided ? UNKNOWN : false;
+}

@@ -333,6 +333,7 @@ interface StateLike {
     dependencies?: unknown;
     propertyDependencies?: unknown;
     delete?: unknown;
+    external?: unknown;
 }
 
 function fromState(s: StateLike, where: string): PolicyInputResource {
@@ -368,19 +369,22 @@ export function isPreviewJson(doc: unknown): boolean {
     return !!d && typeof d === "object" && Array.isArray(d.steps);
 }
 
-/** Resources of a `pulumi stack export` document (version 3), pending deletions left out. */
+/** Resources of a `pulumi stack export` document (version 3). Pending deletions and read-only (external) resources
+ * are left out: the program doesn't declare them, so CrossGuard never analyzes them. */
 export function stackExportResources(doc: unknown): PolicyInputResource[] {
     if (!isStackExport(doc)) throw new PolicyInputError("not a pulumi stack export (expected { version, deployment: { resources: [...] } })");
     const d = doc as { version: unknown; deployment: { resources?: StateLike[] } };
     if (d.version !== 3) throw new PolicyInputError(`stack export version ${String(d.version)} is not supported (expected 3)`);
-    return (d.deployment.resources ?? []).filter((s) => s && s.delete !== true).map((s, i) => fromState(s, `deployment.resources[${i}]`));
+    return (d.deployment.resources ?? []).filter((s) => s && s.delete !== true && s.external !== true).map((s, i) => fromState(s, `deployment.resources[${i}]`));
 }
 
-/** Resources of `pulumi preview --json` output: each step's newState (deletes have none). */
+/** Resources of `pulumi preview --json` output: each step's newState (deletes have none; reads are not declared). */
 export function previewResources(doc: unknown): PolicyInputResource[] {
     if (!isPreviewJson(doc)) throw new PolicyInputError("not pulumi preview --json output (expected { steps: [...] })");
-    const steps = (doc as { steps: { newState?: StateLike }[] }).steps;
-    return steps.flatMap((step, i) => (step && step.newState ? [fromState(step.newState, `steps[${i}].newState`)] : []));
+    const steps = (doc as { steps: { op?: unknown; newState?: StateLike }[] }).steps;
+    const declared = (step: { op?: unknown; newState?: StateLike }) =>
+        step && step.newState && step.newState.external !== true && !(typeof step.op === "string" && step.op.startsWith("read"));
+    return steps.flatMap((step, i) => (declared(step) ? [fromState(step.newState!, `steps[${i}].newState`)] : []));
 }
 
 export function evaluateStackExport(doc: unknown, opts: EvaluateOptions = {}): PolicyReport {
