@@ -1,0 +1,192 @@
+/**
+ * The rendered AI overlays (what Flux applies in the `ai` layer): GPU scheduling matches each environment's pool
+ * facts, PromQL parses and uses only catalogued metrics, dashboards and runbooks are in order, and secrets and
+ * identities are wired. Each check is also shown to catch one mutation of a compliant object.
+ */
+import * as path from "path";
+import { dashboardProblems, type Obj, podSpecs, promqlProblems, runbookProblems, schedulingProblems, wiringProblems } from "../../tools/workloads/checks";
+import { stackFacts } from "../../tools/workloads/scheduling";
+import { find, rendered, STACKS } from "./render";
+
+const ROOT = path.resolve(__dirname, "../..");
+const clone = <T>(v: T): T => structuredClone(v);
+
+describe.each(STACKS)("workloads/overlays/%s", (stack) => {
+    let objects: Obj[];
+    const facts = stackFacts(stack);
+    beforeAll(async () => {
+        objects = await rendered(stack);
+    });
+
+    it("renders the AI stack", () => {
+        const kinds = new Set(objects.map((o) => o.kind));
+        for (const k of ["Deployment", "InferenceService", "HelmRelease", "Cluster", "WorkflowTemplate", "PrometheusRule", "ExternalSecret", "NetworkPolicy", "ResourceQuota", "ScaledObject", "PodDisruptionBudget", "PodMonitor"]) {
+            expect(kinds).toContain(k);
+        }
+    });
+
+    it("GPU workloads carry tolerations, affinity and resources of this environment's pools", () => {
+        expect(schedulingProblems(objects, facts.pools)).toEqual([]);
+    });
+
+    it("PromQL in rules, dashboards, Flagger and KEDA parses and uses catalogued metrics", () => {
+        expect(promqlProblems(objects)).toEqual([]);
+    });
+
+    it("dashboards are valid JSON with unique uids and substitution disabled", () => {
+        expect(dashboardProblems(objects)).toEqual([]);
+        const uids = objects.filter((o) => o.metadata.labels?.grafana_dashboard === "1").flatMap((o) => Object.values(o.data ?? {}).map((t) => JSON.parse(t).uid));
+        expect(uids.sort()).toEqual(["ai-cost-namespace", "ai-gpu-usage", "ai-inference-latency", "ai-platform-health"]);
+    });
+
+    it("every alert has a runbook heading in docs/runbooks/alerts", () => {
+        expect(runbookProblems(objects, ROOT)).toEqual([]);
+    });
+
+    it("secrets come from Key Vault through ESO; identities and ${vars} come from cluster-vars", () => {
+        expect(wiringProblems(objects)).toEqual([]);
+    });
+
+    it("every pod spec runs as non-root with the restricted security context", () => {
+        const aiNamespaces = new Set(["ai-serving", "mlflow", "qdrant", "argo"]);
+        for (const o of objects.filter((x) => aiNamespaces.has(x.metadata.namespace ?? ""))) {
+            for (const { at, spec } of podSpecs(o)) {
+                if (o.kind === "WorkflowTemplate" || o.kind === "CronWorkflow") continue; // workflow-level securityContext, checked below
+                expect([`${o.kind} ${o.metadata.name} ${at}`, spec.securityContext?.runAsNonRoot]).toEqual([`${o.kind} ${o.metadata.name} ${at}`, true]);
+                for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+                    expect([o.metadata.name, c.name, c.securityContext?.allowPrivilegeEscalation, c.securityContext?.capabilities?.drop]).toEqual([o.metadata.name, c.name, false, ["ALL"]]);
+                }
+            }
+        }
+        for (const o of objects.filter((x) => x.kind === "WorkflowTemplate")) expect(o.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+    });
+
+    it("images come through the stack's ACR, pinned", () => {
+        const acr = `cr${facts.config.namePrefix}${facts.config.environment}uaen.azurecr.io/`;
+        for (const o of objects) for (const { spec } of podSpecs(o)) for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) if (c.image) expect(c.image.startsWith(acr)).toBe(true);
+        expect(find(objects, "Cluster", "mlflow-db", "mlflow").spec.imageName).toBe(`${acr}ghcr.io/cloudnative-pg/postgresql:17.5`);
+    });
+
+    it("caps GPU requests in ai-serving at what the pools can hold", () => {
+        const quota = find(objects, "ResourceQuota", "gpu", "ai-serving").spec.hard;
+        const expected = Object.fromEntries(
+            facts.pools.filter((p) => p.gpu).reduce((m, p) => m.set(`requests.${p.gpu!.resourceName}`, String(Number(m.get(`requests.${p.gpu!.resourceName}`) ?? 0) + p.maxCount * p.gpu!.resourcesPerNode)), new Map<string, string>()),
+        );
+        expect(quota).toEqual(expected);
+    });
+});
+
+describe("environment-specific shape", () => {
+    it("dev serves the AWQ model on the T4 spot pool with a plain rollout", async () => {
+        const objects = await rendered("dev-uaenorth");
+        const d = find(objects, "Deployment", "vllm-llama31-8b", "ai-serving");
+        const spec = d.spec.template.spec;
+        expect(spec.containers[0].resources.limits["nvidia.com/gpu"]).toBe("1");
+        expect(spec.tolerations).toEqual([
+            { key: "nvidia.com/gpu", operator: "Equal", value: "present", effect: "NoSchedule" },
+            { key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" },
+        ]);
+        expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]).toEqual({ key: "aiplatform.io/pool", operator: "In", values: ["t4spot"] });
+        expect(spec.containers[0].args).toContain("--quantization=awq");
+        expect(objects.some((o) => o.kind === "Canary")).toBe(false);
+        expect(find(objects, "PersistentVolumeClaim", "vllm-models-llama31-8b", "ai-serving").spec).toMatchObject({ accessModes: ["ReadWriteOnce"], storageClassName: "managed-csi-premium" });
+        // Batch steps land on the spot pool, tolerating its taint.
+        expect(find(objects, "WorkflowTemplate", "embed-documents", "argo").spec.tolerations).toEqual([{ key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" }]);
+    });
+
+    it("stg runs a blue-green Flagger rollout on H100 MIG 3g.47gb slices", async () => {
+        const objects = await rendered("stg-uaenorth");
+        const d = find(objects, "Deployment", "vllm-llama31-8b", "ai-serving");
+        expect(d.spec.template.spec.containers[0].resources.limits["nvidia.com/mig-3g.47gb"]).toBe("1");
+        const canary = find(objects, "Canary", "vllm-llama31-8b", "ai-serving");
+        expect(canary.spec).toMatchObject({ provider: "kubernetes", targetRef: { name: "vllm-llama31-8b" }, service: { name: "vllm-llama31-8b", port: 8000 }, analysis: { iterations: 5 } });
+        expect(canary.spec.analysis.webhooks.map((w: any) => w.type)).toEqual(["pre-rollout", "rollout"]);
+        // Flagger owns the model Service in blue-green: the overlay must not ship one.
+        expect(objects.some((o) => o.kind === "Service" && o.metadata.name === "vllm-llama31-8b")).toBe(false);
+        expect(find(objects, "InferenceService", "llama31-8b-hf", "ai-serving").spec.predictor.model.resources.limits["nvidia.com/mig-3g.47gb"]).toBe("1");
+    });
+
+    it("prd runs canaries, the ROCm model on the MI300X pool, and HA data services", async () => {
+        const objects = await rendered("prd-uaenorth");
+        const rocm = find(objects, "Deployment", "vllm-llama31-70b-rocm", "ai-serving").spec.template.spec;
+        expect(rocm.containers[0].image).toBe("craipprduaen.azurecr.io/docker.io/vllm/vllm-openai-rocm:v0.23.0");
+        expect(rocm.containers[0].resources.limits["amd.com/gpu"]).toBe("1");
+        expect(rocm.tolerations).toEqual([{ key: "amd.com/gpu", operator: "Equal", value: "present", effect: "NoSchedule" }]);
+        const canary = find(objects, "Canary", "vllm-llama31-8b", "ai-serving");
+        expect(canary.spec.service.name).toBe("vllm-llama31-8b-rollout");
+        expect(canary.spec.analysis.metrics.map((m: any) => m.templateRef.name)).toEqual(["vllm-success-rate", "vllm-e2e-latency-p95", "vllm-ttft-p95"]);
+        // The model Service spans primary and canary pods, so the canary gets its replica share of real traffic.
+        expect(find(objects, "Service", "vllm-llama31-8b", "ai-serving").spec.selector).toEqual({ "aiplatform.io/component": "model-server", "aiplatform.io/model": "llama31-8b" });
+        expect(find(objects, "Cluster", "mlflow-db", "mlflow").spec.instances).toBe(3);
+        expect(find(objects, "ScaledObject", "vllm-llama31-8b", "ai-serving").spec).toMatchObject({ minReplicaCount: 2, maxReplicaCount: 4 });
+    });
+});
+
+describe("checks catch one mutation each", () => {
+    let prd: Obj[];
+    const pools = stackFacts("prd-uaenorth").pools;
+    beforeAll(async () => {
+        prd = await rendered("prd-uaenorth");
+    });
+    const vllm = () => clone(find(prd, "Deployment", "vllm-llama31-8b", "ai-serving"));
+
+    it("a missing GPU toleration", () => {
+        const d = vllm();
+        d.spec.template.spec.tolerations = [];
+        expect(schedulingProblems([d], pools)).toEqual(["Deployment ai-serving/vllm-llama31-8b spec.template.spec: does not tolerate taint nvidia.com/gpu=present:NoSchedule of pool h100"]);
+    });
+
+    it("a GPU resource no pool offers", () => {
+        const d = vllm();
+        const c = d.spec.template.spec.containers[0];
+        delete c.resources.limits["nvidia.com/mig-3g.47gb"];
+        delete c.resources.requests["nvidia.com/mig-3g.47gb"];
+        c.resources.limits["nvidia.com/gpu"] = "1";
+        expect(schedulingProblems([d], pools)[0]).toMatch(/requests nvidia.com\/gpu but no pool of this environment offers it \(pools: h100=nvidia.com\/mig-3g.47gb, mi300x=amd.com\/gpu\)/);
+    });
+
+    it("affinity to the wrong pool", () => {
+        const d = vllm();
+        d.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values = ["mi300x"];
+        expect(schedulingProblems([d], pools)).toEqual(["Deployment ai-serving/vllm-llama31-8b spec.template.spec: node affinity allows pool mi300x, which does not offer nvidia.com/mig-3g.47gb"]);
+    });
+
+    it("a PromQL syntax error and an unknown or deprecated metric", () => {
+        const rule = clone(find(prd, "PrometheusRule", "ai-serving", "monitoring"));
+        const r = rule.spec.groups[1].rules[0];
+        r.expr = "sum(rate(http_requests_total[5m])";
+        expect(promqlProblems([rule]).some((p) => p.includes("ai-serving/VllmHighErrorRate: syntax error"))).toBe(true);
+        r.expr = "vllm:gpu_cache_usage_perc > 0.9";
+        expect(promqlProblems([rule])).toContain("PrometheusRule monitoring/ai-serving ai-serving/VllmHighErrorRate: vllm:gpu_cache_usage_perc is deprecated (renamed vllm:kv_cache_usage_perc in vLLM 0.9, hidden then removed)");
+        r.expr = "vllm:num_requests_queued > 1";
+        expect(promqlProblems([rule])).toContain(
+            "PrometheusRule monitoring/ai-serving ai-serving/VllmHighErrorRate: metric vllm:num_requests_queued is not in the metric catalogue (tools/workloads/metrics-catalogue.ts) nor a recording rule",
+        );
+    });
+
+    it("a dashboard with a duplicate uid or broken JSON", () => {
+        const cm = clone(find(prd, "ConfigMap", "dashboard-ai-gpu-usage", "monitoring"));
+        const twin = clone(cm);
+        twin.metadata.name = "twin";
+        expect(dashboardProblems([cm, twin])).toEqual(["ConfigMap monitoring/twin ai-gpu-usage.json: uid ai-gpu-usage also used by ConfigMap monitoring/dashboard-ai-gpu-usage ai-gpu-usage.json"]);
+        cm.data!["ai-gpu-usage.json"] = "{";
+        expect(dashboardProblems([cm])[0]).toMatch(/ai-gpu-usage.json: not valid JSON/);
+    });
+
+    it("an alert without a runbook heading", () => {
+        const rule = clone(find(prd, "PrometheusRule", "ai-gpu", "monitoring"));
+        rule.spec.groups[0].rules[1].annotations.runbook_url = "https://github.com/contoso/aiplatform/blob/main/docs/runbooks/alerts/ai-gpu.md#nosuchalert";
+        expect(runbookProblems([rule], ROOT)).toEqual(["PrometheusRule monitoring/ai-gpu ai-gpu/GpuIdleWhilePodsPending: docs/runbooks/alerts/ai-gpu.md has no heading for #nosuchalert"]);
+    });
+
+    it("an unknown ${var}, an unsynced secret and an unknown Key Vault key", () => {
+        const d = vllm();
+        d.metadata.annotations = { note: "${model_client_id}" };
+        const es = clone(find(prd, "ExternalSecret", "hf-token", "ai-serving"));
+        es.spec.data[0].remoteRef.key = "hf-token-v2";
+        const problems = wiringProblems([d, es]);
+        expect(problems).toContain("Deployment ai-serving/vllm-llama31-8b: ${model_client_id} is not a cluster-var (components/flux-bootstrap/cluster-vars.ts)");
+        expect(problems).toContain("ExternalSecret ai-serving/hf-token: Key Vault secret 'hf-token-v2' is not in KEY_VAULT_SECRETS (document it in README, section workloads)");
+        expect(problems).toContain("Deployment ai-serving/vllm-llama31-8b spec.template.spec vllm: secret vllm-api-key is not produced by an ExternalSecret in ai-serving");
+    });
+});
