@@ -67,6 +67,14 @@ describe.each(STACKS)("workloads/overlays/%s", (stack) => {
         expect(find(objects, "Cluster", "mlflow-db", "mlflow").spec.imageName).toBe(`${acr}ghcr.io/cloudnative-pg/postgresql:17.5`);
     });
 
+    it("model servers use the model-loader workload identity from cluster-vars", () => {
+        expect(find(objects, "ServiceAccount", "model-loader", "ai-serving").metadata.annotations).toEqual({ "azure.workload.identity/client-id": "${model_loader_client_id}" });
+        for (const d of objects.filter((o) => o.kind === "Deployment" && o.metadata.name.startsWith("vllm-"))) {
+            expect([d.metadata.name, d.spec.template.spec.serviceAccountName, d.spec.template.metadata.labels["azure.workload.identity/use"]]).toEqual([d.metadata.name, "model-loader", "true"]);
+        }
+        expect(find(objects, "HelmRelease", "mlflow", "flux-system").spec.values.serviceAccount).toMatchObject({ name: "mlflow", annotations: { "azure.workload.identity/client-id": "${mlflow_client_id}" } });
+    });
+
     it("caps GPU requests in ai-serving at what the pools can hold", () => {
         const quota = find(objects, "ResourceQuota", "gpu", "ai-serving").spec.hard;
         const expected = Object.fromEntries(
