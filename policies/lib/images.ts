@@ -23,15 +23,16 @@ export function parseImage(image: string): ImageRef {
 }
 
 /**
- * Whether an image comes from an allowed source. A pattern without "/" names a registry host (`*.azurecr.io`
+ * Whether an image comes from an allowed source. A pattern without "/" names a registry host, any port (`*.azurecr.io`
  * matches any subdomain); a pattern with "/" is a prefix of `registry/repository` (`ghcr.io/myorg/`).
  */
 export function registryAllowed(ref: ImageRef, patterns: readonly string[]): boolean {
     const full = `${ref.registry}/${ref.repository}`;
+    const host = ref.registry.replace(/:\d+$/, "");
     return patterns.some((raw) => {
         const p = raw.trim().toLowerCase();
         if (p.includes("/")) return full.startsWith(p.endsWith("/") ? p : `${p}/`) || full === p;
-        if (p.startsWith("*.")) return ref.registry.endsWith(p.slice(1));
-        return ref.registry === p;
+        if (p.startsWith("*.")) return host.endsWith(p.slice(1));
+        return host === p || ref.registry === p;
     });
 }

@@ -214,7 +214,9 @@ export function podRule(args: PodRuleArgs): ResourceRule {
             const ns = known(() => resource.props.metadata?.namespace);
             if (ns === UNKNOWN) return;
             if (typeof ns === "string" && (config.exemptNamespaces ?? []).includes(ns)) return;
-            for (const view of views) args.check(view, (message) => report(`${view.where}: ${message}`), config);
+            // "spec.template.spec.containers[0] (vllm): ..." when the message names a field of the pod spec.
+            const locate = (view: PodView, message: string) => (/^[a-zA-Z]+\[\d+\]/.test(message) ? `${view.where}.${message}` : `${view.where}: ${message}`);
+            for (const view of views) args.check(view, (message) => report(locate(view, message)), config);
         },
     };
 }

@@ -1,0 +1,83 @@
+/**
+ * The upstream Kyverno pod-security test corpus (../shared/corpus/kyverno-pod-security, see its README): every
+ * resource of every `*-bad.yaml` must be flagged by the matching rule of the pack, and no resource of a
+ * `*-good.yaml` may be: 100 % agreement, judged per policy.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
+import { evaluateKubernetesObjects, type PackConfig } from "../../tools/policy/evaluate";
+import { pssBaselineRules, pssRestrictedRules } from "../../policies/pack";
+import type { Rule } from "../../policies/lib/rule";
+
+const REPO_ROOT = path.resolve(__dirname, "../..");
+const CORPUS = path.resolve(REPO_ROOT, "../shared/corpus/kyverno-pod-security");
+
+/** Kyverno policy → the pack rule that implements it (and the rule config that matches the policy's variant). */
+const MATCHING: Record<string, { rule: string; config?: Record<string, unknown> }> = {
+    "disallow-host-ports-range": { rule: "pss-disallow-host-ports", config: { allowedHostPorts: ["5000-6000"] } },
+};
+
+function ruleFor(policy: string): { rule: Rule; config?: PackConfig } {
+    const m = MATCHING[policy] ?? { rule: `pss-${policy}` };
+    const rule = [...pssBaselineRules, ...pssRestrictedRules].find((r) => r.name === m.rule);
+    if (!rule) throw new Error(`no pack rule matches Kyverno policy ${policy} (looked for ${m.rule})`);
+    return { rule, ...(m.config ? { config: { [m.rule]: m.config } as PackConfig } : {}) };
+}
+
+interface Case {
+    file: string;
+    policy: string;
+    bad: boolean;
+    object: Record<string, any>;
+}
+
+function loadCorpus(): Case[] {
+    if (!fs.existsSync(CORPUS)) {
+        throw new Error(`Kyverno corpus not found at ${CORPUS}: CI expects shared/ beside the repository (../shared/corpus/kyverno-pod-security)`);
+    }
+    const cases: Case[] = [];
+    for (const level of ["baseline", "restricted"]) {
+        for (const policy of fs.readdirSync(path.join(CORPUS, level)).sort()) {
+            for (const name of ["pod-bad.yaml", "pod-good.yaml", "podcontroller-bad.yaml", "podcontroller-good.yaml"]) {
+                const file = path.join(CORPUS, level, policy, name);
+                for (const doc of parseAllDocuments(fs.readFileSync(file, "utf8"))) {
+                    const object = doc.toJS();
+                    if (object) cases.push({ file: path.relative(CORPUS, file), policy, bad: name.includes("-bad"), object });
+                }
+            }
+        }
+    }
+    return cases;
+}
+
+describe("Kyverno pod-security corpus", () => {
+    const cases = loadCorpus();
+
+    test("the corpus is the one the README describes (18 policies, 509 bad, 528 good resources)", () => {
+        expect(new Set(cases.map((c) => c.policy)).size).toBe(18);
+        expect(cases.filter((c) => c.bad)).toHaveLength(509);
+        expect(cases.filter((c) => !c.bad)).toHaveLength(528);
+    });
+
+    test("every resource is judged as Kyverno judges it by the matching rule (100 % agreement)", () => {
+        const disagreements: string[] = [];
+        for (const c of cases) {
+            const { rule, config } = ruleFor(c.policy);
+            const report = evaluateKubernetesObjects([c.object], { rules: [rule], config });
+            const flagged = report.violations.length > 0;
+            if (flagged !== c.bad) {
+                disagreements.push(`${c.file} ${c.object.kind}/${c.object.metadata?.name}: ${c.bad ? "not flagged" : `flagged: ${report.violations.map((v) => v.message).join("; ")}`}`);
+            }
+        }
+        expect(disagreements).toEqual([]);
+    });
+
+    test("bad resources are flagged by their own rule, which names the offending field", () => {
+        const c = cases.find((x) => x.policy === "disallow-privileged-containers" && x.bad && x.object.kind === "Deployment")!;
+        const { rule } = ruleFor(c.policy);
+        const messages = evaluateKubernetesObjects([c.object], { rules: [rule] }).violations.map((v) => v.message);
+        expect(messages.length).toBeGreaterThan(0);
+        expect(messages.every((m) => m.startsWith("spec.template.spec.") && m.includes("securityContext.privileged: false"))).toBe(true);
+    });
+});
