@@ -277,6 +277,21 @@ export function checkCluster(objects: Located[], ctx: CheckContext): Problem[] {
         }
     }
 
+    // Every namespace the tree declares starts from default deny (the policy may live in any layer).
+    const denyAll = (o: K8sObject) =>
+        o.kind === "NetworkPolicy" &&
+        Object.keys(o.spec?.podSelector ?? {}).length === 0 &&
+        ["Ingress", "Egress"].every((t) => (o.spec?.policyTypes ?? []).includes(t)) &&
+        !(o.spec?.ingress ?? []).length &&
+        !(o.spec?.egress ?? []).length;
+    const denied = new Set(objects.filter((l) => denyAll(l.obj)).map((l) => l.obj.metadata.namespace));
+    for (const [name, ns] of namespaces) {
+        if (!denied.has(name)) {
+            const layer = objects.find((l) => l.obj === ns)!.layer;
+            add(layer, ns, `has no default-deny NetworkPolicy (podSelector: {}, policyTypes: [Ingress, Egress], no rules); add one and explicit allows`);
+        }
+    }
+
     problems.push(...dependencyCycles(all));
     return problems;
 }
