@@ -201,6 +201,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<ExitCode> {
             create: p.create,
             secretsProvider: p.secretsProvider,
             allowProtectedChanges: p.allowProtectedChanges,
+            verbose: p.verbose,
         };
         await preflight(ctx);
 

@@ -33,6 +33,8 @@ export interface Context {
     create: boolean;
     secretsProvider?: string;
     allowProtectedChanges: boolean;
+    /** Print the stack trace of per-stack errors. */
+    verbose?: boolean;
 }
 
 /** One stack's result. */
@@ -59,10 +61,12 @@ export async function preflight(ctx: Context): Promise<void> {
     if (cred.note) ctx.host.err(`pipeline: warning: ${cred.note}`);
 }
 
-async function open(ctx: Context, t: Target): Promise<StackHandle> {
-    const secretsProvider = requireKeyVaultSecrets(t, ctx.root, ctx.secretsProvider);
+/** Select the stack (or create it with --create; never for a stack only read, like a promotion's source). */
+async function open(ctx: Context, t: Target, mayCreate = true): Promise<StackHandle> {
+    const create = ctx.create && mayCreate;
+    const secretsProvider = requireKeyVaultSecrets(t, ctx.root, create ? ctx.secretsProvider : undefined);
     try {
-        return await ctx.workspace.openStack(t, { create: ctx.create, secretsProvider: ctx.create ? secretsProvider : undefined });
+        return await ctx.workspace.openStack(t, { create, secretsProvider: create ? secretsProvider : undefined });
     } catch (e) {
         const c = classifyError(e);
         if (c.code === EXIT.badInput) throw new PipelineError(EXIT.badInput, `stack '${t.stack}' does not exist in the backend; create it once with --create (README: state backend)`, e);
@@ -131,9 +135,10 @@ function describe(c: ResourceChange): string {
     return `${c.op} ${c.type} ${c.name}`;
 }
 
-function report(ctx: Context, t: Target, code: ExitCode, line: string): void {
+function report(ctx: Context, t: Target, code: ExitCode, line: string, error?: PipelineError): void {
     if (code === EXIT.ok) ctx.host.out(`pipeline: ${t.stack}: ${line}`);
     else ctx.host.err(`pipeline: ${t.stack}: ${line}`);
+    if (ctx.verbose && error) ctx.host.err(String((error.cause instanceof Error ? error.cause : error).stack));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -146,7 +151,7 @@ export async function previewStack(ctx: Context, t: Target): Promise<StackResult
         checked = await checkedPreview(ctx, stack, t, true);
     } catch (e) {
         const error = classifyError(e);
-        report(ctx, t, error.code, error.message);
+        report(ctx, t, error.code, error.message, error);
         return { stack: t.stack, code: error.code };
     }
     const { collector, code, outcome } = checked;
@@ -169,7 +174,7 @@ export async function previewStack(ctx: Context, t: Target): Promise<StackResult
     );
     // A protected change is only a refusal for `up`; a preview reports it and still succeeds.
     const effective = code === EXIT.protectedChange ? EXIT.ok : code;
-    report(ctx, t, effective, `${code === EXIT.protectedChange ? `preview: ${countsLine(collector.counts())}; WARNING ${outcome}` : outcome} → ${file}`);
+    report(ctx, t, effective, `${code === EXIT.protectedChange ? `preview: ${countsLine(collector.counts())}; WARNING ${outcome}` : outcome} → ${file}`, checked.error);
     return { stack: t.stack, code: effective };
 }
 
@@ -202,7 +207,7 @@ export async function upStack(ctx: Context, t: Target, promotedFrom?: string): P
         checked = await checkedPreview(ctx, stack, t, true);
     } catch (e) {
         const error = classifyError(e);
-        report(ctx, t, error.code, error.message);
+        report(ctx, t, error.code, error.message, error);
         return { stack: t.stack, code: error.code };
     }
     const summarise = (collector: EventCollector, code: ExitCode, outcome: string) =>
@@ -225,7 +230,7 @@ export async function upStack(ctx: Context, t: Target, promotedFrom?: string): P
         );
     if (checked.code !== EXIT.ok) {
         summarise(checked.collector, checked.code, checked.outcome);
-        report(ctx, t, checked.code, `not updated: ${checked.outcome}`);
+        report(ctx, t, checked.code, `not updated: ${checked.outcome}`, checked.error);
         return { stack: t.stack, code: checked.code };
     }
 
@@ -245,7 +250,7 @@ export async function upStack(ctx: Context, t: Target, promotedFrom?: string): P
             ? new PipelineError(EXIT.policy, `${applied.mandatoryViolations().length} mandatory policy violation(s) during the update`)
             : classifyError(e);
         summarise(applied, error.code, `update failed: ${error.message}`);
-        report(ctx, t, error.code, `update failed: ${error.message}`);
+        report(ctx, t, error.code, `update failed: ${error.message}`, error);
         return { stack: t.stack, code: error.code };
     }
 
@@ -272,7 +277,7 @@ export async function upStack(ctx: Context, t: Target, promotedFrom?: string): P
 /** The promotion gate: the source's latest update succeeded, ran this commit, and passed its post-deploy checks. */
 export async function promotionGate(ctx: Context, source: Target): Promise<void> {
     const commit = ctx.commit!;
-    const stack = await open(ctx, source);
+    const stack = await open(ctx, source, false);
     const history = await stack.history(10);
     const last = history.find((h) => h.kind === "update");
     const refuse = (why: string) => {
@@ -295,7 +300,7 @@ export async function promote(ctx: Context, source: Target, target: Target): Pro
         await promotionGate(ctx, source);
     } catch (e) {
         const error = classifyError(e);
-        report(ctx, target, error.code, error.message);
+        report(ctx, target, error.code, error.message, error);
         return { stack: target.stack, code: error.code };
     }
     return upStack(ctx, target, source.stack);
@@ -322,7 +327,7 @@ export async function driftStack(ctx: Context, t: Target): Promise<StackResult> 
     const drift = drifted.length > 0 || collector.summaryDriftCount() > 0;
     // With expectNoChanges the CLI fails when it finds drift; that failure *is* the drift, not an error.
     if (failure && !drift) {
-        report(ctx, t, failure.code, failure.message);
+        report(ctx, t, failure.code, failure.message, failure);
         return { stack: t.stack, code: failure.code };
     }
     const list = drift && !drifted.length ? [{ urn: "", type: "(unknown)", name: "(details not reported)", properties: [`${collector.summaryDriftCount()} change(s)`] }] : drifted;

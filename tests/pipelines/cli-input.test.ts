@@ -163,6 +163,21 @@ describe("preflight", () => {
         expect(loud.host.stderr[1]).toMatch(/\n\s+at /);
     });
 
+    it("--verbose also traces an error of one stack; without it that error is one line", async () => {
+        const scripts = { "dev-uaenorth": { previewError: commandError("error: update failed\nerror: azure-native:network:Subnet snet: 400 InUseSubnetCannotBeDeleted") } };
+        const quiet = await run(["preview", "--stack", "dev-uaenorth"], { scripts });
+        expect(quiet.code).toBe(EXIT.operationFailed);
+        expect(quiet.host.stderr).toEqual([expect.stringMatching(/^pipeline: dev-uaenorth: preview failed: the Pulumi operation failed: azure-native:network:Subnet snet: 400 InUseSubnetCannotBeDeleted → /)]);
+        const loud = await run(["preview", "--stack", "dev-uaenorth", "--verbose"], { scripts });
+        expect(loud.host.stderr).toHaveLength(2);
+        expect(loud.host.stderr[1]).toMatch(/^CommandError: code: 255[\s\S]*\n\s+at /);
+    });
+
+    it("promote --create may create the target but never the source it only reads", async () => {
+        const { ws } = await run(["promote", "--from", "dev-uaenorth", "--to", "stg-uaenorth", "--create"]);
+        expect(ws.call("openStack", "dev-uaenorth")!.args).toMatchObject({ create: false, secretsProvider: undefined });
+    });
+
     it("the hub opens in hub/, spokes at the repository root", async () => {
         const { ws } = await run(["preview", "--stack", "hub-uaenorth", "--stack", "prd-uaenorth"]);
         expect((ws.call("openStack", "hub-uaenorth")!.args as { projectDir: string }).projectDir).toBe(path.join(root, "hub"));
