@@ -11,6 +11,13 @@ import { readHubOutputs } from "./components/hub/outputs";
 import { SpokeNetwork } from "./components/network";
 import { AksCluster } from "./components/aks";
 import { PoolSchedule } from "./components/scaling";
+import { Budget } from "./components/cost";
+import { Identities } from "./components/identity";
+import { Protection } from "./components/protection";
+import { RbacTemplates } from "./components/rbac";
+import { Registry } from "./components/registry";
+import { Secrets } from "./components/secrets";
+import { DataLake } from "./components/storage";
 
 export = async () => {
     const cfg = loadSpokeConfig();
@@ -61,6 +68,42 @@ export = async () => {
         });
     }
 
+    // Data layer: registry, vault, lake, workload identities, RBAC personas, budget, prd locks.
+    const data = { names, location: cfg.location, resourceGroupName: foundation.resourceGroupName, workspaceId: foundation.workspaceId };
+    const privateLink = { subnetId: network.subnetIds.privateEndpoints, dnsZoneIds: network.privateDnsZoneIds };
+    const registry = new Registry("spoke", {
+        ...data,
+        privateLink,
+        kubeletIdentityObjectId: aks.kubeletIdentityObjectId,
+        untaggedRetentionDays: cfg.registry.untaggedRetentionDays,
+        geoReplicaLocation: cfg.features.registryGeoReplication ? cfg.registry.geoReplicaLocation : undefined,
+    });
+    const secrets = new Secrets("spoke", {
+        ...data,
+        privateLink,
+        softDeleteRetentionDays: cfg.keyVault.softDeleteRetentionDays,
+        rotation: cfg.keyVault.rotation,
+        secretExpiryDays: cfg.keyVault.secretExpiryDays,
+        pipelinePrincipalId: cfg.rbac.automation,
+    });
+    const lake = new DataLake("spoke", { ...data, privateLink, ...cfg.dataLake });
+    const identities = new Identities("spoke", {
+        names,
+        location: cfg.location,
+        resourceGroupName: foundation.resourceGroupName,
+        oidcIssuerUrl: aks.oidcIssuerUrl,
+        scopes: { vault: secrets.vaultId, containers: lake.containerIds },
+    });
+    new RbacTemplates("spoke", {
+        environment: cfg.environment,
+        stack: pulumi.getStack(),
+        principals: { developers: cfg.rbac.developers, platform: cfg.rbac.platform, automation: cfg.rbac.automation },
+        developerNamespaces: cfg.rbac.developerNamespaces,
+        scopes: { resourceGroup: foundation.resourceGroupId, registry: registry.registryId, vault: secrets.vaultId, workspace: foundation.workspaceId, cluster: aks.clusterId },
+    });
+    if (cfg.budget) new Budget("spoke", { names, ...cfg.budget, resourceGroupNames: [foundation.resourceGroupName, aks.nodeResourceGroup] });
+    new Protection("spoke", { names, environment: cfg.environment, resourceGroups: { rg: foundation.resourceGroupId } });
+
     return {
         environment: cfg.environment,
         resourceGroupName: foundation.resourceGroupName,
@@ -72,5 +115,13 @@ export = async () => {
         clusterName: aks.clusterName,
         oidcIssuerUrl: aks.oidcIssuerUrl,
         kubeletIdentityObjectId: aks.kubeletIdentityObjectId,
+        // For cluster-vars and the edge: names, URLs and client ids only, never a secret value.
+        keyVaultName: secrets.vaultName,
+        keyVaultUrl: secrets.vaultUri,
+        acrLoginServer: registry.loginServer,
+        storageAccountName: lake.accountName,
+        lakeContainers: lake.containerNames,
+        workloadClientIds: identities.clientIds,
+        generatedSecretNames: secrets.generatedSecretNames,
     };
 };
