@@ -6,8 +6,8 @@
 import { cloudflareIpv4Ranges } from "../../components/edge/cloudflare-ips";
 import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
 import { variableExpressions, variableName } from "../../tools/gitops/checks";
-import { type K8sObject, renderOverlay } from "../../tools/gitops/render";
-import { type GitopsReport, validateGitops } from "../../tools/gitops/validate";
+import type { K8sObject } from "../../tools/gitops/render";
+import { type GitopsReport, renderCluster, validateGitops } from "../../tools/gitops/validate";
 
 const STACKS = ["dev-uaenorth", "stg-uaenorth", "prd-uaenorth"] as const;
 const PLATFORM_LAYERS = ["infra-controllers", "infra-configs"] as const;
@@ -15,11 +15,11 @@ const PLATFORM_LAYERS = ["infra-controllers", "infra-configs"] as const;
 let reportP: Promise<GitopsReport> | undefined;
 const report = () => (reportP ??= validateGitops({}));
 
-const renders = new Map<string, Promise<K8sObject[]>>();
-function rendered(stack: string, layer: string): Promise<K8sObject[]> {
-    const k = `${stack}/${layer}`;
-    if (!renders.has(k)) renders.set(k, renderOverlay(`gitops-bootstrap/clusters/${k}`));
-    return renders.get(k)!;
+/** The objects validateGitops rendered (each entry point is built once per process). */
+async function rendered(stack: string, layer: string): Promise<K8sObject[]> {
+    const l = (await renderCluster(stack)).find((r) => r.layer === layer)!;
+    if (l.error) throw new Error(l.error);
+    return l.objects;
 }
 async function platform(stack: string): Promise<K8sObject[]> {
     return [...(await rendered(stack, "infra-controllers")), ...(await rendered(stack, "infra-configs"))];

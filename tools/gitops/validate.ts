@@ -79,22 +79,7 @@ export function selectStacks(envs: string[] | undefined, root = REPO_ROOT): stri
     return picked;
 }
 
-/** Runs `fn` over `items` with at most `limit` at a time. */
-async function pool<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-    const out: R[] = new Array(items.length);
-    let next = 0;
-    await Promise.all(
-        Array.from({ length: Math.min(limit, items.length) }, async () => {
-            while (next < items.length) {
-                const i = next++;
-                out[i] = await fn(items[i]);
-            }
-        }),
-    );
-    return out;
-}
-
-interface Rendered {
+export interface Rendered {
     stack: string;
     layer: FluxLayer["name"];
     path: string;
@@ -168,11 +153,40 @@ export async function validateRendered(stack: string, layers: Rendered[], opts: 
     return [...reports.values()];
 }
 
+const renderCache = new Map<string, Promise<Rendered>>();
+
+/**
+ * The rendered layers of one cluster, each entry point built once per process (the plan validates each spoke,
+ * tests inspect the same objects): kubectl runs at most three at a time.
+ */
+export function renderCluster(stack: string, root = REPO_ROOT): Promise<Rendered[]> {
+    return Promise.all(
+        FLUX_LAYERS.map((l) => {
+            const k = `${root}|${stack}|${l.name}`;
+            if (!renderCache.has(k)) renderCache.set(k, limit(() => renderLayer(stack, l.name, root)));
+            return renderCache.get(k)!;
+        }),
+    );
+}
+
+let running = 0;
+const waiting: (() => void)[] = [];
+/** At most three kubectl processes at once (the machine has few cores; kustomize is CPU-bound). */
+async function limit<T>(fn: () => Promise<T>): Promise<T> {
+    if (running >= 3) await new Promise<void>((r) => waiting.push(r));
+    running++;
+    try {
+        return await fn();
+    } finally {
+        running--;
+        waiting.shift()?.();
+    }
+}
+
 export async function validateGitops(opts: ValidateOptions = {}): Promise<GitopsReport> {
     const root = opts.root ?? REPO_ROOT;
     const stacks = selectStacks(opts.envs, root);
-    const jobs = stacks.flatMap((stack) => FLUX_LAYERS.map((l) => ({ stack, layer: l.name })));
-    const rendered = await pool(jobs, 3, (j) => renderLayer(j.stack, j.layer, root));
+    const rendered = (await Promise.all(stacks.map((s) => renderCluster(s, root)))).flat();
 
     // Generated files: each stale one is reported on the layers that include it.
     let stale: string[];
