@@ -148,8 +148,13 @@ export const spokeSchema = z.strictObject({
         }),
         monitoring: z
             .strictObject({
+                /** Container Insights (logs, inventory) into the spoke workspace through a data collection rule. */
                 containerInsights: z.boolean().default(true),
-                managedPrometheus: z.boolean().default(true),
+                /**
+                 * Azure Monitor managed Prometheus (ama-metrics → an Azure Monitor workspace). Off by default: the
+                 * GitOps tree runs kube-prometheus-stack in the cluster; both would scrape every target twice.
+                 */
+                managedPrometheus: z.boolean().default(false),
             })
             .prefault({}),
     }),

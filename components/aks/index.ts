@@ -3,8 +3,9 @@
  * production defaults: private API server with VNet integration in the spoke's delegated /28 and the hub's private
  * DNS zone, user-assigned control-plane identity (its role assignments declared first), Entra ID + Azure RBAC with
  * local accounts off, OIDC issuer + workload identity, Azure CNI overlay with Cilium, egress through the hub
- * firewall (userDefinedRouting), Azure Policy, Key Vault CSI with rotation, Defender, Container Insights, managed
- * Prometheus, image cleaner, planned maintenance in UAE time, audit and autoscaler logs into Log Analytics.
+ * firewall (userDefinedRouting), Azure Policy, Key Vault CSI with rotation, Defender, Container Insights (and
+ * managed Prometheus when configured, see ./monitoring.ts), image cleaner, planned maintenance in UAE time, audit and
+ * autoscaler logs into Log Analytics.
  *
  * The system pool is inline (AKS needs one at create); every other pool is a standalone AgentPool from
  * components/gpu-pools, built from the same pool facts this component exports for the GitOps side.
@@ -12,7 +13,6 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
-import * as monitor from "@pulumi/azure-native/monitor";
 import * as pulumi from "@pulumi/pulumi";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { maxSurgeSetting } from "../../config/address-plan";
@@ -21,6 +21,7 @@ import { diagnosticSettings } from "../core/diagnostics";
 import type { Namer } from "../core/naming";
 import { grant, subscriptionIdOf } from "../rbac/roles";
 import { NodePools, osDiskType, type PoolFacts, poolFacts } from "../gpu-pools";
+import { containerInsights, managedPrometheus } from "./monitoring";
 
 /** Log categories sent to Log Analytics: API-server audit without get/list noise, Entra auth, the autoscaler. */
 export const CLUSTER_LOG_CATEGORIES = ["kube-audit-admin", "guard", "cluster-autoscaler"] as const;
@@ -86,6 +87,8 @@ export interface AksClusterOutputs {
     poolFacts: PoolFacts[];
     /** AgentPool ids of the user pools by name (for schedulers and alerts). */
     poolIds: Record<string, pulumi.Output<string>>;
+    /** Azure Monitor workspace of managed Prometheus, when `aiplatform:aks.monitoring.managedPrometheus` is on. */
+    prometheusWorkspaceId?: pulumi.Output<string>;
 }
 
 function required<T>(value: T | undefined | null, what: string, resource: pulumi.Resource): T {
@@ -279,39 +282,16 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
 
     // --- logs ----------------------------------------------------------------------------------------------------
     diagnosticSettings(`${name}-cluster`, { resourceId: cluster.id, workspaceId: args.workspaceId, categories: [...CLUSTER_LOG_CATEGORIES] }, parent);
-    if (aks.monitoring.containerInsights) {
-        // With useAADAuth the Container Insights agent sends only what a data collection rule associated with the
-        // cluster routes (the AKS ARM template's MSCI-<region>-<cluster> rule).
-        const clusterName = names.of("aksCluster");
-        const dcr = new monitor.DataCollectionRule(
-            `${name}-container-insights`,
-            {
-                dataCollectionRuleName: `MSCI-${args.location}-${clusterName}`,
-                resourceGroupName: args.resourceGroupName,
-                location: args.location,
-                kind: "Linux",
-                description: `Container Insights for ${clusterName}`,
-                dataSources: {
-                    extensions: [
-                        {
-                            name: "ContainerInsightsExtension",
-                            extensionName: "ContainerInsights",
-                            streams: ["Microsoft-ContainerInsights-Group-Default"],
-                            extensionSettings: { dataCollectionSettings: { interval: "1m", namespaceFilteringMode: "Off", enableContainerLogV2: true } },
-                        },
-                    ],
-                },
-                destinations: { logAnalytics: [{ name: "ciworkspace", workspaceResourceId: args.workspaceId }] },
-                dataFlows: [{ streams: ["Microsoft-ContainerInsights-Group-Default"], destinations: ["ciworkspace"] }],
-            },
-            { parent },
-        );
-        new monitor.DataCollectionRuleAssociation(
-            `${name}-container-insights-dcra`,
-            { associationName: "ContainerInsightsExtension", resourceUri: cluster.id, dataCollectionRuleId: dcr.id, description: "Container Insights" },
-            { parent },
-        );
-    }
+    const monitoringArgs = {
+        names,
+        location: args.location,
+        resourceGroupName: args.resourceGroupName,
+        clusterName: names.of("aksCluster"),
+        clusterId: cluster.id,
+        workspaceId: args.workspaceId,
+    };
+    if (aks.monitoring.containerInsights) containerInsights(name, monitoringArgs, parent);
+    const prometheus = aks.monitoring.managedPrometheus ? managedPrometheus(name, monitoringArgs, parent) : undefined;
 
     const kubelet = cluster.identityProfile.apply((p) => required(p?.kubeletidentity, "kubelet identity", cluster));
     return {
@@ -327,6 +307,7 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
         controlPlaneIdentityPrincipalId: identity.principalId,
         poolFacts: [facts[0], ...pools.facts],
         poolIds: pools.poolIds,
+        ...(prometheus ? { prometheusWorkspaceId: prometheus.workspace.id } : {}),
     };
 }
 
@@ -344,6 +325,7 @@ export class AksCluster extends pulumi.ComponentResource implements AksClusterOu
     public readonly controlPlaneIdentityPrincipalId: pulumi.Output<string>;
     public readonly poolFacts: PoolFacts[];
     public readonly poolIds: Record<string, pulumi.Output<string>>;
+    public readonly prometheusWorkspaceId?: pulumi.Output<string>;
 
     constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aiplatform:aks:AksCluster", name, {}, opts);
@@ -360,6 +342,7 @@ export class AksCluster extends pulumi.ComponentResource implements AksClusterOu
         this.controlPlaneIdentityPrincipalId = out.controlPlaneIdentityPrincipalId;
         this.poolFacts = out.poolFacts;
         this.poolIds = out.poolIds;
+        this.prometheusWorkspaceId = out.prometheusWorkspaceId;
         this.registerOutputs({ ...out });
     }
 }

@@ -49,6 +49,8 @@ const KINDS = {
     automationAccount: { abbr: "aa", max: 50, pattern: /^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$/ },
     /** Logic App (Consumption) workflow: 1-80 letters, digits, hyphens, underscores, periods, parentheses. */
     logicApp: { abbr: "logic", max: 80, pattern: HYPHENATED },
+    /** Azure Monitor workspace (managed Prometheus): 4-44 letters, digits and hyphens, alphanumeric at both ends. */
+    monitorWorkspace: { abbr: "amw", max: 44, pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]{2,42}[a-zA-Z0-9]$/ },
     postgres: { abbr: "psql", max: 63, pattern: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/ },
 } satisfies Record<string, Kind>;
 

@@ -99,9 +99,10 @@ describe.each(SPOKES)("%s cluster", (stack) => {
         expect(c().securityProfile.imageCleaner).toEqual({ enabled: true, intervalHours: 24 });
     });
 
-    it("enables managed Prometheus metrics with pool labels exported", () => {
-        expect(c().azureMonitorProfile.metrics.enabled).toBe(cfg().aks.monitoring.managedPrometheus);
-        expect(c().azureMonitorProfile.metrics.kubeStateMetrics.metricLabelsAllowlist).toMatch(/^nodes=\[aiplatform\.io\/pool,/);
+    it("leaves managed Prometheus off as configured (the in-cluster kube-prometheus-stack scrapes instead)", () => {
+        expect(cfg().aks.monitoring.managedPrometheus).toBe(false);
+        expect(c().azureMonitorProfile).toBeUndefined();
+        expect(ofType(stack, "azure-native:monitor:AzureMonitorWorkspace")).toEqual([]);
     });
 
     it("takes the tier from config: Standard in stg/prd, cost analysis wherever the tier allows", () => {
