@@ -18,11 +18,14 @@ import { RbacTemplates } from "./components/rbac";
 import { Registry } from "./components/registry";
 import { Secrets } from "./components/secrets";
 import { DataLake } from "./components/storage";
+import { cloudflareApiToken, Edge } from "./components/edge";
 
 export = async () => {
     const cfg = loadSpokeConfig();
     applyStackDefaults({ environment: cfg.environment, location: cfg.location, ...cfg.tags });
     const names = new Namer({ prefix: cfg.namePrefix, environment: cfg.environment, location: cfg.location });
+    // Read before anything is declared: a plain-text token or none at `pulumi up` stops here with one line.
+    const cloudflareToken = cfg.features.edge && cfg.edge ? cloudflareApiToken() : undefined;
 
     const hub = readHubOutputs(new pulumi.StackReference("hub", { name: cfg.hubStack }));
     const foundation = new Foundation("spoke", {
@@ -104,6 +107,21 @@ export = async () => {
     if (cfg.budget) new Budget("spoke", { names, ...cfg.budget, resourceGroupNames: [foundation.resourceGroupName, aks.nodeResourceGroup] });
     new Protection("spoke", { names, environment: cfg.environment, resourceGroups: { rg: foundation.resourceGroupId } });
 
+    // Cloudflare edge: proxied records on the public ingress IP, origin certificate into the vault, zone floor,
+    // origin pulls, and *.<env> in the hub's internal zone → the internal ingress.
+    const edge =
+        cloudflareToken && cfg.edge
+            ? new Edge("edge", {
+                  environment: cfg.environment,
+                  config: cfg.edge,
+                  apiToken: cloudflareToken.token,
+                  ingressPublicIp: network.ingressPublicIpAddress,
+                  ingressInternalIp: network.ingressInternalIp,
+                  vault: { name: secrets.vaultName, resourceGroupName: foundation.resourceGroupName },
+                  internalDns: { zoneName: hub.privateDnsZoneNames.apply((z) => z.internal), resourceGroupName: hub.resourceGroupName },
+              })
+            : undefined;
+
     return {
         environment: cfg.environment,
         resourceGroupName: foundation.resourceGroupName,
@@ -123,5 +141,14 @@ export = async () => {
         lakeContainers: lake.containerNames,
         workloadClientIds: identities.clientIds,
         generatedSecretNames: secrets.generatedSecretNames,
+        // Edge: host names, Key Vault secret names (cluster-vars origin_cert_secret/origin_key_secret), dates, ids.
+        edge: edge && {
+            hostnames: edge.publicHostnames,
+            internalDomain: edge.internalDomain,
+            secretNames: edge.secretNames,
+            originCertificateExpiresOn: edge.originCertificateExpiresOn,
+            secretsExpireOn: edge.secretsExpireOn,
+            originCertificateId: edge.originCertificateId,
+        },
     };
 };
