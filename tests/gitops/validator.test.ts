@@ -9,7 +9,7 @@ import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
 import { checkCluster, type Located, variableExpressions, variableName } from "../../tools/gitops/checks";
 import { EXIT, main } from "../../tools/gitops/cli";
 import { KubectlMissingError, RenderError, renderOverlay } from "../../tools/gitops/render";
-import { SchemaRegistry } from "../../tools/gitops/schemas";
+import { coalesceValues, SchemaRegistry } from "../../tools/gitops/schemas";
 import { validateRendered } from "../../tools/gitops/validate";
 import { compliantCluster, find, helmRelease } from "./fixtures";
 
@@ -99,6 +99,17 @@ describe("GitOps validator on fixtures", () => {
             "ConfigMap demo/bad: schema: data.n must be string",
             "Widget demo/w: schema: no schema for example.io/v1 Widget: vendor its CRD (schemas/sources.json, then npx tsx tools/gitops/vendor-schemas.ts)",
         ]);
+    });
+
+    test("HelmRelease values are checked against the chart's values.schema.json, merged over its defaults", async () => {
+        const c = compliantCluster();
+        const app = find(c, "app");
+        app.spec.chart.spec = { chart: "nginx-ingress", version: "2.6.4", sourceRef: { kind: "HelmRepository", name: "charts" } };
+        app.spec.values = { controller: { replicaCount: "two", service: { externalTrafficPolicy: "Local" } } };
+        expect(await validateFixture(c)).toEqual(["HelmRelease flux-system/app: values of nginx-ingress 2.6.4: controller.replicaCount must be integer"]);
+        app.spec.values.controller.replicaCount = 2;
+        expect(await validateFixture(c)).toEqual([]);
+        expect(coalesceValues({ a: { b: 1, c: 2 }, l: [1, 2] }, { a: { c: null, d: 3 }, l: [9] })).toEqual({ a: { b: 1, d: 3 }, l: [9] });
     });
 
     test("a vendored CRD (Kyverno) rejects a value outside its enum", async () => {

@@ -9,6 +9,8 @@
  * 3. neither: an error naming the kind, so a new CRD gets vendored rather than silently skipped.
  */
 import Ajv, { type ValidateFunction } from "ajv";
+import Ajv2019 from "ajv/dist/2019";
+import Ajv2020 from "ajv/dist/2020";
 import standaloneCode from "ajv/dist/standalone";
 import addFormats from "ajv-formats";
 import { createHash } from "crypto";
@@ -17,6 +19,7 @@ import { createRequire } from "module";
 import * as os from "os";
 import * as path from "path";
 import * as vm from "vm";
+import * as YAML from "yaml";
 import { REPO_ROOT } from "../../config/stack-files";
 
 export const SCHEMAS_DIR = path.join(REPO_ROOT, "schemas");
@@ -93,6 +96,32 @@ function loadStandalone(file: string): ValidateFunction {
     return fn as ValidateFunction;
 }
 
+/**
+ * Compiles `build()` with `ajv`, or loads the standalone code a previous run cached for the same source text.
+ * The cache is an optimisation only: any failure falls back to compiling.
+ */
+function compileWithCache(ajv: Ajv, sourceText: string, name: string, build: () => object, cacheDir = CACHE_DIR): ValidateFunction {
+    const hash = createHash("sha256").update(COMPILER_VERSION).update(ajv.constructor.name).update(sourceText).digest("hex").slice(0, 24);
+    const cached = path.join(cacheDir, `${name}-${hash}.js`);
+    if (fs.existsSync(cached)) {
+        try {
+            return loadStandalone(cached);
+        } catch {
+            // a corrupt cache entry: compile again below
+        }
+    }
+    const fn = ajv.compile(build());
+    try {
+        fs.mkdirSync(cacheDir, { recursive: true });
+        const tmp = `${cached}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, standaloneCode(ajv, fn));
+        fs.renameSync(tmp, cached);
+    } catch {
+        // the cache is an optimisation only
+    }
+    return fn;
+}
+
 /** Bump when strictify() or the ajv setup changes: it keys the compiled-validator cache. */
 const COMPILER_VERSION = "1";
 
@@ -142,25 +171,7 @@ export class SchemaRegistry {
 
     private compileCached(file: string): ValidateFunction {
         const text = fs.readFileSync(file, "utf8");
-        const hash = createHash("sha256").update(COMPILER_VERSION).update(text).digest("hex").slice(0, 24);
-        const cached = path.join(this.cacheDir, `${path.basename(file, ".json")}-${hash}.js`);
-        if (fs.existsSync(cached)) {
-            try {
-                return loadStandalone(cached);
-            } catch {
-                // a corrupt cache entry: compile again below
-            }
-        }
-        const fn = this.ajv.compile(strictify(JSON.parse(text).schema));
-        try {
-            fs.mkdirSync(this.cacheDir, { recursive: true });
-            const tmp = `${cached}.${process.pid}.tmp`;
-            fs.writeFileSync(tmp, standaloneCode(this.ajv, fn));
-            fs.renameSync(tmp, cached);
-        } catch {
-            // the cache is an optimisation only
-        }
-        return fn;
+        return compileWithCache(this.ajv, text, path.basename(file, ".json"), () => strictify(JSON.parse(text).schema), this.cacheDir);
     }
 
     private loadModule(spec: string): Promise<Record<string, any> | null> {
@@ -205,5 +216,70 @@ export class SchemaRegistry {
                 .filter((m) => !/must match exactly one schema in "oneOf"|must match a schema in "anyOf"/.test(m) || msg.split(",").length === 1)
                 .map((m) => (m.startsWith("must") ? `(root) ${m}` : m));
         }
+    }
+}
+
+/** Helm's coalescing of user values over chart defaults: maps merge, everything else replaces, null deletes. */
+export function coalesceValues(defaults: unknown, values: unknown): unknown {
+    const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+    if (!isMap(defaults) || !isMap(values)) return values === undefined ? defaults : values;
+    const out: Record<string, unknown> = { ...defaults };
+    for (const [k, v] of Object.entries(values)) {
+        if (v === null) delete out[k];
+        else out[k] = isMap(v) && isMap(out[k]) ? coalesceValues(out[k], v) : v;
+    }
+    return out;
+}
+
+/** Remote `$ref`s (kubernetes-json-schema URLs) cannot be resolved offline: they become "anything". */
+function localRefsOnly(schema: any): any {
+    if (Array.isArray(schema)) return schema.map(localRefsOnly);
+    if (!schema || typeof schema !== "object") return schema;
+    if (typeof schema.$ref === "string" && !schema.$ref.startsWith("#")) return {};
+    return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === "enum" || k === "const" || k === "default" ? v : localRefsOnly(v)]));
+}
+
+/**
+ * HelmRelease values checked as `helm install` would: merged over the vendored chart's default values.yaml, then
+ * validated against its values.schema.json (schemas/charts/<chart>-<version>/). Charts without a vendored schema
+ * are not checked (undefined).
+ */
+export class ChartValuesRegistry {
+    private cache = new Map<string, { defaults: unknown; validate: ValidateFunction } | null>();
+
+    constructor(
+        private readonly dir = path.join(SCHEMAS_DIR, "charts"),
+        private readonly cacheDir = CACHE_DIR,
+    ) {}
+
+    private load(chart: string, version: string) {
+        const k = `${chart}@${version}`;
+        if (this.cache.has(k)) return this.cache.get(k)!;
+        const d = path.join(this.dir, `${chart}-${version}`);
+        let entry: { defaults: unknown; validate: ValidateFunction } | null = null;
+        if (fs.existsSync(path.join(d, "values.schema.json"))) {
+            const text = fs.readFileSync(path.join(d, "values.schema.json"), "utf8");
+            const schema = localRefsOnly(JSON.parse(text));
+            const draft = String(schema.$schema ?? "");
+            delete schema.$schema;
+            const opts = { strict: false, allErrors: true, logger: false as const, validateFormats: false, code: { source: true } };
+            const ajv = draft.includes("draft-07") || draft.includes("draft-04") ? new Ajv(opts) : draft.includes("2019-09") ? new Ajv2019(opts) : new Ajv2020(opts);
+            const validate = compileWithCache(ajv, text, `chart-${chart}-${version}`, () => schema, this.cacheDir);
+            entry = { defaults: YAML.parse(fs.readFileSync(path.join(d, "values.yaml"), "utf8")) ?? {}, validate };
+        }
+        this.cache.set(k, entry);
+        return entry;
+    }
+
+    /** Problems of `values` for chart@version, [] when valid, undefined when the chart's schema is not vendored. */
+    validate(chart: string, version: string, values: unknown): string[] | undefined {
+        const entry = this.load(chart, version);
+        if (!entry) return undefined;
+        if (entry.validate(coalesceValues(entry.defaults, values ?? {}))) return [];
+        return (entry.validate.errors ?? []).map((e) => {
+            const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") : "(root)";
+            const extra = e.keyword === "additionalProperties" ? ` '${(e.params as any).additionalProperty}' (not a value of chart ${chart} ${version})` : e.keyword === "enum" ? ` (${(e.params as any).allowedValues.join(", ")})` : "";
+            return `${at} ${e.message}${extra}`;
+        });
     }
 }

@@ -15,7 +15,7 @@ import type { PolicyReport } from "../policy/evaluate";
 import { checkCluster, idOf, type Located } from "./checks";
 import { generateGitops, spokeStacks, staleGenerated } from "./generate";
 import { type K8sObject, KubectlMissingError, RenderError, renderOverlay } from "./render";
-import { SchemaRegistry } from "./schemas";
+import { ChartValuesRegistry, SchemaRegistry } from "./schemas";
 
 export { renderOverlay, KubectlMissingError, RenderError } from "./render";
 export type { K8sObject } from "./render";
@@ -106,6 +106,21 @@ async function renderLayer(stack: string, layer: FluxLayer["name"], root: string
 }
 
 /** Validates the rendered objects of one cluster (its layers); exported for fixture-based tests. */
+const chartValues = new ChartValuesRegistry();
+
+/** Chart name and version a HelmRelease installs (chart.spec, or the OCIRepository its chartRef names). */
+export function releaseChart(hr: K8sObject, objects: K8sObject[]): { chart: string; version: string } | undefined {
+    const spec = hr.spec?.chart?.spec;
+    if (spec?.chart && spec.version) return { chart: spec.chart, version: String(spec.version) };
+    const ref = hr.spec?.chartRef;
+    if (ref?.kind === "OCIRepository") {
+        const oci = objects.find((o) => o.kind === "OCIRepository" && o.metadata.name === ref.name && o.metadata.namespace === (ref.namespace ?? hr.metadata.namespace));
+        const tag = oci?.spec?.ref?.tag;
+        if (oci && tag) return { chart: String(oci.spec.url).split("/").pop()!, version: String(tag) };
+    }
+    return undefined;
+}
+
 export async function validateRendered(stack: string, layers: Rendered[], opts: { registry?: SchemaRegistry; policy?: PolicyFn | string | false } = {}): Promise<OverlayReport[]> {
     const registry = opts.registry ?? new SchemaRegistry();
     const reports = new Map<string, OverlayReport>(layers.map((l) => [l.layer, { env: stack, path: l.path, objects: l.objects.length, errors: l.error ? [l.error] : [], warnings: [] }]));
@@ -119,6 +134,16 @@ export async function validateRendered(stack: string, layers: Rendered[], opts: 
             }),
         ),
     );
+
+    // HelmRelease values against the chart's own values schema, where it ships one.
+    const everything = layers.flatMap((l) => l.objects);
+    for (const l of layers) {
+        for (const hr of l.objects.filter((o) => o.kind === "HelmRelease" && o.apiVersion.startsWith("helm.toolkit.fluxcd.io/"))) {
+            const c = releaseChart(hr, everything);
+            const problems = c ? chartValues.validate(c.chart, c.version, hr.spec?.values) : undefined;
+            for (const p of problems ?? []) reports.get(l.layer)!.errors.push(`${idOf(hr)}: values of ${c!.chart} ${c!.version}: ${p}`);
+        }
+    }
 
     // Graph and conventions, over the whole cluster.
     const located: Located[] = layers.flatMap((l) => l.objects.map((obj) => ({ layer: l.layer, obj })));

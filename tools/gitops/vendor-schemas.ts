@@ -16,6 +16,14 @@ import { REPO_ROOT } from "../../config/stack-files";
 
 export const SCHEMAS_DIR = path.join(REPO_ROOT, "schemas");
 
+interface ChartSource {
+    chart: string;
+    version: string;
+    repo: string;
+    ref: string;
+    dir: string;
+}
+
 interface Source {
     name: string;
     repo: string;
@@ -63,7 +71,7 @@ async function main(): Promise<void> {
     const mi = args.indexOf("--mirror");
     const mirror = mi >= 0 ? args[mi + 1] : undefined;
     if (mi >= 0 && !mirror) throw new Error("--mirror needs a directory");
-    const manifest = JSON.parse(fs.readFileSync(path.join(SCHEMAS_DIR, "sources.json"), "utf8")) as { sources: Source[] };
+    const manifest = JSON.parse(fs.readFileSync(path.join(SCHEMAS_DIR, "sources.json"), "utf8")) as { sources: Source[]; charts?: ChartSource[] };
     const retrieved = new Date().toISOString().slice(0, 10);
     const rows: string[] = [];
     let count = 0;
@@ -81,6 +89,14 @@ async function main(): Promise<void> {
             }
         }
     }
+    const chartRows: string[] = [];
+    for (const c of manifest.charts ?? []) {
+        const src = { name: c.chart, repo: c.repo, ref: c.ref, matches: "", paths: [] };
+        const dir = path.join(SCHEMAS_DIR, "charts", `${c.chart}-${c.version}`);
+        fs.mkdirSync(dir, { recursive: true });
+        for (const f of ["values.yaml", "values.schema.json"]) fs.writeFileSync(path.join(dir, f), await readUpstream(src, `${c.dir}/${f}`, mirror));
+        chartRows.push(`| ${c.chart} ${c.version} | ${c.repo}@${c.ref} | [${c.dir}](https://github.com/${c.repo}/tree/${c.ref}/${c.dir}) | ${retrieved} |`);
+    }
     const md = [
         "# Vendored CRD schemas",
         "",
@@ -94,6 +110,15 @@ async function main(): Promise<void> {
         "| group/version | kind | upstream | file | retrieved |",
         "|---|---|---|---|---|",
         ...rows,
+        "",
+        "## Chart values",
+        "",
+        "Default `values.yaml` and `values.schema.json` of the pinned charts that ship a schema (`schemas/charts/<chart>-<version>/`):",
+        "the validator merges a HelmRelease's values over the defaults, as Helm does, and checks the result against the schema.",
+        "",
+        "| chart | upstream | folder | retrieved |",
+        "|---|---|---|---|",
+        ...chartRows,
         "",
     ].join("\n");
     fs.writeFileSync(path.join(SCHEMAS_DIR, "SOURCES.md"), md);
