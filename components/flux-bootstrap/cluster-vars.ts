@@ -183,6 +183,15 @@ export function configClusterVars(cfg: Pick<SpokeConfig, "environment" | "locati
     };
 }
 
+/** Output keys that may be empty when the Cloudflare edge is off (no public hostnames, no origin certificate). */
+export const EDGE_VAR_KEYS = ["origin_cert_secret", "origin_key_secret", "ingress_public_ip", "ingress_public_ip_name", "ingress_public_ip_resource_group"] as const satisfies readonly OutputVarKey[];
+
+/** Output-derived keys that are empty although the tree needs them (a missing wiring in the stack program). */
+export function missingOutputVars(vars: Partial<Record<string, string>>, edge: boolean): string[] {
+    const optional = new Set<string>(edge ? [] : EDGE_VAR_KEYS);
+    return CLUSTER_VAR_KEYS.filter((k) => !(CONFIG_VAR_KEYS as readonly string[]).includes(k) && !optional.has(k) && !vars[k]);
+}
+
 /** Values Flux can substitute safely: no line breaks (they would break the YAML) and no `${` (no nested substitution). */
 export function clusterVarProblems(vars: Partial<Record<string, string>>): string[] {
     const problems: string[] = [];

@@ -20,7 +20,7 @@ import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfigu
 import type * as azureInputs from "@pulumi/azure-native/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import type { SpokeConfig } from "../../config/schema";
-import { clusterVarProblems, type ClusterVars, configClusterVars, type OutputVarKey } from "./cluster-vars";
+import { clusterVarProblems, type ClusterVars, configClusterVars, missingOutputVars, type OutputVarKey } from "./cluster-vars";
 import { FLUX_CONFIGURATION_NAME, FLUX_LAYERS, FLUX_NAMESPACE, layerPath } from "./layers";
 
 export * from "./cluster-vars";
@@ -144,6 +144,8 @@ export function createFluxBootstrap(name: string, args: FluxBootstrapArgs, paren
     const clusterVars = pulumi.all(args.clusterVars as Record<string, pulumi.Input<string>>).apply((outputs) => {
         const vars = { ...outputs, ...configVars } as unknown as ClusterVars;
         const bad = clusterVarProblems(vars as unknown as Record<string, string>);
+        const missing = missingOutputVars(vars as unknown as Record<string, string>, args.config.features.edge);
+        if (missing.length) bad.push(`cluster-vars: empty ${missing.join(", ")}: pass the real outputs (the tree substitutes them)`);
         if (bad.length) throw new pulumi.ResourceError(bad.join("; "), parent);
         return vars;
     });

@@ -224,6 +224,12 @@ describe("FluxBootstrap", () => {
         expect(recorded.slice(before).filter((r) => r.type.startsWith("azure-native"))).toEqual([]);
     });
 
+    test("an empty output-derived cluster-var is a wiring mistake; edge keys may be empty only with the edge off", () => {
+        expect(mod.missingOutputVars({ ...OUTPUT_VARS, key_vault_url: "", origin_cert_secret: "" }, true)).toEqual(["key_vault_url", "origin_cert_secret"]);
+        expect(mod.missingOutputVars({ ...OUTPUT_VARS, origin_cert_secret: "" }, false)).toEqual([]);
+        expect(mod.missingOutputVars(OUTPUT_VARS, true)).toEqual([]);
+    });
+
     test("cluster-vars reject values Flux cannot substitute safely", () => {
         expect(mod.clusterVarProblems({ environment: "dev", tenant_id: "a\nb", nope: "x" })).toEqual([
             `cluster-vars: tenant_id = "a\\nb" must be a single line without '\${'`,
