@@ -8,5 +8,6 @@ module.exports = {
     transformIgnorePatterns: ["/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex|ip-bigint)/)"],
     resolver: "<rootDir>/tests/jest-resolver.js",
     globalSetup: "<rootDir>/tests/global-setup.ts",
+    globalTeardown: "<rootDir>/tests/global-teardown.ts",
     testTimeout: 60000,
 };

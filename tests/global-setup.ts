@@ -1,16 +1,16 @@
 /**
- * Plans every stack once per test run (the real CLI, as users run it) into .plan-test/; suites read the results
- * through tests/support/plan.ts instead of each running the program again.
+ * Plans every stack once per test run (the real CLI, as users run it) into a fresh folder of this run's own, so
+ * concurrent runs never read each other's plans; suites read it through tests/support/plan.ts (AIPLATFORM_PLAN_DIR).
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 export default async function globalSetup(): Promise<void> {
     const root = path.resolve(__dirname, "..");
-    const out = path.join(root, ".plan-test");
-    fs.rmSync(out, { recursive: true, force: true });
-    fs.mkdirSync(out, { recursive: true });
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "aiplatform-plan-test-"));
+    process.env.AIPLATFORM_PLAN_DIR = out;
     const run = spawnSync(process.execPath, [require.resolve("tsx/cli"), "tools/plan/cli.ts", "--all", "--out", out], {
         cwd: root,
         encoding: "utf8",

@@ -6,13 +6,14 @@ import * as fs from "fs";
 import * as path from "path";
 import type { ExportResource, StackExport } from "../../tools/plan/export";
 
-export const PLAN_DIR = path.resolve(__dirname, "../../.plan-test");
+/** This jest run's plan folder (set by tests/global-setup.ts); .plan-test/ when a suite runs without it. */
+export const PLAN_DIR = process.env.AIPLATFORM_PLAN_DIR ?? path.resolve(__dirname, "../../.plan-test");
 export const SPOKES = ["dev-uaenorth", "stg-uaenorth", "prd-uaenorth"] as const;
 export const ALL_STACKS = ["hub-uaenorth", ...SPOKES] as const;
 
 function failure(): string {
     const log = path.join(PLAN_DIR, "cli.log");
-    return fs.existsSync(log) ? fs.readFileSync(log, "utf8").slice(-4000) : "no .plan-test/cli.log: did jest's globalSetup run?";
+    return fs.existsSync(log) ? fs.readFileSync(log, "utf8").slice(-4000) : `no ${path.join(PLAN_DIR, "cli.log")}: did jest's globalSetup run?`;
 }
 
 const cache = new Map<string, StackExport>();
