@@ -5,6 +5,7 @@
  */
 import { cloudflareIpv4Ranges } from "../../components/edge/cloudflare-ips";
 import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
+import { clientIdVar, WORKLOAD_IDENTITIES } from "../../components/identity";
 import { variableExpressions, variableName } from "../../tools/gitops/checks";
 import type { K8sObject } from "../../tools/gitops/render";
 import { type GitopsReport, renderCluster, validateGitops } from "../../tools/gitops/validate";
@@ -98,6 +99,18 @@ describe.each(STACKS)("%s platform layers", (stack) => {
         expect(one(objs, "HelmRelease", "external-secrets").spec.values.serviceAccount.annotations["azure.workload.identity/client-id"]).toBe("${eso_client_id}");
         expect(one(objs, "ClusterIssuer", "internal-ca").spec.ca.secretName).toBe("internal-root-ca");
         expect(one(objs, "Certificate", "nginx-internal-default-tls").spec.dnsNames).toContain("*.${internal_dns_zone}");
+    });
+
+    test("platform workload identities match the federated subjects Pulumi creates (namespace, service account, client id var)", async () => {
+        const objs = await platform(stack);
+        const releases: Record<string, string> = { eso: "external-secrets", loki: "loki", tempo: "tempo" };
+        for (const [workload, release] of Object.entries(releases)) {
+            const hr = one(objs, "HelmRelease", release);
+            const sa = hr.spec.values.serviceAccount;
+            const subject = WORKLOAD_IDENTITIES[workload as keyof typeof WORKLOAD_IDENTITIES].subjects[0];
+            expect({ namespace: hr.spec.targetNamespace, serviceAccount: sa.name }).toEqual(subject);
+            expect(sa.annotations["azure.workload.identity/client-id"]).toBe(`\${${clientIdVar(workload as keyof typeof WORKLOAD_IDENTITIES)}}`);
+        }
     });
 
     test("every platform and tenant namespace starts from default deny", async () => {
