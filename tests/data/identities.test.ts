@@ -1,0 +1,74 @@
+/**
+ * Workload identities on the planned spokes: one identity per table row, federated credentials with the cluster's
+ * issuer, the exact service-account subject and audience, grants at the narrowest scope, ready client ids exported.
+ */
+import { clientIdVar, identityTableProblems, subjectOf, TOKEN_EXCHANGE_AUDIENCE, WORKLOAD_IDENTITIES, WORKLOAD_NAMES } from "../../components/identity";
+import { BUILT_IN_ROLES } from "../../components/rbac/roles";
+import { LAKE_CONTAINERS } from "../../components/storage";
+import { stackOutputs } from "../support/plan";
+import { byId, cfgOf, clusterOf, one, ofType, roleGuid, SPOKES, T } from "./support";
+import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
+
+describe.each(SPOKES)("workload identities in %s", (stack) => {
+    const env = cfgOf(stack).environment;
+
+    it.each(WORKLOAD_NAMES)("%s: identity, federated credentials and grants follow the table", (workload) => {
+        const spec = WORKLOAD_IDENTITIES[workload];
+        const role = workload.replace(/_/g, "-");
+        const identity = one(stack, T.identity, `spoke-${role}`);
+        expect(identity.inputs.resourceName).toBe(`id-aip-${env}-uaen-${role}`);
+
+        const issuer = (clusterOf(stack).outputs as any).oidcIssuerProfile.issuerURL;
+        const fics = ofType(stack, T.fic).filter((f) => f.inputs.resourceName === identity.inputs.resourceName);
+        expect(fics.map((f) => f.inputs.subject)).toEqual(spec.subjects.map(subjectOf));
+        for (const f of fics) {
+            expect(f.inputs.issuer).toBe(issuer);
+            expect(f.inputs.audiences).toEqual([TOKEN_EXCHANGE_AUDIENCE]);
+        }
+        // Chained: each credential after the first depends on the previous one.
+        fics.slice(1).forEach((f, i) => expect(f.dependencies).toContain(fics[i].urn));
+
+        const principal = (identity.outputs as any).principalId;
+        const grants = ofType(stack, T.assignment).filter((a) => a.inputs.principalId === principal);
+        const described = grants.map((g) => {
+            const target = byId(stack, g.inputs.scope);
+            const where = target.type === T.vault ? "vault" : String(target.inputs.containerName);
+            return `${roleGuid(g)}@${where}`;
+        });
+        const expected = spec.grants.map((g) => `${BUILT_IN_ROLES[g.role].id}@${g.scope.kind === "vault" ? "vault" : LAKE_CONTAINERS[g.scope.container].name}`);
+        expect(described.sort()).toEqual(expected.sort());
+        for (const g of grants) expect(g.inputs.principalType).toBe("ServicePrincipal");
+    });
+
+    it("exports every workload's client id, equal to its identity's clientId", () => {
+        const ids = stackOutputs(stack).workloadClientIds;
+        expect(Object.keys(ids).sort()).toEqual([...WORKLOAD_NAMES].sort());
+        for (const w of WORKLOAD_NAMES) expect(ids[w]).toBe((one(stack, T.identity, `spoke-${w.replace(/_/g, "-")}`).outputs as any).clientId);
+    });
+
+    it("never grants a workload identity anything at account, group or subscription scope", () => {
+        const principals = new Set(WORKLOAD_NAMES.map((w) => (one(stack, T.identity, `spoke-${w.replace(/_/g, "-")}`).outputs as any).principalId));
+        for (const a of ofType(stack, T.assignment).filter((x) => principals.has(x.inputs.principalId))) {
+            expect(String(a.inputs.scope)).toMatch(/(\/vaults\/kv-[^/]+|\/blobServices\/default\/containers\/[a-z-]+)$/);
+        }
+    });
+});
+
+it("every client id the GitOps tree substitutes is produced by the table", () => {
+    const wanted = CLUSTER_VAR_KEYS.filter((k) => k.endsWith("_client_id"));
+    expect(WORKLOAD_NAMES.map(clientIdVar).sort()).toEqual([...wanted].sort());
+});
+
+describe("identity table checks", () => {
+    it("accepts the platform's table", () => expect(identityTableProblems(WORKLOAD_IDENTITIES)).toEqual([]));
+
+    it("rejects a service account federated to two identities", () => {
+        const table = { ...WORKLOAD_IDENTITIES, extra: { purpose: "x", subjects: [{ namespace: "monitoring", serviceAccount: "loki" }], grants: WORKLOAD_IDENTITIES.loki.grants } };
+        expect(identityTableProblems(table)).toEqual(["extra: system:serviceaccount:monitoring:loki is already federated to loki"]);
+    });
+
+    it("rejects names Kubernetes would not accept and identities that grant nothing", () => {
+        const table = { bad: { purpose: "x", subjects: [{ namespace: "Team_A", serviceAccount: "sa" }], grants: [] } };
+        expect(identityTableProblems(table)).toEqual(["bad: grants nothing; remove it or give it a role", "bad: 'Team_A' is not a DNS-1123 label"]);
+    });
+});
