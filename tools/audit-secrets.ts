@@ -98,6 +98,7 @@ function describe(inv: Inventory, now: Date, log: (l: string) => void): void {
         const exp = s.expires === undefined ? "no expiry" : `expires ${new Date(s.expires * 1000).toISOString().slice(0, 10)} (${daysUntil(new Date(s.expires * 1000), now)} days)`;
         log(`  secret    ${s.vaultName}/${s.name}  ${s.contentType ?? "no content type"}  ${exp}`);
     }
+    if (inv.externalSecrets.length) log(`  expected from people (value never in Pulumi, must carry an expiry): ${inv.externalSecrets.join(", ")}`);
     for (const i of inv.identities) {
         const feds = inv.federations.filter((f) => f.identity === i.name).map((f) => f.subject);
         const roles = inv.assignments.filter((a) => a.principal === `identity:${i.name}`).length;
