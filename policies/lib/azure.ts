@@ -4,7 +4,7 @@
 import { validateResourceOfType, type ReportViolation } from "@pulumi/policy";
 import { AgentPool, ManagedCluster } from "@pulumi/azure-native/containerservice";
 import type { ResourceRule } from "./rule";
-import { expect, known, UNKNOWN, type Maybe } from "./values";
+import { eachNamed, expect, known, UNKNOWN, type Maybe } from "./values";
 
 export const ENVIRONMENTS = ["dev", "stg", "prd"] as const;
 
@@ -61,21 +61,13 @@ export interface PoolLike {
     enableEncryptionAtHost?: boolean;
 }
 
-/** Runs `check` on every inline pool and reports its message prefixed with the pool's name. */
+/** Runs `check` on every inline pool, its messages prefixed `agentPoolProfiles[i] (<name>): `. */
 export function eachInlinePool(
     pools: () => readonly PoolLike[] | undefined,
     report: ReportViolation,
     check: (pool: PoolLike, report: ReportViolation) => void,
 ): void {
-    const list = known(pools);
-    if (list === UNKNOWN || !Array.isArray(list)) return;
-    list.forEach((_, i) => {
-        const pool = known(() => list[i]);
-        if (pool === UNKNOWN || !pool) return;
-        const name = known(() => pool.name);
-        const label = typeof name === "string" ? name : `#${i}`;
-        check(pool, (message) => report(`agentPoolProfiles[${i}] (${label}): ${message}`));
-    });
+    eachNamed(pools, "agentPoolProfiles", report, check);
 }
 
 /** Expects `read()` to be one of `allowed` (case-insensitive), reporting `message` otherwise. */

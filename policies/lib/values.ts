@@ -80,3 +80,23 @@ export function entries<T>(read: () => Record<string, T> | undefined | null): [s
     if (map === UNKNOWN || map === null || typeof map !== "object") return [];
     return Object.keys(map).map((k) => [k, known(() => (map as Record<string, T>)[k])]);
 }
+
+/**
+ * Runs `check` on each element of an inline list (pools, NSG rules, subnets), its messages prefixed with
+ * `<list>[i] (<name>): `. A computed list or element is skipped; the others are still checked.
+ */
+export function eachNamed<T extends object>(
+    read: () => readonly T[] | undefined | null,
+    list: string,
+    report: ReportViolation,
+    check: (item: T, report: ReportViolation) => void,
+): void {
+    const items = known(read);
+    if (items === UNKNOWN || !Array.isArray(items)) return;
+    items.forEach((_, i) => {
+        const item = known(() => items[i]);
+        if (item === UNKNOWN || !item) return;
+        const name = known(() => (item as { name?: unknown }).name);
+        check(item, (message) => report(`${list}[${i}] (${typeof name === "string" ? name : "unnamed"}): ${message}`));
+    });
+}

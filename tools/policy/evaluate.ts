@@ -14,6 +14,7 @@ import {
     type EnforcementLevel,
     type PolicyPackConfig,
     type PolicyResource,
+    type PolicyResourceOptions,
     type ResourceValidation,
     type ResourceValidationArgs,
     type StackValidationArgs,
@@ -204,6 +205,18 @@ function runOne(run: () => void | Promise<void>, ruleName: string, urn: string):
     }
 }
 
+/** The resource options the analyzer passes: only protect and parent are known from a file. */
+function optionsOf(r: PolicyInputResource): PolicyResourceOptions {
+    return {
+        protect: r.protect === true,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+        ...(r.parent ? { parent: r.parent } : {}),
+    };
+}
+
 function resourceArgs(r: PolicyInputResource, raw: Record<string, unknown>, config: Record<string, unknown>): ResourceValidationArgs {
     const props = unknownCheckingProxy(raw) as Record<string, any>;
     return {
@@ -211,14 +224,7 @@ function resourceArgs(r: PolicyInputResource, raw: Record<string, unknown>, conf
         props,
         urn: r.urn,
         name: r.name,
-        opts: {
-            protect: r.protect === true,
-            ignoreChanges: [],
-            aliases: [],
-            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-            additionalSecretOutputs: [],
-            ...(r.parent ? { parent: r.parent } : {}),
-        },
+        opts: optionsOf(r),
         stackTags: new Map(),
         isType: (cls) => typeOfClass(cls) === r.type,
         asType: ((cls: unknown) => (typeOfClass(cls) === r.type ? props : undefined)) as ResourceValidationArgs["asType"],
@@ -238,14 +244,7 @@ function policyResources(resources: readonly PolicyInputResource[]): PolicyResou
             props,
             urn: r.urn,
             name: r.name,
-            opts: {
-                protect: r.protect === true,
-                ignoreChanges: [],
-                aliases: [],
-                customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-                additionalSecretOutputs: [],
-                ...(r.parent ? { parent: r.parent } : {}),
-            },
+            opts: optionsOf(r),
             dependencies: [],
             propertyDependencies: {},
             isType: (cls) => typeOfClass(cls) === r.type,

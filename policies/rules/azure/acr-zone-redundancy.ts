@@ -12,7 +12,7 @@ export const acrZoneRedundancy: ResourceRule = {
             expect(report, () => registry.zoneRedundancy === "Enabled", "set zoneRedundancy: \"Enabled\"");
         }),
         validateResourceOfType(Replication, (replica, _args, report) => {
-            expect(report, () => replica.zoneRedundancy === "Enabled", "set zoneRedundancy: \"Enabled\" on the replica");
+            expect(report, () => replica.zoneRedundancy === "Enabled", "set zoneRedundancy: \"Enabled\" on the replica (where its region has availability zones)");
         }),
     ],
 };

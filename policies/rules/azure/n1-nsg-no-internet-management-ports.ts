@@ -3,7 +3,7 @@ import type { ReportViolation } from "@pulumi/policy";
 import { NetworkSecurityGroup, SecurityRule } from "@pulumi/azure-native/network";
 import { isInternetSource, portsReached } from "../../lib/network";
 import type { ResourceRule } from "../../lib/rule";
-import { elements, known, UNKNOWN } from "../../lib/values";
+import { eachNamed, elements, known, UNKNOWN } from "../../lib/values";
 
 /** SSH, RDP and WinRM (HTTP, HTTPS). */
 export const MANAGEMENT_PORTS = [22, 3389, 5985, 5986] as const;
@@ -53,16 +53,7 @@ export const n1NsgNoInternetManagementPorts: ResourceRule = {
         "(SSH) and CKV_AZURE_9 (RDP), Azure Policy 22730e10-96f6-4aac-ad84-9383d35b5917 (Management ports should be closed).",
     enforcementLevel: "mandatory",
     validateResource: [
-        validateResourceOfType(NetworkSecurityGroup, (nsg, _args, report) => {
-            const rules = known(() => nsg.securityRules);
-            if (rules === UNKNOWN || !Array.isArray(rules)) return;
-            rules.forEach((_, i) => {
-                const rule = known(() => rules[i]);
-                if (rule === UNKNOWN || !rule) return;
-                const name = known(() => rule.name);
-                checkRule(rule, (m) => report(`securityRules[${i}] (${typeof name === "string" ? name : "unnamed"}): ${m}`));
-            });
-        }),
+        validateResourceOfType(NetworkSecurityGroup, (nsg, _args, report) => eachNamed(() => nsg.securityRules, "securityRules", report, checkRule)),
         validateResourceOfType(SecurityRule, (rule, _args, report) => checkRule(rule, report)),
     ],
 };

@@ -2,7 +2,7 @@ import { validateResourceOfType } from "@pulumi/policy";
 import { Subnet, VirtualNetwork } from "@pulumi/azure-native/network";
 import type { ReportViolation } from "@pulumi/policy";
 import type { ResourceRule } from "../../lib/rule";
-import { expect, known, UNKNOWN } from "../../lib/values";
+import { eachNamed, expect, known, UNKNOWN } from "../../lib/values";
 
 /** Subnets Azure forbids (or reserves) an NSG on. */
 export const NSG_EXEMPT_SUBNETS = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
@@ -24,16 +24,8 @@ export const n2SubnetHasNsg: ResourceRule = {
         "Policy e71308d3-144b-4262-b144-efdc3cc90517 (Subnets should be associated with a Network Security Group).",
     enforcementLevel: "mandatory",
     validateResource: [
-        validateResourceOfType(VirtualNetwork, (vnet, _args, report) => {
-            const subnets = known(() => vnet.subnets);
-            if (subnets === UNKNOWN || !Array.isArray(subnets)) return;
-            subnets.forEach((_, i) => {
-                const subnet = known(() => subnets[i]);
-                if (subnet === UNKNOWN || !subnet) return;
-                const name = known(() => subnet.name);
-                checkSubnet(name, subnet, (m) => report(`subnets[${i}] (${typeof name === "string" ? name : "unnamed"}): ${m}`));
-            });
-        }),
+        validateResourceOfType(VirtualNetwork, (vnet, _args, report) =>
+            eachNamed(() => vnet.subnets, "subnets", report, (subnet, r) => checkSubnet(known(() => subnet.name), subnet, r))),
         validateResourceOfType(Subnet, (subnet, args, report) => {
             // The ARM name is subnetName; without one Pulumi auto-names the subnet, which can't be a reserved name.
             const name = known(() => subnet.subnetName ?? subnet.name);
