@@ -45,7 +45,13 @@ describe("pack config", () => {
             expect(defaultLevels[names[0]]).toBe("mandatory");
         }
         expect(new Set(rules.map((r) => r.name)).size).toBe(rules.length);
-        for (const r of rules) expect(r.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+        for (const r of rules) {
+            expect(r.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+            // What the PolicyPack constructor refuses: the reserved name "all" and enforcementLevel as a setting.
+            expect(r.name).not.toBe("all");
+            expect(Object.keys(r.configSchema?.properties ?? {})).not.toContain("enforcementLevel");
+            expect(r.description.length).toBeGreaterThan(40);
+        }
     });
 
     test("a mandatory rule can be moved to advisory", () => {
