@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
-import { checkCluster, type Located, variableExpressions, variableName } from "../../tools/gitops/checks";
+import { checkCluster, httpsAllowList, type Located, unreachableSources, variableExpressions, variableName } from "../../tools/gitops/checks";
 import { EXIT, main } from "../../tools/gitops/cli";
 import { KubectlMissingError, RenderError, renderOverlay } from "../../tools/gitops/render";
 import { coalesceValues, SchemaRegistry } from "../../tools/gitops/schemas";
@@ -25,7 +25,7 @@ async function validateFixture(cluster: Located[], stack = "dev-uaenorth"): Prom
         path: `fixture/${layer}`,
         objects: cluster.filter((l) => l.layer === layer).map((l) => l.obj),
     }));
-    const reports = await validateRendered(stack, layers, { registry, policy: false });
+    const reports = await validateRendered(stack, layers, { registry, policy: false, egress: false });
     return reports.flatMap((r) => r.errors);
 }
 
@@ -181,6 +181,20 @@ describe("GitOps validator on fixtures", () => {
         expect(messages(c)).toEqual(["infra-configs: Ingress demo/i: spec.ingressClassName 'nginx' is not served (use nginx-public or nginx-internal)"]);
     });
 
+    test("sources the hub firewall does not admit are reported (Flux could not fetch them)", () => {
+        const allow = httpsAllowList([
+            { rules: [{ kind: "application", fqdns: ["charts.example.com", "*.github.io"], protocols: ["Https:443"] }] },
+            { rules: [{ kind: "application", fqdns: ["ghcr.io"], protocols: ["Http:80"] }] },
+        ]);
+        expect(allow).toEqual(["charts.example.com", "*.github.io"]);
+        const c = compliantCluster();
+        expect(unreachableSources(c, allow).map((p) => p.message)).toEqual([
+            "OCIRepository flux-system/oci-chart: oci://ghcr.io/example/charts/thing: host ghcr.io is not allowed by the hub firewall's HTTPS rules (components/hub/egress-rules.ts), so Flux cannot fetch it",
+        ]);
+        find(c, "charts").spec.url = "https://kyverno.github.io/kyverno/";
+        expect(unreachableSources(c, [...allow, "ghcr.io"])).toEqual([]);
+    });
+
     test("the policy pack runs on workloads; an unavailable pack is reported, not a crash", async () => {
         const deploy = {
             apiVersion: "apps/v1",
@@ -190,9 +204,9 @@ describe("GitOps validator on fixtures", () => {
         };
         const deny = { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "deny", namespace: "demo" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } };
         const layers = [{ stack: "dev-uaenorth", layer: "ai" as const, path: "fixture/ai", objects: [{ apiVersion: "v1", kind: "Namespace", metadata: { name: "demo" } }, deny, deploy] as any[] }];
-        const [withPack] = await validateRendered("dev-uaenorth", layers, { registry });
+        const [withPack] = await validateRendered("dev-uaenorth", layers, { registry, egress: false });
         expect(withPack.errors.some((e) => /^policy [a-z0-9-]+ \(mandatory\): apps\/v1:Deployment demo\/web: /.test(e))).toBe(true);
-        const [without] = await validateRendered("dev-uaenorth", layers, { registry, policy: "policy pack not available (test)" });
+        const [without] = await validateRendered("dev-uaenorth", layers, { registry, egress: false, policy: "policy pack not available (test)" });
         expect(without.errors).toEqual(["policy pack not available (test): 1 workload(s) not checked"]);
     });
 });

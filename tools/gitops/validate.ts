@@ -12,7 +12,7 @@ import { REPO_ROOT } from "../../config/stack-files";
 import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
 import { envOf, FLUX_LAYERS, type FluxLayer, layerPath } from "../../components/flux-bootstrap/layers";
 import type { PolicyReport } from "../policy/evaluate";
-import { checkCluster, idOf, type Located } from "./checks";
+import { checkCluster, httpsAllowList, idOf, type Located, unreachableSources } from "./checks";
 import { generateGitops, spokeStacks, staleGenerated } from "./generate";
 import { type K8sObject, KubectlMissingError, RenderError, renderOverlay } from "./render";
 import { ChartValuesRegistry, SchemaRegistry } from "./schemas";
@@ -121,7 +121,22 @@ export function releaseChart(hr: K8sObject, objects: K8sObject[]): { chart: stri
     return undefined;
 }
 
-export async function validateRendered(stack: string, layers: Rendered[], opts: { registry?: SchemaRegistry; policy?: PolicyFn | string | false } = {}): Promise<OverlayReport[]> {
+/** HTTPS host allow-list of the hub firewall for `location`, or why it cannot be read (reported, not fatal). */
+export function loadEgressAllowList(location: string): string[] | string {
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const mod = require(path.join(__dirname, "..", "..", "components", "hub", "egress-rules"));
+        return httpsAllowList(mod.egressGroups(location));
+    } catch (e) {
+        return `hub egress rules not available (${((e as Error).message ?? String(e)).split("\n")[0]})`;
+    }
+}
+
+export async function validateRendered(
+    stack: string,
+    layers: Rendered[],
+    opts: { registry?: SchemaRegistry; policy?: PolicyFn | string | false; egress?: string[] | string | false } = {},
+): Promise<OverlayReport[]> {
     const registry = opts.registry ?? new SchemaRegistry();
     const reports = new Map<string, OverlayReport>(layers.map((l) => [l.layer, { env: stack, path: l.path, objects: l.objects.length, errors: l.error ? [l.error] : [], warnings: [] }]));
 
@@ -149,6 +164,13 @@ export async function validateRendered(stack: string, layers: Rendered[], opts: 
     const located: Located[] = layers.flatMap((l) => l.objects.map((obj) => ({ layer: l.layer, obj })));
     for (const p of checkCluster(located, { environment: envOf(stack), clusterVarKeys: CLUSTER_VAR_KEYS })) {
         (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
+    }
+
+    // Every source must be reachable through the hub firewall (advisory: the rules belong to the network).
+    if (opts.egress !== false) {
+        const allow = opts.egress ?? loadEgressAllowList(stack.split("-").slice(1).join("-"));
+        if (typeof allow === "string") reports.values().next().value!.warnings.push(allow);
+        else for (const p of unreachableSources(located, allow)) reports.get(p.layer)!.warnings.push(p.message);
     }
 
     // Policy pack on workloads.
