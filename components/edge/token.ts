@@ -58,6 +58,7 @@ export function cloudflareApiToken(options: TokenEnvironment = {}): CloudflareTo
     const realUpdate = options.realUpdate ?? (pulumi.runtime.hasEngine() && !pulumi.runtime.isDryRun());
     const how = `set it with \`pulumi config set --secret ${key}\` or export ${TOKEN_ENV_VAR} from the pipeline's secret store`;
     if (realUpdate) throw new ConfigError(file, [`${file}: ${key} is not set and ${TOKEN_ENV_VAR} is empty: the Cloudflare edge needs an API token; ${how}`]);
-    pulumi.log.info(`edge: no Cloudflare API token (${key} / ${TOKEN_ENV_VAR}); planning with a placeholder that cannot authenticate. For a deployment, ${how}.`);
+    // Said in a real preview; the offline plan (no engine) always runs without a token, so it stays quiet there.
+    if (pulumi.runtime.hasEngine()) pulumi.log.info(`edge: no Cloudflare API token (${key} / ${TOKEN_ENV_VAR}); planning with a placeholder that cannot authenticate. For a deployment, ${how}.`);
     return { token: pulumi.secret(MISSING_TOKEN_PLACEHOLDER), source: "missing" };
 }
