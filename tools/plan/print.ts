@@ -20,7 +20,12 @@ export function renderTree(resources: RecordedResource[]): string[] {
     }
     const lines: string[] = [];
     const walk = (r: RecordedResource, prefix: string, last: boolean, root: boolean) => {
-        const flags = [r.protect ? "protect" : "", r.replaceOnChanges.length ? `replace on change: ${r.replaceOnChanges.join(", ")}` : ""].filter(Boolean);
+        const flags = [
+            r.protect ? "protect" : "",
+            r.replaceOnChanges.length ? `replace on change: ${r.replaceOnChanges.join(", ")}` : "",
+            r.replacementTrigger !== undefined ? `replaced when ${display(r.replacementTrigger)} changes` : "",
+            r.retainOnDelete ? "retain on delete" : "",
+        ].filter(Boolean);
         lines.push(`${prefix}${root ? "" : last ? "└─ " : "├─ "}${r.type}  ${r.name}${flags.length ? `  (${flags.join("; ")})` : ""}`);
         const kids = children.get(r.urn) ?? [];
         kids.forEach((k, i) => walk(k, root ? "" : prefix + (last ? "   " : "│  "), i === kids.length - 1, false));
