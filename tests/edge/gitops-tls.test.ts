@@ -134,3 +134,24 @@ describe("the opt-in public-ingress component of the AI stack", () => {
         expect(ing.spec.tls[0].hosts).toEqual(ing.spec.rules.map((r: any) => r.host));
     });
 });
+
+describe.each(STACKS)("%s: nginx-public runs only where the public path is open", (stack) => {
+    it("is pinned to the stack's ingress pool (the pool in the ingressPublic subnet) and tolerates its taint", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { validateSpokeConfig } = require("../../config") as typeof import("../../config");
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { namespaceValues, readStackConfig } = require("../../config/stack-files") as typeof import("../../config/stack-files");
+        const cfg = validateSpokeConfig(stack, `Pulumi.${stack}.yaml`, namespaceValues(readStackConfig(`Pulumi.${stack}.yaml`)));
+        const pools = cfg.nodePools.filter((p) => p.subnet === "ingressPublic");
+        expect(pools).toHaveLength(1);
+        const c = find(rendered[stack].configs, "HelmRelease", "nginx-public", "flux-system").spec.values.controller;
+        // Every node the selector admits is in the ingress pool...
+        expect(Object.entries(c.nodeSelector).every(([k, v]) => pools[0].labels[k] === v)).toBe(true);
+        expect(Object.keys(c.nodeSelector).length).toBeGreaterThan(0);
+        // ...and the pool's NoSchedule taints are all tolerated.
+        for (const taint of pools[0].taints) {
+            const m = /^([^=:]+)(?:=([^:]*))?:(\w+)$/.exec(taint)!;
+            expect(c.tolerations).toContainEqual(expect.objectContaining({ key: m[1], effect: m[3], ...(m[2] ? { value: m[2], operator: "Equal" } : {}) }));
+        }
+    });
+});
