@@ -26,7 +26,9 @@ export const ZONE_SETTINGS: readonly ZoneSettingSpec[] = [
     { id: "automatic_https_rewrites", value: "on", why: "mixed-content links rewritten to https" },
     {
         id: "security_header",
-        value: { strictTransportSecurity: { enabled: true, maxAge: HSTS_MAX_AGE_SECONDS, includeSubdomains: true, preload: false, nosniff: true } },
+        // `value` is a dynamic attribute passed to the API untranslated: the API's snake_case keys, not the camelCase of
+        // the provider's docs example, which never converges (pulumi/pulumi-cloudflare#1579).
+        value: { strict_transport_security: { enabled: true, max_age: HSTS_MAX_AGE_SECONDS, include_subdomains: true, preload: false, nosniff: true } },
         why: "HSTS for a year including subdomains, and X-Content-Type-Options: nosniff",
     },
 ];

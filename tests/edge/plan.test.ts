@@ -120,7 +120,7 @@ describe.each(SPOKES)("%s: edge in the plan", (stack) => {
             ssl: "strict",
             min_tls_version: "1.2",
             always_use_https: "on",
-            security_header: { strictTransportSecurity: { enabled: true, maxAge: 31536000, includeSubdomains: true } },
+            security_header: { strict_transport_security: { enabled: true, max_age: 31536000, include_subdomains: true } },
         });
         for (const s of settings) {
             expect(s.inputs.zoneId).toBe(edge.zoneId);
