@@ -18,7 +18,8 @@ import { RbacTemplates } from "./components/rbac";
 import { Registry } from "./components/registry";
 import { Secrets } from "./components/secrets";
 import { DataLake } from "./components/storage";
-import { cloudflareApiToken, Edge } from "./components/edge";
+import { cloudflareApiToken, Edge, internalDomainOf } from "./components/edge";
+import { FluxBootstrap } from "./components/flux-bootstrap";
 
 export = async () => {
     const cfg = loadSpokeConfig();
@@ -122,6 +123,39 @@ export = async () => {
               })
             : undefined;
 
+    // GitOps: Flux takes over the cluster from here; cluster-vars are the only bridge from these outputs to Git.
+    const flux = cfg.flux
+        ? new FluxBootstrap("spoke-flux", {
+              stack: pulumi.getStack(),
+              config: cfg,
+              resourceGroupName: foundation.resourceGroupName,
+              clusterName: aks.clusterName,
+              clusterVars: {
+                  cluster_name: aks.clusterName,
+                  tenant_id: secrets.tenantId,
+                  key_vault_url: secrets.vaultUri,
+                  acr_login_server: registry.loginServer,
+                  storage_account: lake.accountName,
+                  logs_container: lake.containerNames.logs,
+                  traces_container: lake.containerNames.traces,
+                  eso_client_id: identities.clientIds.eso,
+                  loki_client_id: identities.clientIds.loki,
+                  tempo_client_id: identities.clientIds.tempo,
+                  mlflow_client_id: identities.clientIds.mlflow,
+                  model_loader_client_id: identities.clientIds.model_loader,
+                  argo_client_id: identities.clientIds.argo,
+                  internal_dns_zone: hub.privateDnsZoneNames.apply((z) => internalDomainOf(cfg.environment, z.internal)),
+                  origin_cert_secret: edge ? edge.secretNames.originCert : "",
+                  origin_key_secret: edge ? edge.secretNames.originKey : "",
+                  ingress_public_ip: network.ingressPublicIpAddress,
+                  ingress_public_ip_name: network.ingressPublicIpName,
+                  ingress_public_ip_resource_group: foundation.resourceGroupName,
+                  ingress_internal_ip: network.ingressInternalIp,
+                  ingress_internal_subnet: network.subnetNames.ingressInternal,
+              },
+          })
+        : undefined;
+
     return {
         environment: cfg.environment,
         resourceGroupName: foundation.resourceGroupName,
@@ -150,5 +184,6 @@ export = async () => {
             secretsExpireOn: edge.secretsExpireOn,
             originCertificateId: edge.originCertificateId,
         },
+        flux: flux && { source: flux.source, kustomizations: flux.kustomizations },
     };
 };

@@ -75,6 +75,11 @@ const PEM_CONTENT_TYPE = "application/x-pem-file";
 /** Origin-pull CA validity: 20 years, longer than the longest Origin CA validity (5475 days). */
 export const ORIGIN_PULL_CA_VALIDITY_HOURS = 20 * 365 * 24;
 
+/** Internal hostnames of an environment live under `<env>.<hub internal zone>` (e.g. dev.internal.ai.contoso.com). */
+export function internalDomainOf(environment: string, hubInternalZone: string): string {
+    return `${environment}.${hubInternalZone}`;
+}
+
 export function createEdge(name: string, args: EdgeArgs, parent: pulumi.Resource): EdgeOutputs {
     const cfg = args.config;
     const hosts = publicHostnames(args.environment, cfg);
@@ -253,7 +258,7 @@ export function createEdge(name: string, args: EdgeArgs, parent: pulumi.Resource
 
     return {
         publicHostnames: hosts,
-        internalDomain: pulumi.output(args.internalDns.zoneName).apply((z) => `${args.environment}.${z}`),
+        internalDomain: pulumi.output(args.internalDns.zoneName).apply((z) => internalDomainOf(args.environment, z)),
         secretNames: EDGE_SECRET_NAMES,
         originCertificateExpiresOn: originCert.expiresOn,
         secretsExpireOn: secretsExpire.toISOString(),

@@ -67,6 +67,8 @@ export interface SpokeNetworkResult {
     vnetId: pulumi.Output<string>;
     vnetName: pulumi.Output<string>;
     subnetIds: Record<SpokeSubnetRole, pulumi.Output<string>>;
+    /** Azure subnet names (e.g. the internal load balancer's `azure-load-balancer-internal-subnet` annotation). */
+    subnetNames: Record<SpokeSubnetRole, string>;
     /** Node subnets' route table (0.0.0.0/0 → firewall): AKS outboundType userDefinedRouting validates it. */
     routeTableId: pulumi.Output<string>;
     /** The public ingress subnet's route table (firewall default + Cloudflare ranges → Internet). */
@@ -84,6 +86,7 @@ export function createSpokeNetwork(name: string, args: SpokeNetworkArgs, parent:
     const { names, location, resourceGroupName, hub } = args;
     const net = args.network;
     const internalIp = ingressInternalIp(net.subnets.ingressInternal);
+    const subnetName = (role: SpokeSubnetRole) => names.of("subnet", kebab(role));
     const firewallIp = pulumi.output(hub.firewallPrivateIp);
 
     const vnet = new network.VirtualNetwork(
@@ -155,7 +158,7 @@ export function createSpokeNetwork(name: string, args: SpokeNetworkArgs, parent:
         previous = new network.Subnet(
             `${name}-snet-${kebab(role)}`,
             {
-                subnetName: names.of("subnet", kebab(role)),
+                subnetName: subnetName(role),
                 resourceGroupName,
                 virtualNetworkName: vnet.name,
                 addressPrefix: net.subnets[role],
@@ -244,6 +247,7 @@ export function createSpokeNetwork(name: string, args: SpokeNetworkArgs, parent:
         vnetId: vnet.id,
         vnetName: vnet.name,
         subnetIds: Object.fromEntries(SPOKE_SUBNETS.map((r) => [r, subnets[r].id])) as Record<SpokeSubnetRole, pulumi.Output<string>>,
+        subnetNames: Object.fromEntries(SPOKE_SUBNETS.map((r) => [r, subnetName(r)])) as Record<SpokeSubnetRole, string>,
         routeTableId: nodeRoutes.id,
         ingressRouteTableId: ingressRoutes.id,
         ingressPublicIpId: ingressPip.id,
@@ -261,6 +265,7 @@ export class SpokeNetwork extends pulumi.ComponentResource {
     public readonly vnetId: pulumi.Output<string>;
     public readonly vnetName: pulumi.Output<string>;
     public readonly subnetIds: Record<SpokeSubnetRole, pulumi.Output<string>>;
+    public readonly subnetNames: Record<SpokeSubnetRole, string>;
     public readonly routeTableId: pulumi.Output<string>;
     public readonly ingressRouteTableId: pulumi.Output<string>;
     public readonly ingressPublicIpId: pulumi.Output<string>;
@@ -275,6 +280,7 @@ export class SpokeNetwork extends pulumi.ComponentResource {
         this.vnetId = out.vnetId;
         this.vnetName = out.vnetName;
         this.subnetIds = out.subnetIds;
+        this.subnetNames = out.subnetNames;
         this.routeTableId = out.routeTableId;
         this.ingressRouteTableId = out.ingressRouteTableId;
         this.ingressPublicIpId = out.ingressPublicIpId;
