@@ -291,5 +291,17 @@ export const hubSchema = z.strictObject({
             bastion: z.boolean().default(false),
         })
         .prefault({}),
+    /**
+     * Microsoft Defender for Cloud plans for the subscription the platform runs in (one place: the hub). The AKS
+     * Defender profile only reports when the Containers plan is on (Checkov CKV_AZURE_117 / Azure Policy
+     * "Azure Kubernetes Service clusters should have Defender profile enabled").
+     */
+    defender: z
+        .strictObject({
+            containers: z.boolean().default(true),
+            keyVaults: z.boolean().default(true),
+            storage: z.boolean().default(true),
+        })
+        .prefault({}),
 });
 export type HubConfig = z.infer<typeof hubSchema>;

@@ -6,6 +6,7 @@ import { loadHubConfig, spokeAddressSpaces } from "../config";
 import { Namer } from "../components/core/naming";
 import { applyStackDefaults } from "../components/core/stack-defaults";
 import { Foundation } from "../components/foundation";
+import { DefenderPlans } from "../components/defender";
 import { Hub } from "../components/hub";
 import type { HubOutputValues } from "../components/hub/outputs";
 import * as pulumi from "@pulumi/pulumi";
@@ -31,6 +32,7 @@ export = async (): Promise<HubOutputValues> => {
         bastion: cfg.features.bastion,
         spokeAddressSpaces: spokeAddressSpaces(cfg.spokes),
     });
+    new DefenderPlans("hub-defender", cfg.defender);
 
     return {
         location: pulumi.output(cfg.location),

@@ -97,6 +97,7 @@ const SCOPED: Record<string, [scopeInput: string, nameInput: string]> = {
     "authorization:RoleDefinition": ["scope", "roleDefinitionId"],
     "monitor:DiagnosticSetting": ["resourceUri", "name"],
     "consumption:Budget": ["scope", "budgetName"],
+    "security:Pricing": ["scopeId", "pricingName"],
     "monitor:DataCollectionRuleAssociation": ["resourceUri", "associationName"],
 };
 
