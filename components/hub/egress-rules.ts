@@ -154,7 +154,7 @@ export function egressGroups(location: string): EgressGroup[] {
                 {
                     kind: "application",
                     name: "quay",
-                    description: "quay.io and its CDN (cert-manager, Argo)",
+                    description: "quay.io and its CDN (cert-manager, Argo; x509-certificate-exporter image and its OCI Helm chart, Flux source)",
                     fqdns: ["quay.io", "cdn01.quay.io", "cdn02.quay.io", "cdn03.quay.io"],
                     protocols: HTTPS,
                 },

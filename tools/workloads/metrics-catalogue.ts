@@ -208,6 +208,39 @@ export const EXPORTERS: Record<string, Exporter> = {
         gauges: ["externalsecret_status_condition", "externalsecret_reconcile_duration"],
         counters: ["externalsecret_sync_calls_total", "externalsecret_sync_calls_error"],
     },
+    x509: {
+        description:
+            "x509-certificate-exporter 4.2.0 (HelmRelease x509-exporter/x509-certificate-exporter, ServiceMonitor job x509-certificate-exporter); per-certificate labels secret_namespace, secret_name, secret_key, subject_CN, issuer_CN, serial_number, secret_label_<label>; per-source labels source_kind, source_name, reason",
+        source: [
+            "https://github.com/enix/x509-certificate-exporter/blob/v4.2.0/docs/metrics.md",
+            "https://github.com/enix/x509-certificate-exporter/blob/v4.2.0/docs/migration-v3-to-v4.md (metrics section)",
+        ],
+        gauges: [
+            "x509_cert_not_after",
+            "x509_cert_not_before",
+            "x509_cert_expired",
+            "x509_cert_expires_in_seconds",
+            "x509_cert_valid_since_seconds",
+            "x509_cert_error",
+            "x509_crl_next_update",
+            "x509_crl_stale",
+            "x509_source_up",
+            "x509_source_bundles",
+            "x509_exporter_build_info",
+        ],
+        counters: [
+            "x509_source_errors_total",
+            "x509_kube_watch_resyncs_total",
+            "x509_kube_transport_errors_total",
+            "x509_cert_collision_total",
+            "x509_cert_collision_dropped_total",
+            "x509_panic_total",
+        ],
+        histograms: ["x509_scrape_duration_seconds"],
+        deprecated: {
+            x509_read_errors: "removed in x509-certificate-exporter v4: use x509_source_errors_total{reason} and x509_source_up",
+        },
+    },
     prometheus: {
         description: "Series Prometheus itself synthesises for every target and alert",
         source: ["https://prometheus.io/docs/concepts/jobs_instances/#automatically-generated-labels-and-time-series"],
