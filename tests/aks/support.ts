@@ -1,31 +1,15 @@
 /**
  * Shared lookups for the AKS suites: each stack's validated config and its planned cluster resources.
  */
-import { type SpokeConfig, validateSpokeConfig } from "../../config";
-import { namespaceValues, readStackConfig } from "../../config/stack-files";
 import type { ExportResource } from "../../tools/plan/export";
-import { one, ofType, resources } from "../support/plan";
+import { nameOf, one, ofType, resources } from "../support/plan";
+import { cfgOf } from "../support/config";
+
+export { cfgOf, nameOf };
 
 export const CLUSTER = "azure-native:containerservice:ManagedCluster";
 export const AGENT_POOL = "azure-native:containerservice:AgentPool";
 export const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
-
-const configs = new Map<string, SpokeConfig>();
-
-/** The stack's config as the program validates it (defaults applied). */
-export function cfgOf(stack: string): SpokeConfig {
-    let c = configs.get(stack);
-    if (!c) {
-        const file = `Pulumi.${stack}.yaml`;
-        c = validateSpokeConfig(stack, file, namespaceValues(readStackConfig(file)));
-        configs.set(stack, c);
-    }
-    return c;
-}
-
-export function nameOf(r: ExportResource): string {
-    return r.urn.split("::").pop()!;
-}
 
 export function clusterOf(stack: string): ExportResource {
     return one(stack, CLUSTER, "spoke-aks-cluster");

@@ -2,11 +2,12 @@
  * Lookups for the data-layer suites (registry, vault, lake, identities, RBAC, budget, protection): validated config
  * per stack and the planned resources they are judged on.
  */
-import { type SpokeConfig, validateSpokeConfig } from "../../config";
-import { namespaceValues, readStackConfig } from "../../config/stack-files";
 import { BUILT_IN_ROLES, type BuiltInRole } from "../../components/rbac/roles";
 import type { ExportResource } from "../../tools/plan/export";
-import { ofType, one, resources } from "../support/plan";
+import { nameOf, ofType, one, resources } from "../support/plan";
+import { cfgOf } from "../support/config";
+
+export { cfgOf, nameOf };
 
 export { SPOKES } from "../support/plan";
 
@@ -32,20 +33,6 @@ export const T = {
     password: "random:index/randomPassword:RandomPassword",
 } as const;
 
-const configs = new Map<string, SpokeConfig>();
-export function cfgOf(stack: string): SpokeConfig {
-    let c = configs.get(stack);
-    if (!c) {
-        const file = `Pulumi.${stack}.yaml`;
-        c = validateSpokeConfig(stack, file, namespaceValues(readStackConfig(file)));
-        configs.set(stack, c);
-    }
-    return c;
-}
-
-export function nameOf(r: ExportResource): string {
-    return r.urn.split("::").pop()!;
-}
 
 /** The resource with this ARM id. */
 export function byId(stack: string, id: unknown): ExportResource {

@@ -42,6 +42,11 @@ export function resources(stack: string): ExportResource[] {
     return loadPlan(stack).deployment.resources;
 }
 
+/** The Pulumi logical name of a resource (last URN segment). */
+export function nameOf(r: ExportResource): string {
+    return r.urn.split("::").pop()!;
+}
+
 /** Resources of `type` (full token, e.g. azure-native:network:Subnet). */
 export function ofType(stack: string, type: string): ExportResource[] {
     return resources(stack).filter((r) => r.type === type);
