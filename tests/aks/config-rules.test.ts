@@ -1,27 +1,8 @@
 /**
  * The AKS config rules: each starts from a real stack file, changes one field, and expects the exact problem.
  */
-import { ConfigError, validateSpokeConfig } from "../../config";
-import { namespaceValues, readStackConfig } from "../../config/stack-files";
 import { cronToRecurrence } from "../../components/scaling/recurrence";
-
-type Raw = Record<string, any>;
-
-function raw(stack: string): Raw {
-    return structuredClone(namespaceValues(readStackConfig(`Pulumi.${stack}.yaml`)));
-}
-
-function problems(stack: string, mutate: (r: Raw) => void): string[] {
-    const r = raw(stack);
-    mutate(r);
-    try {
-        validateSpokeConfig(stack, `Pulumi.${stack}.yaml`, r);
-        return [];
-    } catch (e) {
-        if (e instanceof ConfigError) return e.messages;
-        throw e;
-    }
-}
+import { spokeProblems as problems } from "../support/config";
 
 describe("AKS config rules", () => {
     it.each(["dev-uaenorth", "stg-uaenorth", "prd-uaenorth"])("%s is valid as committed", (stack) => {

@@ -1,18 +1,6 @@
-import { ConfigError, validateHubConfig, validateSpokeConfig } from "../../config";
-import { rawHub, rawSpoke } from "../support/config";
+import { validateSpokeConfig } from "../../config";
+import { hubProblems, rawSpoke, spokeProblems as problems } from "../support/config";
 
-/** Validates a mutated copy of a real stack file and returns the problem messages (empty when valid). */
-function problems(stack: string, mutate: (raw: Record<string, any>) => void): string[] {
-    const raw = rawSpoke(stack);
-    mutate(raw);
-    try {
-        validateSpokeConfig(stack, `Pulumi.${stack}.yaml`, raw);
-        return [];
-    } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        return e.messages;
-    }
-}
 
 describe("spoke config", () => {
     test.each(["dev-uaenorth", "stg-uaenorth", "prd-uaenorth"])("the committed %s config is valid", (stack) => {
@@ -86,16 +74,6 @@ describe("spoke config", () => {
 });
 
 describe("hub config", () => {
-    function hubProblems(mutate: (r: Record<string, any>) => void): string[] {
-        const raw = rawHub();
-        mutate(raw);
-        try {
-            validateHubConfig("hub-uaenorth", "hub/Pulumi.hub-uaenorth.yaml", raw);
-            return [];
-        } catch (e) {
-            return (e as ConfigError).messages;
-        }
-    }
     test("the committed hub config is valid", () => expect(hubProblems(() => {})).toEqual([]));
     test("firewall subnet smaller than /26", () => {
         expect(hubProblems((r) => (r.network.subnets.firewall = "10.0.0.0/27"))).toEqual([

@@ -2,26 +2,14 @@
  * The shared Cloudflare zone: one WAF owner per zone and one domain per zone, checked across the real stack files
  * and with single mutations of them.
  */
-import { validateSpokeConfig } from "../../config";
-import { ConfigError } from "../../config/problems";
 import { namespaceValues, readStackConfig } from "../../config/stack-files";
 import { edgeZoneProblems } from "../../components/edge/zone-ownership";
+import { spokeProblems as problemsOf } from "../support/config";
 
 function raw(stack: string): Record<string, any> {
     return structuredClone(namespaceValues(readStackConfig(`Pulumi.${stack}.yaml`))) as Record<string, any>;
 }
 
-function problemsOf(stack: string, mutate: (r: Record<string, any>) => void): string[] {
-    const r = raw(stack);
-    mutate(r);
-    try {
-        validateSpokeConfig(stack, `Pulumi.${stack}.yaml`, r);
-        return [];
-    } catch (e) {
-        if (e instanceof ConfigError) return e.messages;
-        throw e;
-    }
-}
 
 describe("edge zone ownership", () => {
     it("the real stack files: every spoke shares one zone and exactly one (prd) owns its WAF", () => {

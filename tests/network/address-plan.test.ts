@@ -4,7 +4,6 @@
  */
 import fc from "fast-check";
 import * as ipaddr from "ipaddr.js";
-import { ConfigError, validateHubConfig, validateSpokeConfig } from "../../config";
 import {
     AKS_RESERVED_RANGES,
     AZURE_RESERVED_PER_SUBNET,
@@ -15,32 +14,9 @@ import {
     parseCidr,
     type Cidr,
 } from "../../config/address-plan";
-import { rawHub, rawSpoke } from "../support/config";
+import { hubProblems, rawHub, rawSpoke, spokeProblems } from "../support/config";
 import { SPOKES } from "../support/plan";
 
-function spokeProblems(stack: string, mutate: (raw: Record<string, any>) => void): string[] {
-    const raw = rawSpoke(stack);
-    mutate(raw);
-    try {
-        validateSpokeConfig(stack, `Pulumi.${stack}.yaml`, raw);
-        return [];
-    } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        return e.messages;
-    }
-}
-
-function hubProblems(mutate: (raw: Record<string, any>) => void): string[] {
-    const raw = rawHub();
-    mutate(raw);
-    try {
-        validateHubConfig("hub-uaenorth", "hub/Pulumi.hub-uaenorth.yaml", raw);
-        return [];
-    } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        return e.messages;
-    }
-}
 
 const cidr = (text: string) => parseCidr(text) as Cidr;
 

@@ -1,5 +1,5 @@
 /** Raw stack config fixtures: the repository's real stack files, deep-copied so a test can mutate one field. */
-import { type SpokeConfig, validateSpokeConfig } from "../../config";
+import { ConfigError, type SpokeConfig, validateHubConfig, validateSpokeConfig } from "../../config";
 import { namespaceValues, readStackConfig } from "../../config/stack-files";
 
 export function rawSpoke(stack = "dev-uaenorth"): Record<string, any> {
@@ -21,4 +21,26 @@ export function cfgOf(stack: string): SpokeConfig {
         validated.set(stack, c);
     }
     return c;
+}
+
+/** Validates `mutate`d copy of a real config; returns the problem messages (empty when valid). */
+function problemsOf(validate: (raw: Record<string, any>) => unknown, raw: Record<string, any>, mutate: (raw: Record<string, any>) => void): string[] {
+    mutate(raw);
+    try {
+        validate(raw);
+        return [];
+    } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        return e.messages;
+    }
+}
+
+/** Problems of a spoke's real stack file after one mutation. */
+export function spokeProblems(stack: string, mutate: (raw: Record<string, any>) => void): string[] {
+    return problemsOf((raw) => validateSpokeConfig(stack, `Pulumi.${stack}.yaml`, raw), rawSpoke(stack), mutate);
+}
+
+/** Problems of the hub's real stack file after one mutation. */
+export function hubProblems(mutate: (raw: Record<string, any>) => void): string[] {
+    return problemsOf((raw) => validateHubConfig("hub-uaenorth", "hub/Pulumi.hub-uaenorth.yaml", raw), rawHub(), mutate);
 }
