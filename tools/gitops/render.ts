@@ -3,6 +3,9 @@
  * The AI stack's tests reuse `renderOverlay` for workloads/overlays/<stack>.
  */
 import { execFile } from "child_process";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { REPO_ROOT } from "../../config/stack-files";
@@ -47,10 +50,145 @@ export function rel(p: string): string {
     return r.startsWith("..") ? p : r;
 }
 
-/** Runs `kubectl kustomize <dir>` and returns the rendered objects in order. */
-export function renderOverlay(dir: string, opts: { kubectl?: string } = {}): Promise<K8sObject[]> {
+/**
+ * Where rendered overlays are kept between processes (the plan, the validator CLI and every jest suite render the same
+ * overlays): the parsed objects as JSON, keyed by the kubectl binary and the content of every file the overlay can
+ * read. Safe to delete; AIPLATFORM_RENDER_CACHE=off turns it off.
+ */
+export const RENDER_CACHE_DIR = path.join(os.tmpdir(), `aiplatform-gitops-render-${typeof process.getuid === "function" ? process.getuid() : "u"}`);
+const RENDER_CACHE_VERSION = "1";
+const KUSTOMIZATION_FILES = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+
+/** The kubectl that execFile would run, identified by its resolved path, size and times; undefined when not found. */
+function kubectlIdentity(kubectl: string): string | undefined {
+    const candidates = kubectl.includes("/") ? [path.resolve(kubectl)] : (process.env.PATH ?? "").split(path.delimiter).filter(Boolean).map((d) => path.join(d, kubectl));
+    for (const c of candidates) {
+        try {
+            const real = fs.realpathSync(c);
+            const st = fs.statSync(real);
+            if (!st.isFile()) continue;
+            // The SDK's kubectl dispatches to versioned binaries next to it: their folder's mtime changes with them.
+            return `${real}|${st.size}|${st.mtimeMs}|${fs.statSync(path.dirname(real)).mtimeMs}`;
+        } catch {
+            // not here: next PATH entry
+        }
+    }
+    return undefined;
+}
+
+/** Every regular file under `dir`; undefined when the tree holds a symlink or special file (it could lead anywhere). */
+function filesUnder(dir: string, out: string[] = []): string[] | undefined {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) {
+            if (!filesUnder(p, out)) return undefined;
+        } else if (e.isFile()) out.push(p);
+        else return undefined;
+    }
+    return out;
+}
+
+/**
+ * A digest of everything `kubectl kustomize <dir>` can read: every file of the repository's top-level folder holding
+ * the overlay, plus the folders any kustomization there references (followed transitively). Undefined (don't cache)
+ * when the overlay is outside the repository, a kustomization references something outside it or remote (a URL), or
+ * a folder holds a symlink.
+ */
+export function overlayInputDigest(absDir: string, root = REPO_ROOT): string | undefined {
+    const top = (p: string) => path.relative(root, p).split(path.sep)[0];
+    const inside = (p: string) => {
+        const r = path.relative(root, p);
+        return r !== "" && !r.startsWith("..") && !path.isAbsolute(r);
+    };
+    if (!inside(absDir)) return undefined;
+    const folders = [top(absDir)];
+    const hash = createHash("sha256");
+    for (let i = 0; i < folders.length; i++) {
+        const dir = path.join(root, folders[i]);
+        if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return undefined;
+        const files = filesUnder(dir);
+        if (!files) return undefined;
+        for (const f of files.sort()) {
+            const text = fs.readFileSync(f);
+            hash.update(path.relative(root, f)).update("\0").update(text).update("\0");
+            if (!KUSTOMIZATION_FILES.has(path.basename(f))) continue;
+            for (const line of text.toString("utf8").split("\n")) {
+                const code = line.replace(/(^|\s)#.*$/, "");
+                if (/[a-z][a-z0-9+.-]*:\/\/|github\.com\/|gitlab\.com\/|bitbucket\.org\//i.test(code)) return undefined;
+                for (const token of code.split(/[\s'",[\]{}]+/)) {
+                    if (!token.includes("/")) continue;
+                    const target = path.resolve(path.dirname(f), token);
+                    if (!fs.existsSync(target)) continue;
+                    if (!inside(target)) return undefined;
+                    if (!folders.includes(top(target))) folders.push(top(target));
+                }
+            }
+        }
+    }
+    return hash.digest("hex");
+}
+
+/** True when JSON round-trips `v` exactly (plain objects, arrays, strings, finite numbers, booleans, null). */
+function jsonExact(v: unknown): boolean {
+    if (v === null || typeof v === "string" || typeof v === "boolean") return true;
+    if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0);
+    if (Array.isArray(v)) return v.every(jsonExact);
+    if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) return Object.values(v as object).every(jsonExact);
+    return false;
+}
+
+/** This process's renders by cache key (JSON text: every caller gets its own copy of the objects). */
+const memo = new Map<string, Promise<string | undefined>>();
+
+function cacheKey(abs: string, kubectl: string): string | undefined {
+    if (process.env.AIPLATFORM_RENDER_CACHE === "off") return undefined;
+    const tool = kubectlIdentity(kubectl);
+    const inputs = tool && overlayInputDigest(abs);
+    if (!inputs) return undefined;
+    return createHash("sha256").update(RENDER_CACHE_VERSION).update("\0").update(tool!).update("\0").update(path.relative(REPO_ROOT, abs)).update("\0").update(inputs).digest("hex").slice(0, 32);
+}
+
+/**
+ * Runs `kubectl kustomize <dir>` and returns the rendered objects in order. An overlay inside the repository is
+ * rendered once per state of its input files (RENDER_CACHE_DIR); failures are never cached.
+ */
+export async function renderOverlay(dir: string, opts: { kubectl?: string } = {}): Promise<K8sObject[]> {
     const abs = path.resolve(REPO_ROOT, dir);
     const kubectl = opts.kubectl ?? process.env.KUBECTL ?? "kubectl";
+    const key = cacheKey(abs, kubectl);
+    if (!key) return runKustomize(dir, abs, kubectl);
+    const file = path.join(RENDER_CACHE_DIR, `${key}.json`);
+    let text = memo.get(key);
+    if (!text) {
+        text = (async () => {
+            try {
+                const cached = fs.readFileSync(file, "utf8");
+                JSON.parse(cached);
+                return cached;
+            } catch {
+                // not rendered yet (or an unreadable entry: render again)
+            }
+            const objects = await runKustomize(dir, abs, kubectl);
+            if (!jsonExact(objects)) return undefined;
+            const json = JSON.stringify(objects);
+            try {
+                fs.mkdirSync(RENDER_CACHE_DIR, { recursive: true });
+                const tmp = `${file}.${process.pid}.tmp`;
+                fs.writeFileSync(tmp, json);
+                fs.renameSync(tmp, file);
+            } catch {
+                // the cache is an optimisation only
+            }
+            return json;
+        })();
+        memo.set(key, text);
+        text.catch(() => memo.delete(key));
+    }
+    const json = await text;
+    return json === undefined ? runKustomize(dir, abs, kubectl) : (JSON.parse(json) as K8sObject[]);
+}
+
+function runKustomize(dir: string, abs: string, kubectl: string): Promise<K8sObject[]> {
     return new Promise((resolve, reject) => {
         execFile(kubectl, ["kustomize", abs], { maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (err, stdout, stderr) => {
             if (err) {

@@ -64,6 +64,15 @@ export function modelModule(apiVersion: string): string | undefined {
     return pkg ? `${pkg}/${apiVersion}` : undefined;
 }
 
+/**
+ * The module of one kind's model class (`kubernetes-models/v1/Namespace`): the packages export each model on its own,
+ * so only that kind's compiled validator loads, not the whole group-version (kubernetes-models/v1 alone is ~0.2 s).
+ */
+export function kindModule(apiVersion: string, kind: string): string | undefined {
+    const m = modelModule(apiVersion);
+    return m && /^[A-Z][A-Za-z0-9]*$/.test(kind) ? `${m}/${kind}` : undefined;
+}
+
 /** Adds `additionalProperties: false` wherever a CRD object schema declares its properties and keeps no unknown fields. */
 export function strictify(schema: any): any {
     if (Array.isArray(schema)) return schema.map(strictify);
@@ -84,6 +93,92 @@ export function strictify(schema: any): any {
     return out;
 }
 
+/** Keywords whose value maps names to subschemas. */
+const SCHEMA_MAPS = new Set(["properties", "patternProperties", "definitions", "$defs", "dependentSchemas"]);
+/** Keywords whose value is a subschema or a list of subschemas. */
+const SCHEMA_KEYWORDS = new Set(["items", "additionalItems", "additionalProperties", "not", "anyOf", "oneOf", "allOf", "if", "then", "else", "contains", "propertyNames", "prefixItems", "unevaluatedItems", "unevaluatedProperties"]);
+/** Keywords whose value is data, never a schema. */
+const DATA_KEYWORDS = new Set(["enum", "const", "default", "example", "examples", "required"]);
+
+/** Applies `f` to every subschema of `schema` (one level), keeping everything else as it is. */
+function mapSubschemas(schema: any, f: (sub: any) => any): any {
+    const out: any = {};
+    for (const [k, v] of Object.entries(schema)) {
+        if (SCHEMA_MAPS.has(k) && v && typeof v === "object" && !Array.isArray(v)) out[k] = Object.fromEntries(Object.entries(v).map(([pk, pv]) => [pk, f(pv)]));
+        else if (SCHEMA_KEYWORDS.has(k)) out[k] = Array.isArray(v) ? v.map(f) : f(v);
+        else out[k] = v;
+    }
+    return out;
+}
+
+/** The schema without `description`s: annotations only, they never change a verdict or an error message. */
+function withoutDescriptions(schema: any): any {
+    if (Array.isArray(schema)) return schema.map(withoutDescriptions);
+    if (!schema || typeof schema !== "object") return schema;
+    const { description: _description, ...rest } = schema;
+    return mapSubschemas(rest, withoutDescriptions);
+}
+
+/** True when every `$ref` in the schema names a whole top-level definition and no nested `$id`/anchor moves the base. */
+function hoistable(schema: any, root = true): boolean {
+    if (Array.isArray(schema)) return schema.every((s) => hoistable(s, false));
+    if (!schema || typeof schema !== "object") return true;
+    for (const k of ["$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor"]) if (k in schema) return false;
+    if (!root && "$id" in schema) return false;
+    if ("$ref" in schema && !/^#\/(definitions|\$defs)\/[^/]+$/.test(String(schema.$ref))) return false;
+    return Object.entries(schema).every(([k, v]) =>
+        DATA_KEYWORDS.has(k) ? true : SCHEMA_MAPS.has(k) && v && typeof v === "object" && !Array.isArray(v) ? Object.values(v).every((x) => hoistable(x, false)) : SCHEMA_KEYWORDS.has(k) ? hoistable(v, false) : true,
+    );
+}
+
+/**
+ * The same schema with every subschema that occurs more than once (a CRD repeats the whole Pod template, container
+ * and volume schemas dozens of times) moved once into `definitions` and referenced with `$ref`. Compiled with
+ * `inlineRefs: false`, each shared part becomes one function instead of dozens of inlined copies: the KServe
+ * InferenceService validator shrinks from 11.6 MB of code to 0.7 MB and compiles ~8× faster. Verdicts and error
+ * messages (instance path, keyword, message, params) are unchanged; only schema paths differ. Descriptions are
+ * dropped first (annotations only). A schema whose refs point inside other subschemas is left as it is.
+ */
+export function compactSchema(schema: any, minChars = 200): any {
+    if (!schema || typeof schema !== "object" || Array.isArray(schema)) return schema;
+    const bare = withoutDescriptions(schema);
+    if (!hoistable(bare)) return bare;
+    const keys = new Map<object, string>();
+    const counts = new Map<string, number>();
+    const count = (s: any) => {
+        if (Array.isArray(s)) return s.forEach(count);
+        if (!s || typeof s !== "object") return;
+        const k = JSON.stringify(s);
+        keys.set(s, k);
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+        mapSubschemas(s, (sub) => (count(sub), sub));
+    };
+    mapSubschemas(bare, (sub) => (count(sub), sub));
+    const defsKey = "definitions";
+    const existing: Record<string, unknown> = bare[defsKey] ?? {};
+    const names = new Map<string, string>();
+    const shared: Record<string, unknown> = {};
+    const rewrite = (s: any, self: boolean): any => {
+        if (Array.isArray(s)) return s.map((x) => rewrite(x, false));
+        if (!s || typeof s !== "object") return s;
+        const k = keys.get(s)!;
+        if (!self && k.length >= minChars && (counts.get(k) ?? 0) > 1) {
+            let name = names.get(k);
+            if (!name) {
+                name = `shared${names.size}`;
+                while (name in existing) name = `_${name}`;
+                names.set(k, name);
+                shared[name] = rewrite(s, true);
+            }
+            return { $ref: `#/${defsKey}/${name}` };
+        }
+        return mapSubschemas(s, (sub) => rewrite(sub, false));
+    };
+    const out = mapSubschemas(bare, (sub) => rewrite(sub, false));
+    if (names.size) out[defsKey] = { ...(out[defsKey] ?? {}), ...shared };
+    return out;
+}
+
 const requireHere = createRequire(__filename);
 
 /** Evaluates a cached standalone validator directly (not through require: loader hooks would re-transpile megabytes). */
@@ -101,7 +196,7 @@ function loadStandalone(file: string): ValidateFunction {
  * The cache is an optimisation only: any failure falls back to compiling.
  */
 function compileWithCache(ajv: Ajv, sourceText: string, name: string, build: () => object, cacheDir = CACHE_DIR): ValidateFunction {
-    const hash = createHash("sha256").update(COMPILER_VERSION).update(ajv.constructor.name).update(sourceText).digest("hex").slice(0, 24);
+    const hash = createHash("sha256").update(COMPILER_VERSION).update(AJV_VERSION).update(ajv.constructor.name).update(sourceText).digest("hex").slice(0, 24);
     const cached = path.join(cacheDir, `${name}-${hash}.js`);
     if (fs.existsSync(cached)) {
         try {
@@ -122,8 +217,9 @@ function compileWithCache(ajv: Ajv, sourceText: string, name: string, build: () 
     return fn;
 }
 
-/** Bump when strictify() or the ajv setup changes: it keys the compiled-validator cache. */
-const COMPILER_VERSION = "1";
+/** Bump when strictify(), compactSchema() or the ajv setup changes: it keys the compiled-validator cache. */
+const COMPILER_VERSION = "2";
+const AJV_VERSION: string = requireHere("ajv/package.json").version;
 
 /**
  * Where compiled validators are cached (ajv standalone code): the big CRD schemas (Argo, Kyverno) take seconds to
@@ -132,7 +228,7 @@ const COMPILER_VERSION = "1";
 export const CACHE_DIR = path.join(os.tmpdir(), `aiplatform-gitops-schemas-${typeof process.getuid === "function" ? process.getuid() : "u"}`);
 
 function ajvInstance(): Ajv {
-    const ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateFormats: true, code: { source: true } });
+    const ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateFormats: true, inlineRefs: false, code: { source: true } });
     addFormats(ajv, ["date-time", "date", "uri", "email", "hostname", "ipv4", "ipv6", "uuid", "regex"]);
     // Kubernetes formats with no (or a non-JSON-Schema) meaning: Go durations, quantities, int-or-string...
     for (const f of ["int32", "int64", "byte", "binary", "double", "float", "int-or-string", "password", "duration", "quantity", "cidr", "uri-reference"]) {
@@ -171,7 +267,7 @@ export class SchemaRegistry {
 
     private compileCached(file: string): ValidateFunction {
         const text = fs.readFileSync(file, "utf8");
-        return compileWithCache(this.ajv, text, path.basename(file, ".json"), () => strictify(JSON.parse(text).schema), this.cacheDir);
+        return compileWithCache(this.ajv, text, path.basename(file, ".json"), () => compactSchema(strictify(JSON.parse(text).schema)), this.cacheDir);
     }
 
     private loadModule(spec: string): Promise<Record<string, any> | null> {
@@ -199,9 +295,13 @@ export class SchemaRegistry {
                 return `${at} ${e.message}${extra}`;
             });
         }
-        const spec = modelModule(apiVersion);
-        const mod = spec ? await this.loadModule(spec) : null;
-        const Model = mod?.[kind];
+        // The kind's own module first (loads only its validator); the group-version index when there is none.
+        const own = kindModule(apiVersion, kind);
+        let Model = own ? (await this.loadModule(own))?.[kind] : undefined;
+        if (!Model) {
+            const spec = modelModule(apiVersion);
+            Model = (spec ? await this.loadModule(spec) : null)?.[kind];
+        }
         if (!Model || typeof Model !== "function") {
             return [`no schema for ${apiVersion} ${kind}: vendor its CRD (schemas/sources.json, then npx tsx tools/gitops/vendor-schemas.ts)`];
         }
@@ -262,9 +362,9 @@ export class ChartValuesRegistry {
             const schema = localRefsOnly(JSON.parse(text));
             const draft = String(schema.$schema ?? "");
             delete schema.$schema;
-            const opts = { strict: false, allErrors: true, logger: false as const, validateFormats: false, code: { source: true } };
+            const opts = { strict: false, allErrors: true, logger: false as const, validateFormats: false, inlineRefs: false, code: { source: true } };
             const ajv = draft.includes("draft-07") || draft.includes("draft-04") ? new Ajv(opts) : draft.includes("2019-09") ? new Ajv2019(opts) : new Ajv2020(opts);
-            const validate = compileWithCache(ajv, text, `chart-${chart}-${version}`, () => schema, this.cacheDir);
+            const validate = compileWithCache(ajv, text, `chart-${chart}-${version}`, () => compactSchema(schema), this.cacheDir);
             entry = { defaults: YAML.parse(fs.readFileSync(path.join(d, "values.yaml"), "utf8")) ?? {}, validate };
         }
         this.cache.set(k, entry);

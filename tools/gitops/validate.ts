@@ -105,8 +105,12 @@ async function renderLayer(stack: string, layer: FluxLayer["name"], root: string
     }
 }
 
-/** Validates the rendered objects of one cluster (its layers); exported for fixture-based tests. */
 const chartValues = new ChartValuesRegistry();
+let sharedRegistry: SchemaRegistry | undefined;
+/** One schema registry per process: each vendored validator is loaded once, whoever validates. */
+export function schemaRegistry(): SchemaRegistry {
+    return (sharedRegistry ??= new SchemaRegistry());
+}
 
 /** Chart name and version a HelmRelease installs (chart.spec, or the OCIRepository its chartRef names). */
 export function releaseChart(hr: K8sObject, objects: K8sObject[]): { chart: string; version: string } | undefined {
@@ -132,12 +136,13 @@ export function loadEgressAllowList(location: string): string[] | string {
     }
 }
 
+/** Validates the rendered objects of one cluster (its layers); exported for fixture-based tests. */
 export async function validateRendered(
     stack: string,
     layers: Rendered[],
     opts: { registry?: SchemaRegistry; policy?: PolicyFn | string | false; egress?: string[] | string | false } = {},
 ): Promise<OverlayReport[]> {
-    const registry = opts.registry ?? new SchemaRegistry();
+    const registry = opts.registry ?? schemaRegistry();
     const reports = new Map<string, OverlayReport>(layers.map((l) => [l.layer, { env: stack, path: l.path, objects: l.objects.length, errors: l.error ? [l.error] : [], warnings: [] }]));
 
     // Schemas.
@@ -230,6 +235,21 @@ async function limit<T>(fn: () => Promise<T>): Promise<T> {
     }
 }
 
+/**
+ * Starts rendering the clusters' layers now (kubectl runs in child processes), so a caller with other work to do
+ * first — the plan runs the Pulumi programs — finds them rendered when it validates. Bad input is left for
+ * validateGitops to report; render failures are reported there too.
+ */
+export function prefetchGitops(envs?: string[], root = REPO_ROOT): void {
+    let stacks: string[];
+    try {
+        stacks = selectStacks(envs, root);
+    } catch {
+        return;
+    }
+    for (const s of stacks) renderCluster(s, root).catch(() => undefined);
+}
+
 export async function validateGitops(opts: ValidateOptions = {}): Promise<GitopsReport> {
     const root = opts.root ?? REPO_ROOT;
     const stacks = selectStacks(opts.envs, root);
@@ -244,7 +264,7 @@ export async function validateGitops(opts: ValidateOptions = {}): Promise<Gitops
         stale = (err.messages ?? [err.message]).map((m) => `cannot generate: ${m}`);
     }
 
-    const registry = new SchemaRegistry();
+    const registry = schemaRegistry();
     const policy = opts.policy === false ? false : loadPolicyEvaluator();
     const overlays: OverlayReport[] = [];
     for (const stack of stacks) {

@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import type { StackFile } from "../../config/stack-files";
 import type { StackExport } from "./export";
 import type { PlannedStack } from "./run";
 
@@ -24,7 +25,20 @@ export interface ReportContext {
 
 export type Reporter = (ctx: ReportContext) => Promise<PlanReport | undefined> | PlanReport | undefined;
 
-export function loadReporters(dir = path.join(__dirname, "reports")): Reporter[] {
+/**
+ * Optional export `prepare` of a reporter module: called once with every stack the plan will run, before the first
+ * program starts, so slow work that doesn't depend on the programs (rendering GitOps overlays) runs meanwhile.
+ * It must not throw or leave a promise rejection unhandled; problems are reported by the reporter itself.
+ */
+export type Prepare = (stacks: readonly StackFile[]) => void;
+
+interface ReporterModule {
+    file: string;
+    reporter: Reporter;
+    prepare?: Prepare;
+}
+
+function loadModules(dir: string): ReporterModule[] {
     if (!fs.existsSync(dir)) return [];
     return fs
         .readdirSync(dir)
@@ -34,6 +48,18 @@ export function loadReporters(dir = path.join(__dirname, "reports")): Reporter[]
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             const mod = require(path.join(dir, f));
             if (typeof mod.default !== "function") throw new Error(`tools/plan/reports/${f} must default-export a Reporter function`);
-            return mod.default as Reporter;
+            if (mod.prepare !== undefined && typeof mod.prepare !== "function") throw new Error(`tools/plan/reports/${f}: prepare must be a function`);
+            return { file: f, reporter: mod.default as Reporter, prepare: mod.prepare as Prepare | undefined };
         });
+}
+
+export function loadReporters(dir = path.join(__dirname, "reports")): Reporter[] {
+    return loadModules(dir).map((m) => m.reporter);
+}
+
+/** The reporters, each told first which stacks the plan will run (see Prepare). */
+export function prepareReporters(stacks: readonly StackFile[], dir = path.join(__dirname, "reports")): Reporter[] {
+    const mods = loadModules(dir);
+    for (const m of mods) m.prepare?.(stacks);
+    return mods.map((m) => m.reporter);
 }

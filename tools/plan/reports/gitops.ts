@@ -2,8 +2,28 @@
  * Per spoke: the Flux configuration the plan declares (source, ref, Kustomizations and their paths) and the result
  * of rendering + validating that environment's GitOps tree (an invalid overlay fails the plan).
  */
-import { validateGitops } from "../../gitops/validate";
-import type { Reporter } from "../reports";
+import type { StackFile } from "../../../config/stack-files";
+import { type GitopsReport, prefetchGitops, validateGitops } from "../../gitops/validate";
+import type { Prepare, Reporter } from "../reports";
+
+/** The spokes this plan runs, and their one combined validation (the schemas and generated files are checked once). */
+let batch: { envs: string[]; report?: Promise<GitopsReport> } | undefined;
+
+/** Starts rendering every planned spoke's overlays while the programs run. */
+export const prepare: Prepare = (stacks: readonly StackFile[]) => {
+    const envs = stacks.filter((s) => s.kind === "spoke").map((s) => s.stack);
+    batch = envs.length ? { envs } : undefined;
+    if (batch) prefetchGitops(envs);
+};
+
+/** This spoke's part of the validation: the same overlays and errors validateGitops({ envs: [stack] }) reports. */
+async function reportFor(stack: string): Promise<GitopsReport> {
+    if (!batch?.envs.includes(stack)) return validateGitops({ envs: [stack] });
+    const b = batch;
+    b.report ??= validateGitops({ envs: b.envs });
+    const overlays = (await b.report).overlays.filter((o) => o.env === stack);
+    return { overlays, errors: overlays.reduce((n, o) => n + o.errors.length, 0) };
+}
 
 const gitops: Reporter = async ({ planned, exported }) => {
     if (planned.stack.kind !== "spoke") return undefined;
@@ -16,7 +36,7 @@ const gitops: Reporter = async ({ planned, exported }) => {
             lines.push(`  kustomization ${name}: ${k.path}${k.dependsOn?.length ? ` (after ${k.dependsOn.join(", ")})` : ""}`);
         }
     }
-    const report = await validateGitops({ envs: [planned.stack.stack] });
+    const report = await reportFor(planned.stack.stack);
     for (const o of report.overlays) {
         lines.push(`${o.path}: ${o.objects} object(s), ${o.errors.length ? `${o.errors.length} error(s)` : "valid"}`);
         lines.push(...o.errors.map((e) => `  error: ${e}`));
