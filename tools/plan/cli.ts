@@ -91,10 +91,14 @@ interface StackSummary {
     reports: { title: string; failures: number; lines: string[]; data?: unknown }[];
 }
 
+/** AIPLATFORM_PLAN_TIMING=1: one stderr line per phase with the milliseconds since the process started. */
+const timing = process.env.AIPLATFORM_PLAN_TIMING ? (what: string) => console.error(`[plan ${Math.round(performance.now())} ms] ${what}`) : () => undefined;
+
 async function runReporters(reporters: Reporter[], planned: PlannedStack, exported: ReturnType<typeof buildExport>): Promise<PlanReport[]> {
     const out: PlanReport[] = [];
     for (const reporter of reporters) {
         const r = await reporter({ planned, exported });
+        timing(`${planned.stack.stack}: reporter ${r?.title ?? "(nothing)"}`);
         if (r) out.push(r);
     }
     return out;
@@ -122,7 +126,9 @@ export async function main(argv: string[]): Promise<number> {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { prepareReporters } = require("./reports") as typeof import("./reports");
     // Reporters start their slow independent work now (the GitOps renders run as kubectl processes meanwhile).
+    timing("arguments read");
     const reporters = prepareReporters(selected);
+    timing("reporters loaded and prepared");
     const { planStack, ProgramError } = require("./run") as typeof import("./run");
     const { buildExport } = require("./export") as typeof import("./export");
     const { renderCounts, renderTree } = require("./print") as typeof import("./print");
@@ -137,7 +143,9 @@ export async function main(argv: string[]): Promise<number> {
         let p: PlannedStack;
         try {
             const refs = Object.fromEntries([...planned.values()].map((s) => [s.qualifiedName, s.outputs]));
-            p = await planStack(sf, refs);
+            timing(`${sf.stack}: program starts`);
+            p = await planStack(sf, refs, undefined, { traces: opts.verbose });
+            timing(`${sf.stack}: program planned`);
         } catch (e) {
             if (e instanceof ConfigError) {
                 console.error(`plan: ${sf.stack}: invalid stack config (${e.messages.length} problem${e.messages.length > 1 ? "s" : ""}):`);
@@ -146,7 +154,7 @@ export async function main(argv: string[]): Promise<number> {
             }
             if (e instanceof ProgramError) {
                 console.error(`plan: ${e.message}`);
-                if (opts.verbose) console.error(e.stack);
+                if (opts.verbose) console.error(e.traces.join("\n"));
                 return EXIT.programError;
             }
             throw e;
