@@ -7,7 +7,10 @@ module.exports = {
     // ESM-only schema packages are transformed to CommonJS for jest; everything else in node_modules is left alone.
     transformIgnorePatterns: ["/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex|ip-bigint)/)"],
     resolver: "<rootDir>/tests/jest-resolver.js",
+    moduleNameMapper: { "^typescript$": "<rootDir>/tests/support/lazy-typescript.js" },
     globalSetup: "<rootDir>/tests/global-setup.ts",
     globalTeardown: "<rootDir>/tests/global-teardown.ts",
     testTimeout: 60000,
+    // Every core (jest's default leaves one for itself, which on a 2-core CI machine means running in band).
+    maxWorkers: "100%",
 };

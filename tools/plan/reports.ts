@@ -38,7 +38,8 @@ interface ReporterModule {
     prepare?: Prepare;
 }
 
-function loadModules(dir: string): ReporterModule[] {
+/** The reporter modules in name order; `onLoad` runs as each one loads (before the next one's imports). */
+function loadModules(dir: string, onLoad: (m: ReporterModule) => void = () => undefined): ReporterModule[] {
     if (!fs.existsSync(dir)) return [];
     return fs
         .readdirSync(dir)
@@ -49,7 +50,9 @@ function loadModules(dir: string): ReporterModule[] {
             const mod = require(path.join(dir, f));
             if (typeof mod.default !== "function") throw new Error(`tools/plan/reports/${f} must default-export a Reporter function`);
             if (mod.prepare !== undefined && typeof mod.prepare !== "function") throw new Error(`tools/plan/reports/${f}: prepare must be a function`);
-            return { file: f, reporter: mod.default as Reporter, prepare: mod.prepare as Prepare | undefined };
+            const m: ReporterModule = { file: f, reporter: mod.default as Reporter, prepare: mod.prepare as Prepare | undefined };
+            onLoad(m);
+            return m;
         });
 }
 
@@ -59,7 +62,6 @@ export function loadReporters(dir = path.join(__dirname, "reports")): Reporter[]
 
 /** The reporters, each told first which stacks the plan will run (see Prepare). */
 export function prepareReporters(stacks: readonly StackFile[], dir = path.join(__dirname, "reports")): Reporter[] {
-    const mods = loadModules(dir);
-    for (const m of mods) m.prepare?.(stacks);
-    return mods.map((m) => m.reporter);
+    // Each reporter is prepared as soon as it loads: its work starts before later reporters load the SDK.
+    return loadModules(dir, (m) => m.prepare?.(stacks)).map((m) => m.reporter);
 }
