@@ -8,6 +8,30 @@ import type { ExportResource, StackExport } from "../../tools/plan/export";
 
 /** This jest run's plan folder (set by tests/global-setup.ts); .plan-test/ when a suite runs without it. */
 export const PLAN_DIR = process.env.AIPLATFORM_PLAN_DIR ?? path.resolve(__dirname, "../../.plan-test");
+
+/**
+ * The global setup plans in the background: a suite that imports this module (every reader of the plan does) waits
+ * here, once, until the plan has finished, so nothing below ever sees a partial plan folder.
+ */
+function waitForPlan(timeoutMs = 10 * 60_000): void {
+    const done = path.join(PLAN_DIR, "exit-code");
+    const pidFile = path.join(PLAN_DIR, "runner-pid");
+    if (fs.existsSync(done) || !fs.existsSync(pidFile)) return;
+    const pid = Number(fs.readFileSync(pidFile, "utf8"));
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    const deadline = Date.now() + timeoutMs;
+    while (!fs.existsSync(done)) {
+        try {
+            process.kill(pid, 0);
+        } catch {
+            if (fs.existsSync(done)) break;
+            throw new Error(`the plan runner (pid ${pid}) ended without writing ${done}`);
+        }
+        if (Date.now() > deadline) throw new Error(`the plan (pid ${pid}) did not finish within ${timeoutMs / 1000} s`);
+        Atomics.wait(cell, 0, 0, 20);
+    }
+}
+waitForPlan();
 export const SPOKES = ["dev-uaenorth", "stg-uaenorth", "prd-uaenorth"] as const;
 export const ALL_STACKS = ["hub-uaenorth", ...SPOKES] as const;
 
