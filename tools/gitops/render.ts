@@ -129,7 +129,7 @@ export function overlayInputDigest(absDir: string, root = REPO_ROOT): string | u
 }
 
 /** True when JSON round-trips `v` exactly (plain objects, arrays, strings, finite numbers, booleans, null). */
-function jsonExact(v: unknown): boolean {
+export function jsonExact(v: unknown): boolean {
     if (v === null || typeof v === "string" || typeof v === "boolean") return true;
     if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0);
     if (Array.isArray(v)) return v.every(jsonExact);

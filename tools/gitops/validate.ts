@@ -236,9 +236,9 @@ async function limit<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Starts rendering the clusters' layers now (kubectl runs in child processes), so a caller with other work to do
- * first — the plan runs the Pulumi programs — finds them rendered when it validates. Bad input is left for
- * validateGitops to report; render failures are reported there too.
+ * Starts rendering the clusters' layers now (kubectl runs in child processes) and then loading the schema modules
+ * they need, so a caller with other work to do first — the plan runs the Pulumi programs — finds both done when it
+ * validates. Bad input is left for validateGitops to report; render failures are reported there too.
  */
 export function prefetchGitops(envs?: string[], root = REPO_ROOT): void {
     let stacks: string[];
@@ -247,7 +247,12 @@ export function prefetchGitops(envs?: string[], root = REPO_ROOT): void {
     } catch {
         return;
     }
-    for (const s of stacks) renderCluster(s, root).catch(() => undefined);
+    for (const s of stacks) {
+        renderCluster(s, root).then(
+            (layers) => schemaRegistry().preload(layers.flatMap((l) => l.objects)),
+            () => undefined,
+        );
+    }
 }
 
 export async function validateGitops(opts: ValidateOptions = {}): Promise<GitopsReport> {

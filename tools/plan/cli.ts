@@ -14,6 +14,7 @@ import { parseArgs } from "util";
 import { ConfigError } from "../../config/problems";
 import { listStacks, REPO_ROOT, type StackFile } from "../../config/stack-files";
 import type { buildExport } from "./export";
+import { deferTypescriptForPulumi } from "./lazy-typescript";
 import type { PlanReport, Reporter } from "./reports";
 import type { PlannedStack } from "./run";
 
@@ -123,6 +124,7 @@ export async function main(argv: string[]): Promise<number> {
     // registers (source positions, which the offline plan never uses); mapping each frame through tsx's source maps
     // costs ~20% of planning, so frames stay unmapped unless --verbose asks for readable traces.
     if (!opts.verbose) process.setSourceMapsEnabled(false);
+    deferTypescriptForPulumi();
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { prepareReporters } = require("./reports") as typeof import("./reports");
     // Reporters start their slow independent work now (the GitOps renders run as kubectl processes meanwhile).
