@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { ConfigError } from "../../config/problems";
-import { listStacks, REPO_ROOT, type StackFile } from "../../config/stack-files";
+import { listStacks, readStackConfig, REPO_ROOT, type StackFile } from "../../config/stack-files";
 import type { buildExport } from "./export";
 import { deferTypescriptForPulumi } from "./lazy-typescript";
 import type { PlanReport, Reporter } from "./reports";
@@ -105,6 +105,11 @@ async function runReporters(reporters: Reporter[], planned: PlannedStack, export
     return out;
 }
 
+function printConfigError(sf: StackFile, e: ConfigError): void {
+    console.error(`plan: ${sf.stack}: invalid stack config (${e.messages.length} problem${e.messages.length > 1 ? "s" : ""}):`);
+    for (const m of e.messages) console.error(`  ${m}`);
+}
+
 export async function main(argv: string[]): Promise<number> {
     let opts: Options;
     let selected: StackFile[];
@@ -118,6 +123,17 @@ export async function main(argv: string[]): Promise<number> {
             return EXIT.badInput;
         }
         throw e;
+    }
+    // A stack file that is not readable YAML fails now, before any stack is planned (its full validation needs the
+    // program, and runs there).
+    for (const sf of selected) {
+        try {
+            readStackConfig(sf.file);
+        } catch (e) {
+            if (!(e instanceof ConfigError)) throw e;
+            printConfigError(sf, e);
+            return EXIT.badInput;
+        }
     }
 
     // Bad input is answered above without loading Pulumi. The SDK formats a full stack trace for every resource it
@@ -150,8 +166,7 @@ export async function main(argv: string[]): Promise<number> {
             timing(`${sf.stack}: program planned`);
         } catch (e) {
             if (e instanceof ConfigError) {
-                console.error(`plan: ${sf.stack}: invalid stack config (${e.messages.length} problem${e.messages.length > 1 ? "s" : ""}):`);
-                for (const m of e.messages) console.error(`  ${m}`);
+                printConfigError(sf, e);
                 return EXIT.badInput;
             }
             if (e instanceof ProgramError) {
