@@ -51,11 +51,19 @@ export function rel(p: string): string {
 }
 
 /**
+ * Where the GitOps tools keep what they computed once per content (compiled validators, parsed chart defaults,
+ * rendered overlays): AIPLATFORM_CACHE_DIR, or a folder per user in the system temp dir. Everything in it is keyed
+ * by the content it was made from, so it is safe to share between checkouts and to delete.
+ */
+export const GITOPS_CACHE_ROOT = process.env.AIPLATFORM_CACHE_DIR || os.tmpdir();
+const USER = typeof process.getuid === "function" ? process.getuid() : "u";
+
+/**
  * Where rendered overlays are kept between processes (the plan, the validator CLI and every jest suite render the same
  * overlays): the parsed objects as JSON, keyed by the kubectl binary and the content of every file the overlay can
- * read. Safe to delete; AIPLATFORM_RENDER_CACHE=off turns it off.
+ * read. AIPLATFORM_RENDER_CACHE=off turns it off.
  */
-export const RENDER_CACHE_DIR = path.join(os.tmpdir(), `aiplatform-gitops-render-${typeof process.getuid === "function" ? process.getuid() : "u"}`);
+export const RENDER_CACHE_DIR = path.join(GITOPS_CACHE_ROOT, `aiplatform-gitops-render-${USER}`);
 const RENDER_CACHE_VERSION = "1";
 const KUSTOMIZATION_FILES = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
 

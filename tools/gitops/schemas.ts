@@ -16,12 +16,11 @@ import addFormats from "ajv-formats";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import { createRequire } from "module";
-import * as os from "os";
 import * as path from "path";
 import * as vm from "vm";
 import * as YAML from "yaml";
 import { REPO_ROOT } from "../../config/stack-files";
-import { jsonExact } from "./render";
+import { GITOPS_CACHE_ROOT, jsonExact } from "./render";
 
 export const SCHEMAS_DIR = path.join(REPO_ROOT, "schemas");
 
@@ -251,10 +250,11 @@ const COMPILER_VERSION = "2";
 const AJV_VERSION: string = requireHere("ajv/package.json").version;
 
 /**
- * Where compiled validators are cached (ajv standalone code): the big CRD schemas (Argo, Kyverno) take seconds to
- * compile and milliseconds to load. Keyed by the schema file's hash; safe to delete.
+ * Where compiled validators (ajv standalone code) and parsed chart defaults are cached: even compacted, the big CRD
+ * schemas (KServe, Argo, Kyverno) take 0.1-0.3 s each to compile and milliseconds to load. Keyed by the source's
+ * hash, the compiler version and ajv's; safe to delete (see GITOPS_CACHE_ROOT).
  */
-export const CACHE_DIR = path.join(os.tmpdir(), `aiplatform-gitops-schemas-${typeof process.getuid === "function" ? process.getuid() : "u"}`);
+export const CACHE_DIR = path.join(GITOPS_CACHE_ROOT, `aiplatform-gitops-schemas-${typeof process.getuid === "function" ? process.getuid() : "u"}`);
 
 function ajvInstance(): Ajv {
     const ajv = new Ajv({ strict: false, allErrors: true, logger: false, validateFormats: true, inlineRefs: false, code: { source: true } });

@@ -3,7 +3,7 @@
  * into function resources, which the offline plan never does: ~0.2 s of every plan. Once installed, the SDK's
  * `require("typescript")` gets a proxy that loads the real compiler on first use (any property read, `in`, key
  * listing) and forwards to it, so a program that does serialize a closure still works.
- * (jest gets the same through moduleNameMapper: tests/support/lazy-typescript.js.)
+ * (jest gets the same through moduleNameMapper: tests/support/lazy-typescript.js; tests/plan/lazy-typescript.test.ts.)
  */
 import Module = require("module");
 import * as path from "path";
