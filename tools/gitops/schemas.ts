@@ -181,10 +181,43 @@ export function compactSchema(schema: any, minChars = 200): any {
 
 const requireHere = createRequire(__filename);
 
-/** Evaluates a cached standalone validator directly (not through require: loader hooks would re-transpile megabytes). */
+/** Scripts loaded without a usable V8 code cache, whose cache is written when the process exits (see below). */
+const codeCachePending = new Map<string, vm.Script>();
+let codeCacheHook = false;
+
+/**
+ * Evaluates a cached standalone validator directly (not through require: loader hooks would re-transpile megabytes),
+ * with V8's code cache for it when there is one: a validator's functions are compiled on first use, and the cache
+ * (written at exit, so it holds the functions the run compiled) spares later runs both the parse and those compiles.
+ */
 function loadStandalone(file: string): ValidateFunction {
     const module = { exports: {} as any };
-    const wrapper = vm.runInThisContext(`(function (module, exports, require) {${fs.readFileSync(file, "utf8")}\n})`, { filename: file });
+    const v8file = `${file}.v8-${process.versions.v8}`;
+    let cachedData: Buffer | undefined;
+    try {
+        cachedData = fs.readFileSync(v8file);
+    } catch {
+        // no code cache yet
+    }
+    const script = new vm.Script(`(function (module, exports, require) {${fs.readFileSync(file, "utf8")}\n})`, { filename: file, cachedData });
+    if (!cachedData || script.cachedDataRejected) {
+        codeCachePending.set(v8file, script);
+        if (!codeCacheHook) {
+            codeCacheHook = true;
+            process.once("exit", () => {
+                for (const [f, sc] of codeCachePending) {
+                    try {
+                        const tmp = `${f}.${process.pid}.tmp`;
+                        fs.writeFileSync(tmp, sc.createCachedData());
+                        fs.renameSync(tmp, f);
+                    } catch {
+                        // the cache is an optimisation only
+                    }
+                }
+            });
+        }
+    }
+    const wrapper = script.runInThisContext();
     wrapper(module, module.exports, requireHere);
     const fn = module.exports.default ?? module.exports;
     if (typeof fn !== "function") throw new Error(`${file}: not a validator`);
