@@ -64,7 +64,7 @@ const USER = typeof process.getuid === "function" ? process.getuid() : "u";
  * read. AIPLATFORM_RENDER_CACHE=off turns it off.
  */
 export const RENDER_CACHE_DIR = path.join(GITOPS_CACHE_ROOT, `aiplatform-gitops-render-${USER}`);
-const RENDER_CACHE_VERSION = "1";
+const RENDER_CACHE_VERSION = "2";
 const KUSTOMIZATION_FILES = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
 
 /** The kubectl that execFile would run, identified by its resolved path, size and times; undefined when not found. */
@@ -96,11 +96,51 @@ function filesUnder(dir: string, out: string[] = []): string[] | undefined {
     return out;
 }
 
+/** One top-level folder's files: their digest and every path its kustomizations mention. */
+interface FolderScan {
+    /** Paths, sizes and modification times of its files: the scan is redone when this changes. */
+    signature: string;
+    digest: string;
+    /** Absolute paths the kustomization files mention (existing or not; checked by the caller). */
+    targets: string[];
+    /** A kustomization mentions a URL or a Git host: remote content, never cached. */
+    remote: boolean;
+}
+const scans = new Map<string, FolderScan>();
+
+function scanFolder(dir: string, root: string): FolderScan | undefined {
+    const files = filesUnder(dir);
+    if (!files) return undefined;
+    files.sort();
+    const signature = files.map((f) => {
+        const st = fs.statSync(f);
+        return `${f}\0${st.size}\0${st.mtimeMs}`;
+    }).join("\n");
+    const key = `${root}\0${dir}`;
+    const known = scans.get(key);
+    if (known?.signature === signature) return known;
+    const hash = createHash("sha256");
+    const scan: FolderScan = { signature, digest: "", targets: [], remote: false };
+    for (const f of files) {
+        const text = fs.readFileSync(f);
+        hash.update(path.relative(root, f)).update("\0").update(text).update("\0");
+        if (!KUSTOMIZATION_FILES.has(path.basename(f))) continue;
+        for (const line of text.toString("utf8").split("\n")) {
+            const code = line.replace(/(^|\s)#.*$/, "");
+            if (/[a-z][a-z0-9+.-]*:\/\/|github\.com\/|gitlab\.com\/|bitbucket\.org\//i.test(code)) scan.remote = true;
+            for (const token of code.split(/[\s'",[\]{}]+/)) if (token.includes("/")) scan.targets.push(path.resolve(path.dirname(f), token));
+        }
+    }
+    scan.digest = hash.digest("hex");
+    scans.set(key, scan);
+    return scan;
+}
+
 /**
  * A digest of everything `kubectl kustomize <dir>` can read: every file of the repository's top-level folder holding
  * the overlay, plus the folders any kustomization there references (followed transitively). Undefined (don't cache)
  * when the overlay is outside the repository, a kustomization references something outside it or remote (a URL), or
- * a folder holds a symlink.
+ * a folder holds a symlink. A folder's files are read again only when their sizes or modification times change.
  */
 export function overlayInputDigest(absDir: string, root = REPO_ROOT): string | undefined {
     const top = (p: string) => path.relative(root, p).split(path.sep)[0];
@@ -114,23 +154,13 @@ export function overlayInputDigest(absDir: string, root = REPO_ROOT): string | u
     for (let i = 0; i < folders.length; i++) {
         const dir = path.join(root, folders[i]);
         if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return undefined;
-        const files = filesUnder(dir);
-        if (!files) return undefined;
-        for (const f of files.sort()) {
-            const text = fs.readFileSync(f);
-            hash.update(path.relative(root, f)).update("\0").update(text).update("\0");
-            if (!KUSTOMIZATION_FILES.has(path.basename(f))) continue;
-            for (const line of text.toString("utf8").split("\n")) {
-                const code = line.replace(/(^|\s)#.*$/, "");
-                if (/[a-z][a-z0-9+.-]*:\/\/|github\.com\/|gitlab\.com\/|bitbucket\.org\//i.test(code)) return undefined;
-                for (const token of code.split(/[\s'",[\]{}]+/)) {
-                    if (!token.includes("/")) continue;
-                    const target = path.resolve(path.dirname(f), token);
-                    if (!fs.existsSync(target)) continue;
-                    if (!inside(target)) return undefined;
-                    if (!folders.includes(top(target))) folders.push(top(target));
-                }
-            }
+        const scan = scanFolder(dir, root);
+        if (!scan || scan.remote) return undefined;
+        hash.update(folders[i]).update("\0").update(scan.digest).update("\0");
+        for (const target of scan.targets) {
+            if (!fs.existsSync(target)) continue;
+            if (!inside(target)) return undefined;
+            if (!folders.includes(top(target))) folders.push(top(target));
         }
     }
     return hash.digest("hex");
