@@ -49,9 +49,6 @@ export interface ValidateOptions {
 /** Bad input (unknown environment): the CLI prints the message and exits 2. */
 export class GitopsUsageError extends Error {}
 
-/** Workload kinds the policy pack's Kubernetes rules apply to. */
-export const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod"]);
-
 type PolicyFn = (objects: object[], opts?: { source?: string }) => PolicyReport;
 
 /** The policy engineer's evaluator, or why it cannot be used (the validator reports that instead of crashing). */
@@ -178,15 +175,16 @@ export async function validateRendered(
         else for (const p of unreachableSources(located, allow)) reports.get(p.layer)!.warnings.push(p.message);
     }
 
-    // Policy pack on workloads.
+    // Policy pack on every rendered object: its Kubernetes rules find the pod specs themselves (pod controllers and
+    // the pod templates inside KServe InferenceServices and Argo workflows) and skip objects without one.
     if (opts.policy !== false) {
         const evaluate = opts.policy ?? loadPolicyEvaluator();
         for (const l of layers) {
-            const workloads = l.objects.filter((o) => WORKLOAD_KINDS.has(o.kind));
+            const workloads = l.objects;
             if (!workloads.length) continue;
             const r = reports.get(l.layer)!;
             if (typeof evaluate === "string") {
-                r.errors.push(`${evaluate}: ${workloads.length} workload(s) not checked`);
+                r.errors.push(`${evaluate}: ${workloads.length} object(s) not checked`);
                 continue;
             }
             let report: PolicyReport;
