@@ -207,7 +207,7 @@ describe("GitOps validator on fixtures", () => {
         const [withPack] = await validateRendered("dev-uaenorth", layers, { registry, egress: false });
         expect(withPack.errors.some((e) => /^policy [a-z0-9-]+ \(mandatory\): apps\/v1:Deployment demo\/web: /.test(e))).toBe(true);
         const [without] = await validateRendered("dev-uaenorth", layers, { registry, egress: false, policy: "policy pack not available (test)" });
-        expect(without.errors).toEqual(["policy pack not available (test): 1 workload(s) not checked"]);
+        expect(without.errors).toEqual(["policy pack not available (test): 3 object(s) not checked"]);
     });
 });
 
