@@ -141,6 +141,32 @@ function report(ctx: Context, t: Target, code: ExitCode, line: string, error?: P
     if (ctx.verbose && error) ctx.host.err(String((error.cause instanceof Error ? error.cause : error).stack));
 }
 
+/** Writes the Markdown change summary of one command on one stack (PR comment / job summary). */
+function publishChangeSummary(
+    ctx: Context,
+    file: string,
+    what: { command: "preview" | "up" | "promote"; stack: string; promotedFrom?: string },
+    collector: EventCollector,
+    code: ExitCode,
+    outcome: string,
+): void {
+    publish(
+        ctx,
+        file,
+        renderChangeSummary({
+            ...what,
+            commit: ctx.commit,
+            counts: collector.counts(),
+            changes: collector.changes(),
+            protectedChanges: collector.protectedChanges(),
+            policy: collector.policy,
+            outcome,
+            ok: code === EXIT.ok,
+            errors: collector.errors,
+        }),
+    );
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // preview
 
@@ -156,22 +182,7 @@ export async function previewStack(ctx: Context, t: Target): Promise<StackResult
     }
     const { collector, code, outcome } = checked;
     const file = summaryFile(ctx, t.stack, "preview");
-    publish(
-        ctx,
-        file,
-        renderChangeSummary({
-            command: "preview",
-            stack: t.stack,
-            commit: ctx.commit,
-            counts: collector.counts(),
-            changes: collector.changes(),
-            protectedChanges: collector.protectedChanges(),
-            policy: collector.policy,
-            outcome,
-            ok: code === EXIT.ok,
-            errors: collector.errors,
-        }),
-    );
+    publishChangeSummary(ctx, file, { command: "preview", stack: t.stack }, collector, code, outcome);
     // A protected change is only a refusal for `up`; a preview reports it and still succeeds.
     const effective = code === EXIT.protectedChange ? EXIT.ok : code;
     report(ctx, t, effective, `${code === EXIT.protectedChange ? `preview: ${countsLine(collector.counts())}; WARNING ${outcome}` : outcome} → ${file}`, checked.error);
@@ -211,23 +222,7 @@ export async function upStack(ctx: Context, t: Target, promotedFrom?: string): P
         return { stack: t.stack, code: error.code };
     }
     const summarise = (collector: EventCollector, code: ExitCode, outcome: string) =>
-        publish(
-            ctx,
-            file,
-            renderChangeSummary({
-                command,
-                stack: t.stack,
-                commit: ctx.commit,
-                counts: collector.counts(),
-                changes: collector.changes(),
-                protectedChanges: collector.protectedChanges(),
-                policy: collector.policy,
-                outcome,
-                ok: code === EXIT.ok,
-                errors: collector.errors,
-                promotedFrom,
-            }),
-        );
+        publishChangeSummary(ctx, file, { command, stack: t.stack, promotedFrom }, collector, code, outcome);
     if (checked.code !== EXIT.ok) {
         summarise(checked.collector, checked.code, checked.outcome);
         report(ctx, t, checked.code, `not updated: ${checked.outcome}`, checked.error);
