@@ -42,6 +42,9 @@ export function listStacks(root = REPO_ROOT): StackFile[] {
 }
 
 /** The `config:` map of a stack file, keys as written (e.g. "aiplatform:network"). */
+/** Parsed stack files by path, with the text they were parsed from: every stack's validation reads its siblings. */
+const parsed = new Map<string, { text: string; config: Record<string, unknown> }>();
+
 export function readStackConfig(file: string, root = REPO_ROOT): Record<string, unknown> {
     const full = path.join(root, file);
     let text: string;
@@ -50,6 +53,15 @@ export function readStackConfig(file: string, root = REPO_ROOT): Record<string, 
     } catch (e) {
         throw new ConfigError(file, [`${file}: cannot read the stack file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
     }
+    // The file is re-read each time (cheap) and re-parsed only when its text changed; callers get their own copy.
+    const hit = parsed.get(full);
+    if (hit?.text === text) return structuredClone(hit.config);
+    const config = parseStackConfig(file, text);
+    parsed.set(full, { text, config });
+    return structuredClone(config);
+}
+
+function parseStackConfig(file: string, text: string): Record<string, unknown> {
     const doc = YAML.parseDocument(text, { prettyErrors: true });
     if (doc.errors.length) {
         throw new ConfigError(file, doc.errors.map((e) => `${file}: YAML error: ${e.message.split("\n")[0]}`));

@@ -9,7 +9,8 @@ const fs = require("fs");
 const path = require("path");
 
 const [root, out] = process.argv.slice(2);
-const run = spawnSync(process.execPath, [require.resolve("tsx/cli", { paths: [root] }), "tools/plan/cli.ts", "--all", "--out", out], {
+// As `npm run plan` runs it: one process with tsx's loader (the tsx CLI would add a second process).
+const run = spawnSync(process.execPath, ["--import", "tsx", "tools/plan/cli.ts", "--all", "--out", out], {
     cwd: root,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
