@@ -25,7 +25,28 @@ function zodProblems(error: z.ZodError): Problem[] {
     });
 }
 
-function validate<S extends z.ZodType>(
+/**
+ * When the schema fails, the cross-field rules still run on the top-level keys that did parse, so one pass reports
+ * every problem it can: a rule that needs a key that failed (it throws on the missing section) adds nothing, and no
+ * rule problem is reported under a key the schema already rejected.
+ */
+function semanticProblemsDespite(structural: Problem[], schema: z.ZodObject, raw: Record<string, unknown>, checks: ((partial: any) => Problem[])[]): Problem[] {
+    const failed = new Set(structural.map((p) => p.path[0]));
+    const partial: Record<string, unknown> = {};
+    for (const [key, sub] of Object.entries(schema.shape)) {
+        const r = (sub as z.ZodType).safeParse(raw[key]);
+        if (r.success) partial[key] = r.data;
+    }
+    return checks.flatMap((check) => {
+        try {
+            return check(partial).filter((p) => !failed.has(p.path[0]));
+        } catch {
+            return [];
+        }
+    });
+}
+
+function validate<S extends z.ZodObject>(
     schema: S,
     rules: (stack: string, cfg: z.infer<S>) => Problem[],
     stack: string,
@@ -33,8 +54,14 @@ function validate<S extends z.ZodType>(
     raw: Record<string, unknown>,
     crossStack: (cfg: z.infer<S>) => Problem[],
 ): z.infer<S> {
+    const checks = [(cfg: z.infer<S>) => rules(stack, cfg), crossStack];
     const parsed = schema.safeParse(raw, { reportInput: true });
-    const problems = parsed.success ? [...rules(stack, parsed.data), ...crossStack(parsed.data)] : zodProblems(parsed.error);
+    let problems: Problem[];
+    if (parsed.success) problems = checks.flatMap((check) => check(parsed.data));
+    else {
+        const structural = zodProblems(parsed.error);
+        problems = [...structural, ...semanticProblemsDespite(structural, schema, raw, checks)];
+    }
     if (problems.length) throw new ConfigError(file, problems.map((p) => formatProblem(file, raw, p)));
     return parsed.data as z.infer<S>;
 }

@@ -67,6 +67,23 @@ describe("spoke config", () => {
         expect(messages).toHaveLength(3);
     });
 
+    test("schema and cross-field problems come in one pass: a malformed key does not hide a rule broken elsewhere", () => {
+        const messages = problems("dev-uaenorth", (r) => {
+            r.namePrefix = "AI-P";
+            r.nodePools[0].minCount = 9;
+        });
+        expect(messages).toEqual([
+            expect.stringMatching(/aiplatform:namePrefix = "AI-P": must be 2-6 lowercase/),
+            expect.stringMatching(/aiplatform:nodePools\[0\]\.minCount = 9: must be ≤ maxCount \(4\)/),
+        ]);
+    });
+
+    test("a rule that needs a rejected section adds nothing under it (no second message for one bad key)", () => {
+        const messages = problems("dev-uaenorth", (r) => (r.nodePools[0].vmSize = "Standard_Z1"));
+        expect(messages).toHaveLength(1);
+        expect(messages[0]).toMatch(/aiplatform:nodePools\[0\]\.vmSize = "Standard_Z1": Invalid option/);
+    });
+
     test("names derived from the prefix stay within Azure limits for every prefix the schema admits", () => {
         const cfg = validateSpokeConfig("prd-uaenorth", "Pulumi.prd-uaenorth.yaml", { ...rawSpoke("prd-uaenorth"), namePrefix: "abcdef" });
         expect(cfg.namePrefix).toBe("abcdef");
