@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AddressBook, armId, callResult, computedOutputs } from "../../tools/plan/arm";
 import { validateSpokeConfig } from "../../config";
-import { namespaceValues, readStackConfig } from "../../config/stack-files";
+import { rawSpoke } from "../support/config";
 
 interface Seen {
     type: string;
@@ -31,7 +31,7 @@ beforeAll(async () => {
         "dev-uaenorth",
         false,
     );
-    const raw = structuredClone(namespaceValues(readStackConfig("Pulumi.dev-uaenorth.yaml"))) as Record<string, any>;
+    const raw = rawSpoke("dev-uaenorth");
     raw.aks.monitoring = { managedPrometheus: true };
     const cfg = validateSpokeConfig("dev-uaenorth", "Pulumi.dev-uaenorth.yaml", raw);
     const { Namer } = await import("../../components/core/naming");

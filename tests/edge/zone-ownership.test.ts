@@ -2,13 +2,8 @@
  * The shared Cloudflare zone: one WAF owner per zone and one domain per zone, checked across the real stack files
  * and with single mutations of them.
  */
-import { namespaceValues, readStackConfig } from "../../config/stack-files";
 import { edgeZoneProblems } from "../../components/edge/zone-ownership";
-import { spokeProblems as problemsOf } from "../support/config";
-
-function raw(stack: string): Record<string, any> {
-    return structuredClone(namespaceValues(readStackConfig(`Pulumi.${stack}.yaml`))) as Record<string, any>;
-}
+import { rawSpoke as raw, spokeProblems as problemsOf } from "../support/config";
 
 
 describe("edge zone ownership", () => {

@@ -1,13 +1,13 @@
-/** Raw stack config fixtures: the repository's real stack files, deep-copied so a test can mutate one field. */
+/** Raw stack config fixtures: the repository's real stack files (readStackConfig returns a fresh copy, so a test can mutate one field). */
 import { ConfigError, type SpokeConfig, validateHubConfig, validateSpokeConfig } from "../../config";
 import { namespaceValues, readStackConfig } from "../../config/stack-files";
 
 export function rawSpoke(stack = "dev-uaenorth"): Record<string, any> {
-    return structuredClone(namespaceValues(readStackConfig(`Pulumi.${stack}.yaml`)));
+    return namespaceValues(readStackConfig(`Pulumi.${stack}.yaml`));
 }
 
 export function rawHub(): Record<string, any> {
-    return structuredClone(namespaceValues(readStackConfig("hub/Pulumi.hub-uaenorth.yaml")));
+    return namespaceValues(readStackConfig("hub/Pulumi.hub-uaenorth.yaml"));
 }
 
 const validated = new Map<string, SpokeConfig>();
