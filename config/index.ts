@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { checkCrossStackAddresses, type StackAddresses } from "./address-plan";
+import { automationPrincipalProblems } from "./automation-principal";
 import { edgeZoneProblems, type StackEdgeFacts } from "../components/edge/zone-ownership";
 import { ConfigError, formatProblem, type Problem } from "./problems";
 import { hubRules, spokeRules } from "./rules";
@@ -89,6 +90,12 @@ export function validateSpokeConfig(stack: string, file: string, raw: Record<str
             listStacks(root)
                 .filter((s) => s.kind === "spoke" && s.stack !== stack)
                 .map((s) => ({ file: s.file, edge: namespaceValues(readStackConfig(s.file, root)).edge as StackEdgeFacts["edge"] })),
+        ),
+        ...automationPrincipalProblems(
+            { file, automation: cfg.rbac.automation },
+            listStacks(root)
+                .filter((s) => s.stack !== stack)
+                .map((s) => ({ file: s.file, automation: (namespaceValues(readStackConfig(s.file, root)).rbac as { automation?: unknown } | undefined)?.automation })),
         ),
     ]);
 }

@@ -301,6 +301,9 @@ describe("images.yml", () => {
         expect(script).toContain('az acr login --name "$ACR_NAME"');
         expect(script).toContain("oras attach --artifact-type application/spdx+json");
         expect(script).toContain('docker load -i "image-${NAME}.tar"'); // the scanned bits, not a rebuild
+        // issue 22 §3: the pushed commit tag cannot be overwritten or deleted afterwards (ACR tags are mutable by default)
+        expect(script).toContain('az acr repository update --name "$ACR_NAME" --image "aiplatform/${NAME}:${GITHUB_SHA}" --write-enabled false --delete-enabled false');
+        expect(script.indexOf("--write-enabled false")).toBeGreaterThan(script.indexOf('docker push "${remote}:${GITHUB_SHA}"'));
         expect(build.strategy.matrix.image).toEqual(fs.readdirSync(path.join(ROOT, "images")).filter((d) => fs.existsSync(path.join(ROOT, "images", d, "Dockerfile"))));
     });
 });

@@ -53,6 +53,18 @@ test("a stack file with a broken value exits 2 naming file, key, value and what 
     expect(fs.existsSync(path.join(scratch, ".plan", "stg-uaenorth.json"))).toBe(false);
 });
 
+test("a pipeline principal reused by another stack file exits 2 naming both files, the key and the value (issue 22 §3)", () => {
+    const file = path.join(scratch, "Pulumi.prd-uaenorth.yaml");
+    const dev = /automation: "([0-9a-f-]{36})"/.exec(fs.readFileSync(path.join(scratch, "Pulumi.dev-uaenorth.yaml"), "utf8"))![1];
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/automation: "[0-9a-f-]{36}"/, `automation: "${dev}"`));
+    const r = plan(["--stack", "prd-uaenorth", "--out", path.join(scratch, ".plan")], scratch);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+        `Pulumi.prd-uaenorth.yaml: aiplatform:rbac.automation = "${dev}": is also the automation principal of Pulumi.dev-uaenorth.yaml: one pipeline identity per stack`,
+    );
+    expect(r.err).not.toMatch(/\n\s+at /);
+});
+
 test("malformed YAML in a stack file exits 2 naming the file", () => {
     fs.writeFileSync(path.join(scratch, "Pulumi.dev-uaenorth.yaml"), "config:\n  aiplatform:environment: [dev\n");
     const r = plan(["--stack", "dev-uaenorth", "--out", path.join(scratch, ".plan")], scratch);
