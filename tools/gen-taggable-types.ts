@@ -1,5 +1,6 @@
 /**
- * Regenerates components/core/generated/taggable-types.json: every azure-native resource type whose
+ * Regenerates config/upstream/azure-native-taggable-types.json (read by components/core/stack-defaults.ts and the
+ * policy pack's t1-required-tags through config/upstream/azure-native-taggable.ts): every azure-native resource type whose
  * constructor args accept `tags`. Run after bumping @pulumi/azure-native (`npm run gen:taggable`);
  * tests/core/taggable-types.test.ts fails when the committed table no longer matches the installed package.
  */
@@ -31,7 +32,7 @@ export function azureNativeRoot(): string {
 if (require.main === module) {
     const root = azureNativeRoot();
     const version = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).version;
-    const out = path.join(__dirname, "..", "components", "core", "generated", "taggable-types.json");
+    const out = path.join(__dirname, "..", "config", "upstream", "azure-native-taggable-types.json");
     const types = scanTaggableTypes(root);
     fs.writeFileSync(out, JSON.stringify({ source: "@pulumi/azure-native", version, generatedBy: "tools/gen-taggable-types.ts", types }, null, 1) + "\n");
     console.log(`wrote ${types.length} taggable types for @pulumi/azure-native ${version} to ${path.relative(process.cwd(), out)}`);

@@ -6,9 +6,7 @@
  * offline plan's mocks and in `pulumi up`: the plan shows exactly the tags and protection that will deploy.
  */
 import * as pulumi from "@pulumi/pulumi";
-import taggable from "./generated/taggable-types.json";
-
-const TAGGABLE = new Set<string>(taggable.types);
+import { isTaggable } from "../../config/upstream/azure-native-taggable";
 
 /** Resources whose loss is data loss or an outage: protected from `pulumi destroy`/replace in prd. */
 export const STATEFUL_TYPES = new Set<string>([
@@ -29,10 +27,6 @@ export interface StackIdentity {
     costCenter?: string;
 }
 
-export function isTaggable(type: string): boolean {
-    return TAGGABLE.has(type);
-}
-
 export function standardTags(id: StackIdentity, location: unknown): Record<string, string> {
     const region = typeof location === "string" && location !== "global" ? location : id.location;
     return {
@@ -50,7 +44,7 @@ export function stackDefaults(id: StackIdentity): pulumi.ResourceTransformation 
     return ({ type, props, opts }) => {
         if (!type.startsWith("azure-native:")) return undefined;
         let newProps = props;
-        if (TAGGABLE.has(type)) {
+        if (isTaggable(type)) {
             const tags = standardTags(id, props.location);
             // Standard tags win over a component's own tags of the same key: they are what policy and cost reports read.
             newProps = {

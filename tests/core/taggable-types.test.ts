@@ -1,4 +1,4 @@
-import table from "../../components/core/generated/taggable-types.json";
+import table from "../../config/upstream/azure-native-taggable-types.json";
 import { azureNativeRoot, scanTaggableTypes } from "../../tools/gen-taggable-types";
 
 test("the committed taggable-types table matches the installed @pulumi/azure-native (run npm run gen:taggable after a bump)", () => {

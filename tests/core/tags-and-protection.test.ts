@@ -1,4 +1,5 @@
-import { isTaggable, STATEFUL_TYPES } from "../../components/core/stack-defaults";
+import { isTaggable } from "../../config/upstream/azure-native-taggable";
+import { STATEFUL_TYPES } from "../../components/core/stack-defaults";
 import { ALL_STACKS, resources, SPOKES } from "../support/plan";
 
 const OWNERSHIP = ["environment", "region", "team", "owner"];

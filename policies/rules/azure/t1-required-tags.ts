@@ -1,4 +1,4 @@
-import { isTaggable } from "../../../components/core/stack-defaults";
+import { isTaggable } from "../../../config/upstream/azure-native-taggable";
 import { ENVIRONMENTS, sameRegion } from "../../lib/azure";
 import type { ResourceRule } from "../../lib/rule";
 import { expect, known, UNKNOWN } from "../../lib/values";
@@ -11,7 +11,8 @@ export const t1RequiredTags: ResourceRule = {
         "Every azure-native resource whose type accepts tags carries non-empty environment, region, team and owner; " +
         "environment is dev, stg or prd and region equals the resource's location. Matches Azure Policy " +
         "871b6d14-10aa-478d-b590-94f262ecfa99 (Require a tag on resources). Taggable types come from " +
-        "components/core/generated/taggable-types.json, the list the stack-wide tags transformation uses.",
+        "config/upstream/azure-native-taggable-types.json (generated from @pulumi/azure-native), the data the stack-wide tags " +
+        "transformation reads too.",
     enforcementLevel: "mandatory",
     validateResource: (args, report) => {
         if (!args.type.startsWith("azure-native:") || !isTaggable(args.type)) return;
