@@ -61,6 +61,8 @@ import { pssDisallowHostPorts } from "./rules/kubernetes/pss-disallow-host-ports
 import { pssDisallowHostProcess } from "./rules/kubernetes/pss-disallow-host-process";
 import { pssDisallowPrivilegedContainers } from "./rules/kubernetes/pss-disallow-privileged-containers";
 import { pssDisallowProcMount } from "./rules/kubernetes/pss-disallow-proc-mount";
+import { pssDisallowProcMountStrict } from "./rules/kubernetes/pss-disallow-proc-mount-strict";
+import { pssDisallowHostProbes } from "./rules/kubernetes/pss-disallow-host-probes";
 import { pssDisallowSelinux } from "./rules/kubernetes/pss-disallow-selinux";
 import { pssRestrictApparmorProfiles } from "./rules/kubernetes/pss-restrict-apparmor-profiles";
 import { pssRestrictSeccomp } from "./rules/kubernetes/pss-restrict-seccomp";
@@ -101,17 +103,17 @@ export const azureAdvisoryRules: readonly Rule[] = [
     logAnalyticsRetention, diagnosticSettingsPresent,
 ];
 
-/** Pod Security Standards baseline checks (Kyverno pod-security "baseline" policies). */
+/** Pod Security Standards baseline checks (upstream pod-security-admission's baseline level, at the configured version). */
 export const pssBaselineRules: readonly Rule[] = [
     pssDisallowCapabilities, pssDisallowHostNamespaces, pssDisallowHostPath, pssDisallowHostPorts, pssDisallowHostProcess,
-    pssDisallowPrivilegedContainers, pssDisallowProcMount, pssDisallowSelinux, pssRestrictApparmorProfiles, pssRestrictSeccomp,
-    pssRestrictSysctls,
+    pssDisallowHostProbes, pssDisallowPrivilegedContainers, pssDisallowProcMount, pssDisallowSelinux, pssRestrictApparmorProfiles,
+    pssRestrictSeccomp, pssRestrictSysctls,
 ];
 
-/** Pod Security Standards restricted checks (Kyverno pod-security "restricted" policies). */
+/** Pod Security Standards restricted checks (what upstream's restricted level adds to baseline, at the configured version). */
 export const pssRestrictedRules: readonly Rule[] = [
-    pssDisallowCapabilitiesStrict, pssDisallowPrivilegeEscalation, pssRequireRunAsNonRootUser, pssRequireRunAsNonroot,
-    pssRestrictSeccompStrict, pssRestrictVolumeTypes,
+    pssDisallowCapabilitiesStrict, pssDisallowPrivilegeEscalation, pssDisallowProcMountStrict, pssRequireRunAsNonRootUser,
+    pssRequireRunAsNonroot, pssRestrictSeccompStrict, pssRestrictVolumeTypes,
 ];
 
 /** Workload hygiene for every pod template: pinned images, allowed registries, resources, probes, GPU tolerations. */

@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../config/stack-files";
+import { clusterPssVersion } from "../policy/cluster-version";
 import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
 import { envOf, FLUX_LAYERS, type FluxLayer, layerPath } from "../../components/flux-bootstrap/layers";
 import type { PolicyReport } from "../policy/evaluate";
@@ -49,7 +50,7 @@ export interface ValidateOptions {
 /** Bad input (unknown environment): the CLI prints the message and exits 2. */
 export class GitopsUsageError extends Error {}
 
-type PolicyFn = (objects: object[], opts?: { source?: string }) => PolicyReport;
+type PolicyFn = (objects: object[], opts?: { source?: string; pssVersion?: string }) => PolicyReport;
 
 /** The policy engineer's evaluator, or why it cannot be used (the validator reports that instead of crashing). */
 export function loadPolicyEvaluator(): PolicyFn | string {
@@ -137,7 +138,13 @@ export function loadEgressAllowList(location: string): string[] | string {
 export async function validateRendered(
     stack: string,
     layers: Rendered[],
-    opts: { registry?: SchemaRegistry; policy?: PolicyFn | string | false; egress?: string[] | string | false } = {},
+    opts: {
+        registry?: SchemaRegistry;
+        policy?: PolicyFn | string | false;
+        egress?: string[] | string | false;
+        /** The cluster's Pod Security version label (v1.N): the pss-* rules judge at it, as the cluster's PSA would. */
+        pssVersion?: string;
+    } = {},
 ): Promise<OverlayReport[]> {
     const registry = opts.registry ?? schemaRegistry();
     const reports = new Map<string, OverlayReport>(layers.map((l) => [l.layer, { env: stack, path: l.path, objects: l.objects.length, errors: l.error ? [l.error] : [], warnings: [] }]));
@@ -189,7 +196,7 @@ export async function validateRendered(
             }
             let report: PolicyReport;
             try {
-                report = evaluate(workloads, { source: `${stack}/${l.layer}` });
+                report = evaluate(workloads, { source: `${stack}/${l.layer}`, pssVersion: opts.pssVersion });
             } catch (e) {
                 r.errors.push(`policy pack failed: ${(e as Error).message.split("\n")[0]}`);
                 continue;
@@ -274,7 +281,7 @@ export async function validateGitops(opts: ValidateOptions = {}): Promise<Gitops
         const reports = await validateRendered(
             stack,
             rendered.filter((r) => r.stack === stack),
-            { registry, policy },
+            { registry, policy, pssVersion: clusterPssVersion(stack, root) },
         );
         for (const line of stale) {
             const target = staleTarget(line, stack, reports);

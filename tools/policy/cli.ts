@@ -1,8 +1,9 @@
 /**
- * `npm run policy -- <file>... [--format text|json] [--config <pack-config.json|yaml>] [--verbose]`
+ * `npm run policy -- <file>... [--format text|json] [--config <pack-config.json|yaml>] [--k8s-version latest|v1.N] [--verbose]`
  *
  * Runs the policy pack over each file (a `pulumi stack export`, `pulumi preview --json` output, or Kubernetes
- * manifests; detected by content). Whole-stack rules see every resource of one file.
+ * manifests; detected by content). Whole-stack rules see every resource of one file. `--k8s-version` is the Pod
+ * Security Standards version the `pss-*` rules judge at, as the PSA `version` label (default latest).
  *
  * Exit codes: 0 no mandatory violation; 1 at least one mandatory violation; 2 bad arguments, or a file that is
  * unreadable or of unknown shape, or an invalid pack config (one line naming the file and why).
@@ -11,12 +12,13 @@ import * as fs from "fs";
 import { parse as parseYaml } from "yaml";
 import { evaluateResources, formatReport, mergeReports, PolicyInputError, type PackConfig, type PolicyReport } from "./evaluate";
 import { loadInput } from "./inputs";
+import { PSS_VERSION_PATTERN } from "../../policies/lib/pss-version";
 
 export const EXIT_OK = 0;
 export const EXIT_MANDATORY = 1;
 export const EXIT_BAD_INPUT = 2;
 
-const USAGE = "usage: npm run policy -- <file>... [--format text|json] [--config <pack-config.json>] [--verbose]";
+const USAGE = "usage: npm run policy -- <file>... [--format text|json] [--config <pack-config.json>] [--k8s-version latest|v1.N] [--verbose]";
 
 export interface CliIo {
     out: (line: string) => void;
@@ -27,6 +29,7 @@ interface Args {
     files: string[];
     format: "text" | "json";
     config?: string;
+    k8sVersion?: string;
     verbose: boolean;
 }
 
@@ -45,6 +48,11 @@ function parseArgs(argv: readonly string[]): Args {
             if (f !== "text" && f !== "json") throw new PolicyInputError(`--format must be text or json, not "${f}"`);
             args.format = f;
         } else if (flag === "--config") args.config = value();
+        else if (flag === "--k8s-version") {
+            const v = value();
+            if (!new RegExp(PSS_VERSION_PATTERN).test(v)) throw new PolicyInputError(`--k8s-version must be "latest" or "v1.N" (the PSA version label, e.g. v1.33), not "${v}"`);
+            args.k8sVersion = v;
+        }
         else if (flag === "--verbose") args.verbose = true;
         else if (flag === "--help" || flag === "-h") throw new PolicyInputError(USAGE);
         else if (a.startsWith("-")) throw new PolicyInputError(`unknown option ${a}`);
@@ -79,7 +87,7 @@ export function main(argv: readonly string[], io: CliIo = { out: (l) => console.
         for (const file of args.files) {
             let report: PolicyReport;
             try {
-                report = evaluateResources(loadInput(file).resources, { config });
+                report = evaluateResources(loadInput(file).resources, { config, pssVersion: args.k8sVersion });
             } catch (e) {
                 if (e instanceof PolicyInputError && !e.message.startsWith("pack config")) throw new PolicyInputError(`${file}: ${e.message}`);
                 throw e;

@@ -39,6 +39,11 @@ export type PackConfig = PolicyPackConfig;
 
 export interface EvaluateOptions {
     config?: PackConfig;
+    /**
+     * Pod Security Standards version ("latest" or "v1.N", the PSA version label) for every rule with a `version`
+     * setting that the pack config leaves unset: the cluster's version in plans and GitOps validation.
+     */
+    pssVersion?: string;
     /** Rules to run instead of the pack's (tests run one rule at a time). */
     rules?: readonly Rule[];
 }
@@ -109,7 +114,7 @@ function configValidator(rule: Rule): ValidateFunction {
  * Applies a pack config to the rules: the level each runs at (disabled ones are dropped) and the config each
  * rule's `getConfig()` returns (schema defaults, then the given values), after checking it as the Pulumi CLI does.
  */
-export function resolveRules(rules: readonly Rule[], config: PackConfig = {}): ResolvedRule[] {
+export function resolveRules(rules: readonly Rule[], config: PackConfig = {}, pssVersion?: string): ResolvedRule[] {
     const problems: string[] = [];
     const byName = new Map(rules.map((r) => [r.name, r]));
     const entryOf = (name: string): { enforcementLevel?: EnforcementLevel; [k: string]: unknown } => {
@@ -133,7 +138,8 @@ export function resolveRules(rules: readonly Rule[], config: PackConfig = {}): R
     const allLevel = entryOf("all").enforcementLevel;
     for (const rule of rules) {
         const { enforcementLevel, ...given } = entryOf(rule.name);
-        const cfg = { ...defaultsOf(rule), ...given };
+        const versioned = pssVersion !== undefined && rule.configSchema?.properties?.version !== undefined;
+        const cfg = { ...defaultsOf(rule), ...(versioned ? { version: pssVersion } : {}), ...given };
         if (Object.keys(given).length > 0 || rule.configSchema) {
             const validate = configValidator(rule);
             if (!validate(cfg)) {
@@ -266,7 +272,7 @@ function policyResources(resources: readonly PolicyInputResource[]): PolicyResou
 
 /** Evaluates already-mapped resources: the core every input format goes through. */
 export function evaluateResources(resources: readonly PolicyInputResource[], opts: EvaluateOptions = {}): PolicyReport {
-    const resolved = resolveRules(opts.rules ?? packRules, opts.config);
+    const resolved = resolveRules(opts.rules ?? packRules, opts.config, opts.pssVersion);
     const violations: Violation[] = [];
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
 

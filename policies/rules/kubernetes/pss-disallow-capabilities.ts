@@ -1,10 +1,11 @@
-import { containersOf, podRule } from "../../lib/kubernetes";
+import { containersOf } from "../../lib/kubernetes";
+import { pssRule } from "../../lib/pss";
 import { elements } from "../../lib/values";
 
 /** Pod Security Standards baseline: the capabilities a container may add. */
 export const BASELINE_CAPABILITIES = ["AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"];
 
-export const pssDisallowCapabilities = podRule({
+export const pssDisallowCapabilities = pssRule({
     name: "pss-disallow-capabilities",
     description:
         "PSS baseline \"Capabilities\": containers add no capability beyond AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, " +

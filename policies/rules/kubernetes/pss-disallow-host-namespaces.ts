@@ -1,7 +1,7 @@
-import { podRule } from "../../lib/kubernetes";
+import { pssRule } from "../../lib/pss";
 import { expect } from "../../lib/values";
 
-export const pssDisallowHostNamespaces = podRule({
+export const pssDisallowHostNamespaces = pssRule({
     name: "pss-disallow-host-namespaces",
     description:
         "PSS baseline \"Host Namespaces\": hostNetwork, hostPID and hostIPC are unset or false. Matches Kyverno " +

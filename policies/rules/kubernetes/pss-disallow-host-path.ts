@@ -1,7 +1,7 @@
-import { podRule } from "../../lib/kubernetes";
+import { pssRule } from "../../lib/pss";
 import { elements, expect } from "../../lib/values";
 
-export const pssDisallowHostPath = podRule({
+export const pssDisallowHostPath = pssRule({
     name: "pss-disallow-host-path",
     description:
         "PSS baseline \"HostPath Volumes\": no volume is a hostPath. Matches Kyverno disallow-host-path, Azure Policy " +

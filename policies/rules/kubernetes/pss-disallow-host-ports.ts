@@ -1,4 +1,5 @@
-import { containersOf, podRule } from "../../lib/kubernetes";
+import { containersOf } from "../../lib/kubernetes";
+import { pssRule } from "../../lib/pss";
 import { elements, known, UNKNOWN } from "../../lib/values";
 
 /** Whether `port` lies in one of the allowed specs: a single port "8080" or a range "5000-6000". */
@@ -12,7 +13,7 @@ function allowed(port: number, specs: readonly string[]): boolean {
     });
 }
 
-export const pssDisallowHostPorts = podRule({
+export const pssDisallowHostPorts = pssRule({
     name: "pss-disallow-host-ports",
     description:
         "PSS baseline \"Host Ports\": containers use no hostPort (unset or 0), except ports in config allowedHostPorts " +

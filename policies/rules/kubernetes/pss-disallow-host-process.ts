@@ -1,7 +1,8 @@
-import { containersOf, podRule } from "../../lib/kubernetes";
+import { containersOf } from "../../lib/kubernetes";
+import { pssRule } from "../../lib/pss";
 import { expect } from "../../lib/values";
 
-export const pssDisallowHostProcess = podRule({
+export const pssDisallowHostProcess = pssRule({
     name: "pss-disallow-host-process",
     description:
         "PSS baseline \"HostProcess\": no Windows HostProcess pod or container (securityContext.windowsOptions.hostProcess " +

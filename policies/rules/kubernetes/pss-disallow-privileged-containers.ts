@@ -1,7 +1,8 @@
-import { containersOf, podRule } from "../../lib/kubernetes";
+import { containersOf } from "../../lib/kubernetes";
+import { pssRule } from "../../lib/pss";
 import { expect } from "../../lib/values";
 
-export const pssDisallowPrivilegedContainers = podRule({
+export const pssDisallowPrivilegedContainers = pssRule({
     name: "pss-disallow-privileged-containers",
     description:
         "PSS baseline \"Privileged Containers\": securityContext.privileged is unset or false. Matches Kyverno " +

@@ -1,10 +1,11 @@
-import { containersOf, podRule } from "../../lib/kubernetes";
+import { containersOf } from "../../lib/kubernetes";
+import { pssRule } from "../../lib/pss";
 import { entries, expect, UNKNOWN } from "../../lib/values";
 
 const ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
 const allowedAnnotation = (v: string): boolean => v === "runtime/default" || v.startsWith("localhost/");
 
-export const pssRestrictApparmorProfiles = podRule({
+export const pssRestrictApparmorProfiles = pssRule({
     name: "pss-restrict-apparmor-profiles",
     description:
         "PSS baseline \"AppArmor\": AppArmor profiles are runtime/default or localhost/* (annotation " +

@@ -1,14 +1,17 @@
-import { containersOf, podRule } from "../../lib/kubernetes";
+import { containersOf } from "../../lib/kubernetes";
+import { pssRule, windowsPod } from "../../lib/pss";
 import { expect } from "../../lib/values";
 import { SECCOMP_TYPES } from "./pss-restrict-seccomp";
 
-export const pssRestrictSeccompStrict = podRule({
+export const pssRestrictSeccompStrict = pssRule({
     name: "pss-restrict-seccomp-strict",
     description:
-        "PSS restricted \"Seccomp\": the pod sets seccompProfile.type RuntimeDefault or Localhost (containers may only " +
+        "PSS restricted \"Seccomp\" (since 1.19; Windows pods, spec.os.name: windows, exempt from 1.25 as upstream): the pod sets seccompProfile.type RuntimeDefault or Localhost (containers may only " +
         "repeat an allowed type), or every container sets one. Matches Kyverno restrict-seccomp-strict, Checkov CKV_K8S_31.",
     enforcementLevel: "mandatory",
-    check: (view, report) => {
+    since: 19,
+    check: (view, report, _config, minor) => {
+        if (minor >= 25 && windowsPod(view.spec)) return;
         expect(report, () => {
             const allowed = (t: unknown) => SECCOMP_TYPES.includes(t as string);
             const containers = containersOf(view.spec);

@@ -1,9 +1,10 @@
-import { containersOf, podRule } from "../../lib/kubernetes";
+import { containersOf } from "../../lib/kubernetes";
+import { pssRule } from "../../lib/pss";
 import { expect } from "../../lib/values";
 
 export const SECCOMP_TYPES = ["RuntimeDefault", "Localhost"];
 
-export const pssRestrictSeccomp = podRule({
+export const pssRestrictSeccomp = pssRule({
     name: "pss-restrict-seccomp",
     description:
         "PSS baseline \"Seccomp\": seccompProfile.type is unset, RuntimeDefault or Localhost (never Unconfined) for the pod " +

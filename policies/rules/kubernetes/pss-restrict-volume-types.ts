@@ -1,9 +1,9 @@
-import { podRule } from "../../lib/kubernetes";
+import { pssRule } from "../../lib/pss";
 import { elements } from "../../lib/values";
 
 export const RESTRICTED_VOLUME_TYPES = ["configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"];
 
-export const pssRestrictVolumeTypes = podRule({
+export const pssRestrictVolumeTypes = pssRule({
     name: "pss-restrict-volume-types",
     description:
         "PSS restricted \"Volume Types\": volumes are only configMap, csi, downwardAPI, emptyDir, ephemeral, " +

@@ -1,11 +1,13 @@
 /**
  * The CrossGuard pack, run in-process on the planned stack export: the gate of every plan (mandatory → exit 1).
  * Per-stack levels come from `policies/config/<stack>.json` when present (the same document `pulumi preview
- * --policy-pack-config` takes), so a team can move a rule between mandatory/advisory/disabled for one stack.
+ * --policy-pack-config` takes), so a team can move a rule between mandatory/advisory/disabled for one stack. The
+ * `pss-*` rules judge at the stack's `aks.kubernetesVersion` unless that file sets their `version`.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../../config/stack-files";
+import { clusterPssVersion } from "../../policy/cluster-version";
 import { evaluateStackExport, type PackConfig } from "../../policy/evaluate";
 import type { Reporter } from "../reports";
 
@@ -21,7 +23,8 @@ export function stackPackConfig(stack: string, root = REPO_ROOT): { file?: strin
 
 const policy: Reporter = ({ planned, exported }) => {
     const { file, config } = stackPackConfig(planned.stack.stack);
-    const report = evaluateStackExport(exported, { config });
+    // Pod Security rules judge at the cluster's own version, as its PSA admission would.
+    const report = evaluateStackExport(exported, { config, pssVersion: clusterPssVersion(planned.stack.stack) });
     const lines = report.violations.map((v) => `${v.enforcementLevel.padEnd(9)} ${v.policyName}  ${v.name} (${v.type}): ${v.message}`);
     lines.push(`${report.resources} resources checked${file ? ` with ${file}` : ""}: ${report.mandatory} mandatory, ${report.advisory} advisory violation(s)`);
     return { title: "policy pack", lines, failures: report.mandatory, data: { mandatory: report.mandatory, advisory: report.advisory, violations: report.violations } };
