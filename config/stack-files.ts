@@ -73,11 +73,22 @@ function parseStackConfig(file: string, text: string): Record<string, unknown> {
     return config;
 }
 
-/** Our namespace's keys without the prefix: { network: {...}, environment: "dev", ... }. */
+/**
+ * What an encrypted value (`pulumi config set --secret` writes `key: { secure: <ciphertext> }`) reads as offline:
+ * its ciphertext needs the stack's secrets provider, so readers see this stand-in (the plan marks it secret).
+ */
+export const SECRET_PLACEHOLDER = "offline-plan-secret-placeholder";
+
+/** A `secure:` entry as `pulumi config set --secret` writes it. */
+export function isSecureValue(v: unknown): v is { secure: string } {
+    return !!v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { secure?: unknown }).secure === "string";
+}
+
+/** Our namespace's keys without the prefix: { network: {...}, environment: "dev", ... }; `secure:` values read as SECRET_PLACEHOLDER. */
 export function namespaceValues(config: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(config)) {
-        if (k.startsWith(CONFIG_NAMESPACE + ":")) out[k.slice(CONFIG_NAMESPACE.length + 1)] = v;
+        if (k.startsWith(CONFIG_NAMESPACE + ":")) out[k.slice(CONFIG_NAMESPACE.length + 1)] = isSecureValue(v) ? SECRET_PLACEHOLDER : v;
     }
     return out;
 }

@@ -2,24 +2,15 @@
  * The plan command as users run it: exit codes and messages for bad input. Broken configs are planned in a scratch
  * copy of the repository so the real stack files are never touched.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { makeScratch, ROOT, runCli } from "../support/scratch";
 
-const ROOT = path.resolve(__dirname, "../..");
-const SKIP = new Set(["node_modules", ".git", ".plan", ".plan-test", "build", "coverage", ".rendered"]);
-
-function plan(args: string[], cwd = ROOT) {
-    const r = spawnSync(process.execPath, [require.resolve("tsx/cli"), "tools/plan/cli.ts", ...args], { cwd, encoding: "utf8" });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const plan = (args: string[], cwd = ROOT) => runCli("tools/plan/cli.ts", args, cwd);
 
 let scratch: string;
 beforeAll(() => {
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aiplatform-plan-"));
-    fs.cpSync(ROOT, scratch, { recursive: true, filter: (src) => !SKIP.has(path.basename(src)) });
-    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch, "node_modules"), "dir");
+    scratch = makeScratch("aiplatform-plan-");
 });
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { ConfigError } from "../../config/problems";
-import { CONFIG_NAMESPACE, namespaceValues, readStackConfig, type StackFile } from "../../config/stack-files";
+import { CONFIG_NAMESPACE, isSecureValue, namespaceValues, readStackConfig, SECRET_PLACEHOLDER, type StackFile } from "../../config/stack-files";
 import { PlanMonitor, type RecordedResource, useMonitor } from "./monitor";
 
 export interface PlannedStack {
@@ -40,9 +40,9 @@ function runtimeConfig(file: string): { values: Record<string, string>; secretKe
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
     for (const [key, v] of Object.entries(raw)) {
-        if (v && typeof v === "object" && !Array.isArray(v) && "secure" in v) {
+        if (isSecureValue(v)) {
             // Ciphertext needs the stack's secrets provider; the offline plan stands in a marked-secret placeholder.
-            values[key] = "offline-plan-secret-placeholder";
+            values[key] = SECRET_PLACEHOLDER;
             secretKeys.push(key);
         } else {
             values[key] = typeof v === "string" ? v : JSON.stringify(v);

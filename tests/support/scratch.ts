@@ -1,0 +1,21 @@
+/** A scratch copy of the repository (node_modules linked), so a test can break stack files without touching the real ones. */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export const ROOT = path.resolve(__dirname, "../..");
+const SKIP = new Set(["node_modules", ".git", ".plan", ".plan-test", "build", "coverage", ".rendered"]);
+
+export function makeScratch(prefix = "aiplatform-scratch-"): string {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    fs.cpSync(ROOT, scratch, { recursive: true, filter: (src) => !SKIP.has(path.basename(src)) });
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch, "node_modules"), "dir");
+    return scratch;
+}
+
+/** Runs one of the repository's CLI entry points (e.g. "tools/plan/cli.ts") as `npm run` would, in `cwd`. */
+export function runCli(entry: string, args: string[], cwd = ROOT) {
+    const r = spawnSync(process.execPath, [require.resolve("tsx/cli"), entry, ...args], { cwd, encoding: "utf8" });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+}
