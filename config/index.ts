@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { checkCrossStackAddresses, type StackAddresses } from "./address-plan";
 import { automationPrincipalProblems } from "./automation-principal";
 import { edgeZoneProblems, type StackEdgeFacts } from "../components/edge/zone-ownership";
-import { ConfigError, formatProblem, type Problem } from "./problems";
+import { closest, ConfigError, formatProblem, type Problem } from "./problems";
 import { hubRules, spokeRules } from "./rules";
 import { hubSchema, type HubConfig, spokeSchema, type SpokeConfig } from "./schema";
 import { CONFIG_NAMESPACE, listStacks, namespaceValues, readStackConfig, REPO_ROOT } from "./stack-files";
@@ -15,14 +15,31 @@ import { CONFIG_NAMESPACE, listStacks, namespaceValues, readStackConfig, REPO_RO
 export * from "./schema";
 export { ConfigError } from "./problems";
 
-function zodProblems(error: z.ZodError): Problem[] {
-    return error.issues.map((i) => {
+/** The keys an object schema admits at `path` (through optional/default wrappers and arrays), for suggestions. */
+function keysAt(schema: z.ZodType, path: (string | number)[]): string[] {
+    let s: any = schema;
+    for (const p of [...path, undefined]) {
+        while (s?._zod?.def && !s._zod.def.shape && (s._zod.def.innerType || s._zod.def.element)) s = s._zod.def.innerType ?? s._zod.def.element;
+        if (p === undefined || typeof p === "number") continue;
+        s = s?._zod?.def?.shape?.[p];
+    }
+    return Object.keys(s?._zod?.def?.shape ?? {});
+}
+
+function zodProblems(error: z.ZodError, schema: z.ZodType): Problem[] {
+    return error.issues.flatMap((i): Problem[] => {
         const path = i.path.filter((p): p is string | number => typeof p !== "symbol");
         if (i.code === "unrecognized_keys") {
-            return { path, message: `unknown key${i.keys.length > 1 ? "s" : ""} ${i.keys.map((k) => `'${k}'`).join(", ")}` };
+            // One problem per unknown key, at that key, with the known key it most likely means.
+            const known = keysAt(schema, path);
+            return i.keys.map((k) => {
+                const guess = closest(k, known);
+                return { path: [...path, k], message: `unknown key${guess ? `; did you mean '${guess}'?` : ` (known: ${known.join(", ")})`}` };
+            });
         }
-        if (i.code === "invalid_type" && i.input === undefined) return { path, message: `is required (${i.expected})` };
-        return { path, message: i.message };
+        if (i.input === undefined && i.code === "invalid_type") return [{ path, message: `is required (${i.expected})` }];
+        if (i.input === undefined && i.code === "invalid_value") return [{ path, message: `is required (one of ${i.values.map(String).join(", ")})` }];
+        return [{ path, message: i.message }];
     });
 }
 
@@ -33,11 +50,20 @@ function zodProblems(error: z.ZodError): Problem[] {
  */
 function semanticProblemsDespite(structural: Problem[], schema: z.ZodObject, raw: Record<string, unknown>, checks: ((partial: any) => Problem[])[]): Problem[] {
     const failed = new Set(structural.map((p) => p.path[0]));
+    // A misspelt top-level key (`nodepools`) is read as the key it most likely means, so rules that use that
+    // section don't report follow-on problems as if it were empty.
+    const known = Object.keys(schema.shape);
+    const meant: Record<string, unknown> = { ...raw };
+    for (const [key, value] of Object.entries(raw)) {
+        const guess = known.includes(key) ? undefined : closest(key, known);
+        if (guess && raw[guess] === undefined) meant[guess] = value;
+    }
     const partial: Record<string, unknown> = {};
     for (const [key, sub] of Object.entries(schema.shape)) {
-        const r = (sub as z.ZodType).safeParse(raw[key]);
+        const r = (sub as z.ZodType).safeParse(meant[key]);
         if (r.success) partial[key] = r.data;
     }
+
     return checks.flatMap((check) => {
         try {
             return check(partial).filter((p) => !failed.has(p.path[0]));
@@ -60,7 +86,7 @@ function validate<S extends z.ZodObject>(
     let problems: Problem[];
     if (parsed.success) problems = checks.flatMap((check) => check(parsed.data));
     else {
-        const structural = zodProblems(parsed.error);
+        const structural = zodProblems(parsed.error, schema);
         problems = [...structural, ...semanticProblemsDespite(structural, schema, raw, checks)];
     }
     if (problems.length) throw new ConfigError(file, problems.map((p) => formatProblem(file, raw, p)));
@@ -78,8 +104,18 @@ function otherStacksAddresses(self: string, root: string): StackAddresses[] {
         });
 }
 
+/** The hub stack a spoke's `hubStack` names (`<org>/<project>/<stack>`), if that project and stack exist here. */
+function hubStackProblems(hubStack: string, root: string): Problem[] {
+    const [, project, stack] = hubStack.split("/");
+    const hubs = listStacks(root).filter((s) => s.kind === "hub");
+    if (hubs.some((h) => h.project === project && h.stack === stack)) return [];
+    const known = hubs.map((h) => `<organization>/${h.project}/${h.stack}`).join(", ") || "none";
+    return [{ path: ["hubStack"], message: `names no hub stack of this repository (hub stacks: ${known})` }];
+}
+
 export function validateSpokeConfig(stack: string, file: string, raw: Record<string, unknown>, root = REPO_ROOT): SpokeConfig {
     return validate(spokeSchema, spokeRules, stack, file, raw, (cfg) => [
+        ...hubStackProblems(cfg.hubStack, root),
         ...checkCrossStackAddresses(
             { file, addressSpace: cfg.network.addressSpace, podCidr: cfg.network.podCidr, serviceCidr: cfg.network.serviceCidr },
             otherStacksAddresses(stack, root),
@@ -103,10 +139,17 @@ export function validateSpokeConfig(stack: string, file: string, raw: Record<str
 export function validateHubConfig(stack: string, file: string, raw: Record<string, unknown>, root = REPO_ROOT): HubConfig {
     return validate(hubSchema, hubRules, stack, file, raw, (cfg) => {
         const problems = checkCrossStackAddresses({ file, addressSpace: cfg.network.addressSpace }, otherStacksAddresses(stack, root));
-        const known = new Set(listStacks(root).filter((s) => s.kind === "spoke").map((s) => s.stack));
+        const spokeFiles = listStacks(root).filter((s) => s.kind === "spoke");
+        const known = new Set(spokeFiles.map((s) => s.stack));
         cfg.spokes.forEach((s, i) => {
             if (!known.has(s)) problems.push({ path: ["spokes", i], message: `has no stack file Pulumi.${s}.yaml (known: ${[...known].join(", ")})` });
         });
+        // Every spoke that names this hub must be served by it: a spoke left out gets no egress IP group.
+        const served = spokeFiles
+            .filter((s) => String(namespaceValues(readStackConfig(s.file, root)).hubStack ?? "").split("/").slice(1).join("/") === `${hubProject(root)}/${stack}`)
+            .map((s) => s.stack)
+            .filter((s) => !cfg.spokes.includes(s));
+        if (served.length) problems.push({ path: ["spokes"], message: `leaves out ${served.join(", ")}, whose aiplatform:hubStack names this hub; list every spoke the hub serves` });
         return problems;
     });
 }
@@ -142,12 +185,28 @@ export function loadHubConfig(): HubConfig {
     return validateHubConfig(stack, stackFileOf(stack, "hub"), runtimeValues());
 }
 
-/** Address spaces of the spokes the hub serves, read from their stack files (one source of truth). */
+function hubProject(root: string): string | undefined {
+    return listStacks(root).find((s) => s.kind === "hub")?.project;
+}
+
+/**
+ * Address spaces of the spokes the hub serves, read from their stack files (one source of truth). A spoke file
+ * without a valid address space fails here with that file's name and key: the hub cannot be deployed without the
+ * spoke's egress IP group.
+ */
 export function spokeAddressSpaces(spokes: string[], root = REPO_ROOT): Record<string, string> {
     const out: Record<string, string> = {};
+    const addressSpace = spokeSchema.shape.network.shape.addressSpace;
     for (const s of spokes) {
-        const net = namespaceValues(readStackConfig(stackFileOf(s, "spoke"), root)).network as { addressSpace: string };
-        out[s] = net.addressSpace;
+        const file = stackFileOf(s, "spoke");
+        const raw = namespaceValues(readStackConfig(file, root));
+        const value = (raw.network as { addressSpace?: unknown } | undefined)?.addressSpace;
+        const parsed = addressSpace.safeParse(value);
+        if (!parsed.success) {
+            const why = value === undefined ? "is required" : parsed.error.issues[0].message;
+            throw new ConfigError(file, [formatProblem(file, raw, { path: ["network", "addressSpace"], message: `${why} (the hub reads it for ${s}'s firewall IP group)` })]);
+        }
+        out[s] = parsed.data;
     }
     return out;
 }

@@ -29,9 +29,36 @@ export function formatProblem(file: string, raw: unknown, p: Problem): string {
 }
 
 /** Thrown before any resource is declared; `messages` holds one line per problem. */
+/** A message line is cut here: a pasted blob in a stack file must not become a 65 KB line of output. */
+const MAX_MESSAGE = 400;
+
 export class ConfigError extends Error {
-    constructor(readonly file: string, readonly messages: string[]) {
+    readonly messages: string[];
+    constructor(readonly file: string, messages: string[]) {
+        messages = messages.map((m) => (m.length > MAX_MESSAGE ? `${m.slice(0, MAX_MESSAGE - 3)}...` : m));
         super(`invalid stack config in ${file}:\n  ${messages.join("\n  ")}`);
+        this.messages = messages;
         this.name = "ConfigError";
     }
+}
+
+/** Edit distance (insert, delete, substitute), for "did you mean" suggestions. */
+function distance(a: string, b: string): number {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = row;
+    }
+    return prev[b.length];
+}
+
+/** The candidate closest to `word` (case-insensitive), if it is close enough to be the intended one. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+    let best: { c: string; d: number } | undefined;
+    for (const c of candidates) {
+        const d = distance(word.toLowerCase(), c.toLowerCase());
+        if (!best || d < best.d) best = { c, d };
+    }
+    return best && best.d <= Math.max(2, Math.floor(word.length / 4)) ? best.c : undefined;
 }

@@ -31,6 +31,8 @@ function checkStackName(stack: string, cfg: { environment: string; location: str
 /** Names derived from the prefix must satisfy Azure's limits; reported against aiplatform:namePrefix. */
 function checkDerivedNames(ctx: { prefix: string; environment: string; location: string }, kinds: NameKind[]): Problem[] {
     const problems: Problem[] = [];
+    // A part the schema rejected was reported there; a name derived from it would only repeat that as nonsense.
+    if (!ctx.prefix || !ctx.environment || !ctx.location) return problems;
     try {
         regionCode(ctx.location);
     } catch {
@@ -79,7 +81,7 @@ export function spokeRules(stack: string, cfg: SpokeConfig): Problem[] {
     if (cfg.rbac.platform.length === 0) {
         problems.push({ path: ["rbac", "platform"], message: "needs at least one Entra group: it is the cluster admin group, and local accounts are disabled" });
     }
-    if (cfg.environment !== "dev" && cfg.aks.tier === "Free") {
+    if (cfg.environment && cfg.environment !== "dev" && cfg.aks.tier === "Free") {
         problems.push({ path: ["aks", "tier"], message: `must be Standard or Premium in ${cfg.environment} (the Free tier has no uptime SLA)` });
     }
 

@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ConfigError } from "./problems";
+import { closest, ConfigError } from "./problems";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const CONFIG_NAMESPACE = "aiplatform";
@@ -61,12 +61,24 @@ export function readStackConfig(file: string, root = REPO_ROOT): Record<string, 
     return structuredClone(config);
 }
 
+/** Stack files are a few KB; anything near this is a mistake, and parsing it would take minutes. */
+export const MAX_STACK_FILE_BYTES = 1024 * 1024;
+
 function parseStackConfig(file: string, text: string): Record<string, unknown> {
+    if (Buffer.byteLength(text) > MAX_STACK_FILE_BYTES) {
+        throw new ConfigError(file, [`${file}: is ${(Buffer.byteLength(text) / 1024 / 1024).toFixed(1)} MB; a stack file may be at most ${MAX_STACK_FILE_BYTES / 1024 / 1024} MB`]);
+    }
     const doc = YAML.parseDocument(text, { prettyErrors: true });
     if (doc.errors.length) {
         throw new ConfigError(file, doc.errors.map((e) => `${file}: YAML error: ${e.message.split("\n")[0]}`));
     }
-    const body = doc.toJS() ?? {};
+    let body;
+    try {
+        body = doc.toJS() ?? {};
+    } catch (e) {
+        // e.g. "Excessive alias count" for an alias bomb: the yaml library throws while expanding.
+        throw new ConfigError(file, [`${file}: YAML error: ${(e as Error).message.split("\n")[0]}`]);
+    }
     if (typeof body !== "object" || Array.isArray(body)) throw new ConfigError(file, [`${file}: expected a mapping with a 'config:' key`]);
     const config = body.config ?? {};
     if (typeof config !== "object" || Array.isArray(config)) throw new ConfigError(file, [`${file}: 'config:' must be a mapping`]);
@@ -91,4 +103,18 @@ export function namespaceValues(config: Record<string, unknown>): Record<string,
         if (k.startsWith(CONFIG_NAMESPACE + ":")) out[k.slice(CONFIG_NAMESPACE.length + 1)] = isSecureValue(v) ? SECRET_PLACEHOLDER : v;
     }
     return out;
+}
+
+/** Config namespaces something in this repository reads: ours and the providers' own (`azure-native:location`, ...). */
+const KNOWN_NAMESPACES = [CONFIG_NAMESPACE, "azure-native", "cloudflare", "kubernetes", "random", "tls", "pulumi"];
+
+/** A warning per key in a namespace nothing reads (`aiplatfrom:namePrefix` is silently ignored by Pulumi). */
+export function unknownNamespaceWarnings(file: string, config: Record<string, unknown>): string[] {
+    return Object.keys(config).flatMap((key) => {
+        const ns = key.includes(":") ? key.slice(0, key.indexOf(":")) : "";
+        if (KNOWN_NAMESPACES.includes(ns)) return [];
+        const guess = closest(ns, KNOWN_NAMESPACES);
+        const meant = guess ? `; did you mean ${guess}:${key.slice(ns.length + 1)}?` : "";
+        return [`${file}: ${key}: no namespace this project reads (${KNOWN_NAMESPACES.join(", ")}), so it is ignored${meant}`];
+    });
 }

@@ -35,7 +35,7 @@ describe("spoke config", () => {
         ["duplicate pool name", "dev-uaenorth", (r) => (r.nodePools[1].name = "cpu"), /aiplatform:nodePools\[1\]\.name = "cpu": must be unique and not 'system'/],
         ["pool name too long for AKS", "dev-uaenorth", (r) => (r.nodePools[0].name = "averyveryverylongname"), /aiplatform:nodePools\[0\]\.name = "averyveryverylongname": must be 1-12 lowercase/],
         ["name prefix charset", "dev-uaenorth", (r) => (r.namePrefix = "AI-P"), /aiplatform:namePrefix = "AI-P": must be 2-6 lowercase letters\/digits/],
-        ["unknown key (typo)", "dev-uaenorth", (r) => (r.aks.tierr = "Free"), /aiplatform:aks = .*: unknown key 'tierr'/],
+        ["unknown key (typo)", "dev-uaenorth", (r) => (r.aks.tierr = "Free"), /aiplatform:aks\.tierr = "Free": unknown key; did you mean 'tier'\?/],
         ["missing required key", "dev-uaenorth", (r) => delete r.hubStack, /aiplatform:hubStack = \(not set\): is required/],
         ["scaling names an unknown pool", "dev-uaenorth", (r) => (r.scaling.pools = ["cpu", "gpu9"]), /aiplatform:scaling\.pools\[1\] = "gpu9": names no pool in aiplatform:nodePools/],
         ["flux with two refs", "dev-uaenorth", (r) => (r.flux.tag = "v1.0.0"), /aiplatform:flux = .*: set exactly one of branch, tag or semver/],
@@ -105,5 +105,34 @@ describe("hub config", () => {
     });
     test("hub VNet overlapping a spoke", () => {
         expect(hubProblems((r) => (r.network.addressSpace = "10.0.0.0/8")).join("\n")).toMatch(/overlaps aiplatform:network\.addressSpace of Pulumi\.dev-uaenorth\.yaml/);
+    });
+});
+
+describe("mistakes get one message that names the key, with nothing derived from a missing value", () => {
+    test("a missing environment is one 'is required' message, not names or tiers built from 'undefined'", () => {
+        expect(problems("stg-uaenorth", (r) => delete r.environment)).toEqual([
+            'Pulumi.stg-uaenorth.yaml: aiplatform:environment = (not set): is required (one of dev, stg, prd)',
+        ]);
+    });
+
+    test("a misspelt top-level key names the key it most likely means, without follow-on problems from its absence", () => {
+        expect(
+            problems("dev-uaenorth", (r) => {
+                r.nodepools = r.nodePools;
+                delete r.nodePools;
+            }),
+        ).toEqual([expect.stringMatching(/^Pulumi\.dev-uaenorth\.yaml: aiplatform:nodepools = .*: unknown key; did you mean 'nodePools'\?$/)]);
+    });
+
+    test("hubStack must name a hub stack of this repository (not a 3 KB serialisation error at plan time)", () => {
+        expect(problems("dev-uaenorth", (r) => (r.hubStack = "organization/aiplatform-hub/hub-westeurope"))).toEqual([
+            'Pulumi.dev-uaenorth.yaml: aiplatform:hubStack = "organization/aiplatform-hub/hub-westeurope": names no hub stack of this repository (hub stacks: <organization>/aiplatform-hub/hub-uaenorth)',
+        ]);
+    });
+
+    test("the hub must list every spoke whose hubStack names it (a spoke left out gets no egress IP group)", () => {
+        expect(hubProblems((r) => (r.spokes = ["dev-uaenorth", "stg-uaenorth"]))).toEqual([
+            'hub/Pulumi.hub-uaenorth.yaml: aiplatform:spokes = ["dev-uaenorth","stg-uaenorth"]: leaves out prd-uaenorth, whose aiplatform:hubStack names this hub; list every spoke the hub serves',
+        ]);
     });
 });

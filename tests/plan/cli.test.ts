@@ -62,3 +62,49 @@ test("malformed YAML in a stack file exits 2 naming the file", () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/Pulumi\.dev-uaenorth\.yaml: YAML error/);
 });
+
+describe("user mistakes: one message naming the file and key, exit 2, and the rest still planned", () => {
+    let mistakes: string;
+    beforeAll(() => {
+        mistakes = makeScratch("aiplatform-mistakes-");
+    });
+    afterAll(() => fs.rmSync(mistakes, { recursive: true, force: true }));
+
+    test("a spoke file missing aiplatform:network fails the hub with that file's key (not a crash); a missing environment key stays one message", () => {
+        const dev = path.join(mistakes, "Pulumi.dev-uaenorth.yaml");
+        fs.writeFileSync(dev, "config:\n");
+        const stg = path.join(mistakes, "Pulumi.stg-uaenorth.yaml");
+        fs.writeFileSync(stg, fs.readFileSync(stg, "utf8").replace(/^config:\n/m, "config:\n  aiplatfrom:namePrefix: xyz\n"));
+        const r = plan(["--all", "--quiet", "--out", path.join(mistakes, ".plan")], mistakes);
+        expect(r.code).toBe(2);
+        expect(r.err).toContain("plan: hub-uaenorth: reads Pulumi.dev-uaenorth.yaml, which is invalid (1 problem):");
+        expect(r.err).toContain("Pulumi.dev-uaenorth.yaml: aiplatform:network.addressSpace = (not set): is required (the hub reads it for dev-uaenorth's firewall IP group)");
+        expect(r.err).toContain("plan: prd-uaenorth: not planned: it reads the outputs of hub-uaenorth, which failed");
+        expect(r.err).toContain("plan: warning: Pulumi.stg-uaenorth.yaml: aiplatfrom:namePrefix: no namespace this project reads");
+        expect(r.err).toContain("did you mean aiplatform:namePrefix?");
+        expect(r.err).not.toMatch(/Cannot read properties|the program failed/);
+    });
+
+    test("a YAML alias bomb and an oversized stack file are refused naming the file", () => {
+        const dev = path.join(mistakes, "Pulumi.dev-uaenorth.yaml");
+        const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+        for (let i = 0; i < 8; i++) bomb.push(`${"bcdefghi"[i]}: &${"bcdefghi"[i]} [${Array(10).fill(`*${i ? "bcdefghi"[i - 1] : "a"}`).join(", ")}]`);
+        fs.writeFileSync(dev, `${bomb.join("\n")}\nconfig: {}\n`);
+        let r = plan(["--stack", "dev-uaenorth", "--out", path.join(mistakes, ".plan")], mistakes);
+        expect(r.code).toBe(2);
+        expect(r.err).toMatch(/Pulumi\.dev-uaenorth\.yaml: YAML error: .*alias/i);
+        fs.writeFileSync(dev, `config:\n  aiplatform:blob: "${"x".repeat(2 * 1024 * 1024)}"\n`);
+        r = plan(["--stack", "dev-uaenorth", "--out", path.join(mistakes, ".plan")], mistakes);
+        expect(r.code).toBe(2);
+        expect(r.err).toContain("Pulumi.dev-uaenorth.yaml: is 2.0 MB; a stack file may be at most 1 MB");
+        expect(Math.max(...r.err.split("\n").map((l) => l.length))).toBeLessThan(500);
+    });
+
+    test("--out naming a file exits 2 before planning", () => {
+        const file = path.join(mistakes, "not-a-folder");
+        fs.writeFileSync(file, "");
+        const r = plan(["--stack", "hub-uaenorth", "--out", file], mistakes);
+        expect(r.code).toBe(2);
+        expect(r.err).toBe(`plan: --out ${file}: is a file, not a folder\n`);
+    });
+});

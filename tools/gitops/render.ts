@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { REPO_ROOT } from "../../config/stack-files";
+import { writeFileAtomic } from "../write-atomic";
 
 export interface K8sObject {
     apiVersion: string;
@@ -211,9 +212,7 @@ export async function renderOverlay(dir: string, opts: { kubectl?: string } = {}
             const json = JSON.stringify(objects);
             try {
                 fs.mkdirSync(RENDER_CACHE_DIR, { recursive: true });
-                const tmp = `${file}.${process.pid}.tmp`;
-                fs.writeFileSync(tmp, json);
-                fs.renameSync(tmp, file);
+                writeFileAtomic(file, json);
             } catch {
                 // the cache is an optimisation only
             }

@@ -21,6 +21,7 @@ import * as vm from "vm";
 import * as YAML from "yaml";
 import { REPO_ROOT } from "../../config/stack-files";
 import { GITOPS_CACHE_ROOT, jsonExact } from "./render";
+import { writeFileAtomic } from "../write-atomic";
 
 export const SCHEMAS_DIR = path.join(REPO_ROOT, "schemas");
 
@@ -207,9 +208,7 @@ function loadStandalone(file: string): ValidateFunction {
             process.once("exit", () => {
                 for (const [f, sc] of codeCachePending) {
                     try {
-                        const tmp = `${f}.${process.pid}.tmp`;
-                        fs.writeFileSync(tmp, sc.createCachedData());
-                        fs.renameSync(tmp, f);
+                        writeFileAtomic(f, sc.createCachedData());
                     } catch {
                         // the cache is an optimisation only
                     }
@@ -241,9 +240,7 @@ function compileWithCache(ajv: Ajv, sourceText: string, name: string, build: () 
     const fn = ajv.compile(build());
     try {
         fs.mkdirSync(cacheDir, { recursive: true });
-        const tmp = `${cached}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, standaloneCode(ajv, fn));
-        fs.renameSync(tmp, cached);
+        writeFileAtomic(cached, standaloneCode(ajv, fn));
     } catch {
         // the cache is an optimisation only
     }
@@ -267,9 +264,7 @@ function parseYamlCached(file: string, name: string, cacheDir = CACHE_DIR): unkn
     if (jsonExact(value)) {
         try {
             fs.mkdirSync(cacheDir, { recursive: true });
-            const tmp = `${cached}.${process.pid}.tmp`;
-            fs.writeFileSync(tmp, JSON.stringify(value));
-            fs.renameSync(tmp, cached);
+            writeFileAtomic(cached, JSON.stringify(value));
         } catch {
             // the cache is an optimisation only
         }

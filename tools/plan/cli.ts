@@ -12,8 +12,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { ConfigError } from "../../config/problems";
-import { listStacks, readStackConfig, REPO_ROOT, type StackFile } from "../../config/stack-files";
+import { listStacks, namespaceValues, readStackConfig, REPO_ROOT, type StackFile, unknownNamespaceWarnings } from "../../config/stack-files";
 import type { buildExport } from "./export";
+import { writeFileAtomic } from "../write-atomic";
 import { deferTypescriptForPulumi } from "./lazy-typescript";
 import type { PlanReport, Reporter } from "./reports";
 import type { PlannedStack } from "./run";
@@ -22,7 +23,7 @@ export const EXIT = { ok: 0, failed: 1, badInput: 2, programError: 3 } as const;
 
 class UsageError extends Error {}
 
-const USAGE = `usage: npm run plan -- (--stack <name> [--stack <name>...] | --all) [--out <dir>] [--json] [--quiet] [--verbose]
+const USAGE = `usage: npm run plan -- (--stack <name> [--stack <name>...] | --all) [--out <dir>] [--quiet] [--verbose]
 
   --stack <name>  plan this stack (the hub is always planned first: spokes read its outputs)
   --all           plan every stack of both projects
@@ -33,6 +34,7 @@ const USAGE = `usage: npm run plan -- (--stack <name> [--stack <name>...] | --al
 interface Options {
     stacks: string[];
     all: boolean;
+    /** As the user gave it: messages show paths the way they were typed. */
     out: string;
     quiet: boolean;
     verbose: boolean;
@@ -46,7 +48,7 @@ function parse(argv: string[]): Options {
             options: {
                 stack: { type: "string", multiple: true },
                 all: { type: "boolean", default: false },
-                out: { type: "string", default: path.join(REPO_ROOT, ".plan") },
+                out: { type: "string", default: path.relative(process.cwd(), path.join(REPO_ROOT, ".plan")) || ".plan" },
                 quiet: { type: "boolean", default: false },
                 verbose: { type: "boolean", default: false },
                 help: { type: "boolean", default: false },
@@ -63,7 +65,7 @@ function parse(argv: string[]): Options {
     }
     if (!v.all && !v.stack?.length) throw new UsageError("nothing to plan: give --stack <name> or --all");
     if (v.all && v.stack?.length) throw new UsageError("give either --stack or --all, not both");
-    return { stacks: v.stack ?? [], all: v.all!, out: path.resolve(v.out!), quiet: v.quiet!, verbose: v.verbose! };
+    return { stacks: v.stack ?? [], all: v.all!, out: v.out!, quiet: v.quiet!, verbose: v.verbose! };
 }
 
 /** The stacks to plan, hub(s) first, and the spokes' hub dependencies included. */
@@ -106,9 +108,32 @@ async function runReporters(reporters: Reporter[], planned: PlannedStack, export
 }
 
 function printConfigError(sf: StackFile, e: ConfigError): void {
-    console.error(`plan: ${sf.stack}: invalid stack config (${e.messages.length} problem${e.messages.length > 1 ? "s" : ""}):`);
+    const n = `${e.messages.length} problem${e.messages.length > 1 ? "s" : ""}`;
+    // A stack can fail on another stack's file (the hub reads each spoke's address space): name the file at fault.
+    console.error(e.file === sf.file ? `plan: ${sf.stack}: invalid stack config (${n}):` : `plan: ${sf.stack}: reads ${e.file}, which is invalid (${n}):`);
     for (const m of e.messages) console.error(`  ${m}`);
 }
+
+/** Creates the output folder, or says in one line why it can't be used. */
+function prepareOutDir(out: string): void {
+    if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new Error("is a file, not a folder");
+    try {
+        fs.mkdirSync(out, { recursive: true });
+        fs.accessSync(out, fs.constants.W_OK);
+    } catch (e) {
+        throw new Error(`cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+}
+
+/** The hub stack a spoke reads (last part of its `hubStack`), or undefined for a hub or an unreadable file. */
+function hubOf(sf: StackFile): string | undefined {
+    if (sf.kind === "hub") return undefined;
+    const ref = namespaceValues(readStackConfig(sf.file)).hubStack;
+    return typeof ref === "string" ? ref.split("/").pop() : undefined;
+}
+
+/** The worse of two exit codes: a program error over bad input over a failed report. */
+const worse = (a: number, b: number) => ([EXIT.programError, EXIT.badInput, EXIT.failed].find((c) => c === a || c === b) ?? EXIT.ok);
 
 export async function main(argv: string[]): Promise<number> {
     let opts: Options;
@@ -124,15 +149,24 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw e;
     }
+    try {
+        prepareOutDir(opts.out);
+    } catch (e) {
+        console.error(`plan: --out ${opts.out}: ${(e as Error).message}`);
+        return EXIT.badInput;
+    }
     // A stack file that is not readable YAML fails now, before any stack is planned (its full validation needs the
-    // program, and runs there).
+    // program, and runs there); the other stacks are still planned unless they read it.
+    let exitCode: number = EXIT.ok;
+    const failed = new Set<string>();
     for (const sf of selected) {
         try {
-            readStackConfig(sf.file);
+            for (const w of unknownNamespaceWarnings(sf.file, readStackConfig(sf.file))) console.error(`plan: warning: ${w}`);
         } catch (e) {
             if (!(e instanceof ConfigError)) throw e;
             printConfigError(sf, e);
-            return EXIT.badInput;
+            failed.add(sf.stack);
+            exitCode = worse(exitCode, EXIT.badInput);
         }
     }
 
@@ -152,12 +186,19 @@ export async function main(argv: string[]): Promise<number> {
     const { renderCounts, renderTree } = require("./print") as typeof import("./print");
     /* eslint-enable @typescript-eslint/no-require-imports */
 
-    fs.mkdirSync(opts.out, { recursive: true });
+
     const version = sdkVersion();
     const planned = new Map<string, PlannedStack>();
     const summaries: StackSummary[] = [];
     let failures = 0;
     for (const sf of selected) {
+        if (failed.has(sf.stack)) continue;
+        const hub = hubOf(sf);
+        if (hub && failed.has(hub)) {
+            console.error(`plan: ${sf.stack}: not planned: it reads the outputs of ${hub}, which failed`);
+            failed.add(sf.stack);
+            continue;
+        }
         let p: PlannedStack;
         try {
             const refs = Object.fromEntries([...planned.values()].map((s) => [s.qualifiedName, s.outputs]));
@@ -165,21 +206,24 @@ export async function main(argv: string[]): Promise<number> {
             p = await planStack(sf, refs, undefined, { traces: opts.verbose });
             timing(`${sf.stack}: program planned`);
         } catch (e) {
+            failed.add(sf.stack);
             if (e instanceof ConfigError) {
                 printConfigError(sf, e);
-                return EXIT.badInput;
+                exitCode = worse(exitCode, EXIT.badInput);
+                continue;
             }
             if (e instanceof ProgramError) {
                 console.error(`plan: ${e.message}`);
                 if (opts.verbose) console.error(e.traces.join("\n"));
-                return EXIT.programError;
+                exitCode = worse(exitCode, EXIT.programError);
+                continue;
             }
             throw e;
         }
         planned.set(sf.stack, p);
         const exported = buildExport(p, version);
         const exportFile = path.join(opts.out, `${sf.stack}.json`);
-        fs.writeFileSync(exportFile, JSON.stringify(exported, null, 2) + "\n");
+        writeFileAtomic(exportFile, JSON.stringify(exported, null, 2) + "\n");
 
         console.log(`\n=== ${sf.stack} (${sf.project}, ${sf.file}) — ${p.resources.length} resources ===`);
         if (!opts.quiet) {
@@ -193,7 +237,7 @@ export async function main(argv: string[]): Promise<number> {
             if (r.lines.length) console.log(r.lines.map((l) => `  ${l}`).join("\n"));
             failures += r.failures;
         }
-        console.log(`\nwrote ${path.relative(process.cwd(), exportFile) || exportFile}`);
+        console.log(`\nwrote ${exportFile}`);
         summaries.push({
             stack: sf.stack,
             project: sf.project,
@@ -204,9 +248,10 @@ export async function main(argv: string[]): Promise<number> {
             reports: reports.map(({ title, failures: f, lines, data }) => ({ title, failures: f, lines, data })),
         });
     }
-    fs.writeFileSync(path.join(opts.out, "summary.json"), JSON.stringify({ stacks: summaries, failures }, null, 2) + "\n");
-    console.log(`\nplanned ${summaries.map((s) => `${s.stack} (${s.resources})`).join(", ")}; ${failures ? `${failures} failure(s)` : "no failures"}`);
-    return failures ? EXIT.failed : EXIT.ok;
+    writeFileAtomic(path.join(opts.out, "summary.json"), JSON.stringify({ stacks: summaries, failures }, null, 2) + "\n");
+    const notPlanned = failed.size ? `; not planned: ${[...failed].join(", ")}` : "";
+    console.log(`\nplanned ${summaries.map((s) => `${s.stack} (${s.resources})`).join(", ") || "nothing"}; ${failures ? `${failures} failure(s)` : "no failures"}${notPlanned}`);
+    return worse(exitCode, failures ? EXIT.failed : EXIT.ok);
 }
 
 if (require.main === module) {
