@@ -29,7 +29,9 @@ export interface WorkloadIdentitySpec {
 export const WORKLOAD_IDENTITIES = {
     eso: {
         purpose: "External Secrets Operator reads Key Vault secrets into Kubernetes Secrets",
-        subjects: [{ namespace: "external-secrets", serviceAccount: "external-secrets" }],
+        // The ClusterSecretStore's own ServiceAccount, never the controller's: the controller pod carries no identity,
+        // so a SecretStore without serviceAccountRef has nothing to authenticate as (issue 22 §2).
+        subjects: [{ namespace: "external-secrets", serviceAccount: "key-vault-reader" }],
         grants: [{ role: "keyVaultSecretsUser", scope: { kind: "vault" } }],
     },
     mlflow: {

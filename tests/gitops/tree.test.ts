@@ -95,15 +95,16 @@ describe.each(STACKS)("%s platform layers", (stack) => {
         const objs = await platform(stack);
         const store = one(objs, "ClusterSecretStore", "azure-key-vault");
         expect(store.apiVersion).toBe("external-secrets.io/v1");
-        expect(store.spec.provider.azurekv).toMatchObject({ authType: "WorkloadIdentity", vaultUrl: "${key_vault_url}", serviceAccountRef: { name: "external-secrets", namespace: "external-secrets" } });
-        expect(one(objs, "HelmRelease", "external-secrets").spec.values.serviceAccount.annotations["azure.workload.identity/client-id"]).toBe("${eso_client_id}");
+        expect(store.spec.provider.azurekv).toMatchObject({ authType: "WorkloadIdentity", vaultUrl: "${key_vault_url}", serviceAccountRef: { name: "key-vault-reader", namespace: "external-secrets" } });
+        expect(one(objs, "ServiceAccount", "key-vault-reader").metadata.annotations["azure.workload.identity/client-id"]).toBe("${eso_client_id}");
         expect(one(objs, "ClusterIssuer", "internal-ca").spec.ca.secretName).toBe("internal-root-ca");
         expect(one(objs, "Certificate", "nginx-internal-default-tls").spec.dnsNames).toContain("*.${internal_dns_zone}");
     });
 
     test("platform workload identities match the federated subjects Pulumi creates (namespace, service account, client id var)", async () => {
         const objs = await platform(stack);
-        const releases: Record<string, string> = { eso: "external-secrets", loki: "loki", tempo: "tempo" };
+        // ESO's identity sits on the ClusterSecretStore's ServiceAccount, not the controller (tenant-isolation.test.ts).
+        const releases: Record<string, string> = { loki: "loki", tempo: "tempo" };
         for (const [workload, release] of Object.entries(releases)) {
             const hr = one(objs, "HelmRelease", release);
             const sa = hr.spec.values.serviceAccount;

@@ -21,6 +21,8 @@ import { cloudflareIpv4Ranges } from "../../components/edge/cloudflare-ips";
 import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
 import { envOf, FLUX_NAMESPACE } from "../../components/flux-bootstrap/layers";
 import { GPU_TAINT, type PoolFacts, poolFacts, SPOT_TAINT } from "../../components/gpu-pools/facts";
+import { PERSONA_GRANTS } from "../../components/rbac/personas";
+import type { Environment } from "../../config/schema";
 
 export interface GeneratedFile {
     /** Repository-relative path. */
@@ -150,10 +152,23 @@ function clusterEntryPoints(stack: string, cfg: SpokeConfig): GeneratedFile[] {
     ];
 }
 
+/**
+ * The built-in ClusterRole the developer groups get in their team namespaces: the Kubernetes twin of their Azure
+ * persona in this environment (AKS RBAC Writer → edit, AKS RBAC Reader → view), so a RoleBinding can never give
+ * prd developers the write access their persona denies.
+ */
+export function tenantRole(env: string): "edit" | "view" {
+    const grants = PERSONA_GRANTS[env as Environment]?.developers.filter((g) => g.scope === "namespaces").map((g) => g.role) ?? [];
+    if (grants.includes("aksRbacWriter")) return "edit";
+    if (grants.includes("aksRbacReader")) return "view";
+    throw new Error(`developers have no namespace role in environment '${env}' (components/rbac/personas.ts)`);
+}
+
 function tenants(cfg: SpokeConfig, pools: PoolFacts[], env: string): string {
     const q = TENANT_QUOTA[env];
     if (!q) throw new Error(`no tenant quota for environment '${env}'`);
     const gpus = gpuCapacity(pools);
+    const role = tenantRole(env);
     const objs: unknown[] = [];
     for (const ns of cfg.rbac.developerNamespaces) {
         const meta = (name: string) => ({ name, namespace: ns });
@@ -238,8 +253,8 @@ function tenants(cfg: SpokeConfig, pools: PoolFacts[], env: string): string {
             objs.push({
                 apiVersion: "rbac.authorization.k8s.io/v1",
                 kind: "RoleBinding",
-                metadata: meta("developers-edit"),
-                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
+                metadata: meta(`developers-${role}`),
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
                 subjects: cfg.rbac.developers.map((id) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: id })),
             });
         }
@@ -247,7 +262,7 @@ function tenants(cfg: SpokeConfig, pools: PoolFacts[], env: string): string {
     const intro =
         `# Tenant team namespaces (aiplatform:rbac.developerNamespaces): restricted Pod Security (Kyverno), quota with the\n` +
         `# cluster's GPU capacity (${Object.entries(gpus).map(([r, n]) => `${r}=${n}`).join(", ") || "no GPUs"}), default limits, default-deny network policy,\n` +
-        `# and the developer groups bound to the edit role.\n`;
+        `# and the developer groups bound to the ${role} role (as their Azure persona: ${role === "edit" ? "writers" : "read-only"} in ${env}).\n`;
     return objs.length ? intro + docs(objs) : intro + "[]\n";
 }
 
