@@ -143,8 +143,12 @@ export function spokeRules(stack: string, cfg: SpokeConfig): Problem[] {
     }
     if (cfg.flux) {
         const refs = (["branch", "tag", "semver"] as const).filter((k) => cfg.flux![k] !== undefined);
-        if (refs.length !== 1) problems.push({ path: ["flux"], message: "set exactly one of branch, tag or semver" });
-        if (prd && cfg.flux.branch) problems.push({ path: ["flux", "branch"], message: "prd follows a release tag or semver range, not a branch" });
+        if (refs.length !== 1) problems.push({ path: ["flux"], message: "set exactly one of branch, tag or semver (commit goes with branch)" });
+        else if (cfg.flux.commit !== undefined && !cfg.flux.branch) problems.push({ path: ["flux", "commit"], message: "needs branch: the managed Flux extension checks a commit out of a branch" });
+        // A branch, tag or semver range moves whenever someone pushes: prd would change without the prd gate (issue 22 §5).
+        else if (prd && cfg.flux.commit === undefined) {
+            problems.push({ path: ["flux", refs[0]], message: "prd follows an exact revision: set aiplatform:flux.branch and aiplatform:flux.commit (40-hex SHA), which only the reviewed prd deploy changes" });
+        }
     }
     if (cfg.features.edge && !cfg.edge) problems.push({ path: ["edge"], message: "is required when aiplatform:features.edge is true" });
     if (cfg.budget && cfg.budget.thresholds.length > 4) {

@@ -230,8 +230,12 @@ export const spokeSchema = z.strictObject({
     flux: z
         .strictObject({
             repoUrl: z.string().regex(/^(https|ssh):\/\//, "must be an https:// or ssh:// Git URL"),
-            /** Exactly one of branch, tag or semver: prd follows a release tag or semver range (the promotion lever). */
+            /**
+             * Exactly one of branch, tag or semver; `commit` pins a branch to one revision (the managed extension checks a
+             * commit out of a branch). prd follows branch + commit: only the reviewed prd deploy moves it.
+             */
             branch: z.string().optional(),
+            commit: z.string().regex(/^[0-9a-f]{40}$/, "must be a full 40-hex commit SHA").optional(),
             tag: z.string().optional(),
             semver: z.string().optional(),
             extensionVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "must be an exact version such as 1.16.0").optional(),

@@ -13,8 +13,10 @@
  *   ordering problem (a ConfigMap would have to exist before Flux's first reconciliation), and the plan shows every
  *   value. The infra-controllers layer also materialises them as the `flux-system/cluster-vars` ConfigMap for nested
  *   Flux objects (`substituteFrom`). They are not secret; secrets reach the cluster only through ESO.
- * - The Git reference comes from config per environment (branch in dev/stg, a tag or semver range in prd): moving
- *   prd is a tag, not a commit to main. That is the promotion lever.
+ * - The Git reference comes from config per environment: dev/stg follow a branch; prd follows one exact commit
+ *   (branch + commit) that only the reviewed prd deploy changes — no tag push or merge moves prd by itself. That is
+ *   the promotion lever. Signature verification is not available for Git sources of the managed extension (its
+ *   GitRepository has no `verify`); see README "The promotion lever".
  */
 import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfiguration";
 import type * as azureInputs from "@pulumi/azure-native/types/input";
@@ -59,7 +61,7 @@ export interface FluxBootstrapOutputs {
     extensionName: pulumi.Output<string>;
     configurationName: pulumi.Output<string>;
     /** What the cluster follows: repository URL and its branch/tag/semver (plain, for the plan). */
-    source: { url: string; ref: { branch?: string; tag?: string; semver?: string } };
+    source: { url: string; ref: { branch?: string; commit?: string; tag?: string; semver?: string } };
     /** The three chained Kustomizations and the overlays they include (plain, for the plan). */
     kustomizations: FluxKustomizationSummary[];
     /** Every cluster-var value as Flux receives it. */
@@ -85,10 +87,10 @@ export const FLUX_EXTENSION_SETTINGS: Record<string, string> = {
 export function fluxConfigProblems(args: Pick<FluxBootstrapArgs, "config" | "gitCredentials" | "stack">): string[] {
     const file = `Pulumi.${args.stack}.yaml`;
     const flux = args.config.flux;
-    if (!flux) return [`${file}: aiplatform:flux = (not set): is required for the Flux bootstrap (repoUrl and one of branch, tag or semver)`];
+    if (!flux) return [`${file}: aiplatform:flux = (not set): is required for the Flux bootstrap (repoUrl and one of branch (+ commit), tag or semver)`];
     const problems: string[] = [];
     const refs = (["branch", "tag", "semver"] as const).filter((k) => flux[k] !== undefined);
-    if (refs.length !== 1) problems.push(`${file}: aiplatform:flux = ${JSON.stringify(flux)}: set exactly one of branch, tag or semver`);
+    if (refs.length !== 1) problems.push(`${file}: aiplatform:flux = ${JSON.stringify(flux)}: set exactly one of branch, tag or semver (commit goes with branch)`);
     if (flux.repoUrl.startsWith("ssh://") && args.gitCredentials?.kind !== "ssh") {
         problems.push(`${file}: aiplatform:flux.repoUrl = "${flux.repoUrl}": an ssh:// repository needs gitCredentials of kind ssh (a deploy key from Key Vault)`);
     }
@@ -150,7 +152,12 @@ export function createFluxBootstrap(name: string, args: FluxBootstrapArgs, paren
         return vars;
     });
 
-    const ref = flux.branch !== undefined ? { branch: flux.branch } : flux.tag !== undefined ? { tag: flux.tag } : { semver: flux.semver! };
+    const ref =
+        flux.branch !== undefined
+            ? { branch: flux.branch, ...(flux.commit !== undefined ? { commit: flux.commit } : {}) }
+            : flux.tag !== undefined
+              ? { tag: flux.tag }
+              : { semver: flux.semver! };
     const creds = args.gitCredentials;
     const protectedSettings: Record<string, pulumi.Input<string>> | undefined =
         creds?.kind === "https"

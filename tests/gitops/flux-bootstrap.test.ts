@@ -131,7 +131,7 @@ describe("FluxBootstrap", () => {
         expect(ext.inputs.autoUpgradeMinorVersion).toBe(false);
     });
 
-    test("the FluxConfiguration follows the environment's ref: a branch in dev, a semver range in prd (the promotion lever)", async () => {
+    test("the FluxConfiguration follows the environment's ref: a branch in dev, one exact commit in prd (the promotion lever)", async () => {
         const dev = await bootstrap("dev-uaenorth");
         expect(dev.cfg.inputs.scope).toBe("cluster");
         expect(dev.cfg.inputs.namespace).toBe("flux-system");
@@ -141,9 +141,10 @@ describe("FluxBootstrap", () => {
         expect(dev.cfg.inputs.gitRepository.repositoryRef).toEqual({ branch: "main" });
         expect(dev.cfg.inputs.configurationProtectedSettings).toBeUndefined();
         const prd = await bootstrap("prd-uaenorth");
-        expect(prd.cfg.inputs.gitRepository.repositoryRef).toEqual({ semver: ">=1.0.0 <2.0.0" });
+        const commit = "9692661c78258d68a88e9668f10c73708455447a";
+        expect(prd.cfg.inputs.gitRepository.repositoryRef).toEqual({ branch: "main", commit });
         expect(prd.cfg.inputs.gitRepository.syncIntervalInSeconds).toBe(300);
-        expect(prd.fb.source).toEqual({ url: "https://github.com/contoso/aiplatform", ref: { semver: ">=1.0.0 <2.0.0" } });
+        expect(prd.fb.source).toEqual({ url: "https://github.com/contoso/aiplatform", ref: { branch: "main", commit } });
     });
 
     test("three Kustomizations chained infra-controllers → infra-configs → ai, pruned, waited on, with timeouts", async () => {
@@ -220,7 +221,7 @@ describe("FluxBootstrap", () => {
                 clusterName: "aks",
                 clusterVars: OUTPUT_VARS,
             }),
-        ).toThrow(/set exactly one of branch, tag or semver\n.*an ssh:\/\/ repository needs gitCredentials of kind ssh/);
+        ).toThrow(/set exactly one of branch, tag or semver \(commit goes with branch\)\n.*an ssh:\/\/ repository needs gitCredentials of kind ssh/);
         expect(recorded.slice(before).filter((r) => r.type.startsWith("azure-native"))).toEqual([]);
     });
 
