@@ -203,7 +203,7 @@ describe.each(STACKS)("%s: certificate-expiry alerting", (stack) => {
             expect(src.spec.ref).toEqual({ tag: "4.2.0" });
             expect(fs.existsSync(path.join(REPO_ROOT, "schemas", "charts", `x509-certificate-exporter-${src.spec.ref.tag}`, "values.schema.json"))).toBe(true);
             expect(hr.spec).toMatchObject({ targetNamespace: NS, storageNamespace: NS, serviceAccountName: "flux-applier", dependsOn: [{ name: "kube-prometheus-stack" }] });
-            expect(hr.spec.install.remediation.retries).toBeGreaterThan(0);
+            expect(hr.spec.install.strategy).toEqual({ name: "RetryOnFailure", retryInterval: "2m" });
             expect(hr.spec.upgrade.remediation).toMatchObject({ strategy: "rollback", remediateLastFailure: true });
             expect(hr.spec.upgrade.remediation.retries).toBeGreaterThan(0);
         });

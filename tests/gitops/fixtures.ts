@@ -4,6 +4,7 @@
  */
 import type { Located } from "../../tools/gitops/checks";
 import type { K8sObject } from "../../tools/gitops/render";
+import type { ChartFactsFile } from "../../tools/gitops/vendor-chart-facts";
 
 export function compliantCluster(): Located[] {
     const controllers: K8sObject[] = [
@@ -67,7 +68,7 @@ export function helmRelease(name: string, spec: Record<string, unknown>): K8sObj
             releaseName: name,
             targetNamespace: "demo",
             serviceAccountName: "flux-applier",
-            install: { remediation: { retries: 3 } },
+            install: { strategy: { name: "RetryOnFailure", retryInterval: "2m" } },
             upgrade: { remediation: { retries: 3, strategy: "rollback", remediateLastFailure: true } },
             ...spec,
         },
@@ -80,3 +81,16 @@ export function find(cluster: Located[], name: string, kind?: string): any {
     if (!hit) throw new Error(`fixture has no ${kind ?? "object"} ${name}`);
     return hit.obj;
 }
+
+/** What the fixture's charts install (the order model's facts): "base" brings the ESO CRDs the configs layer uses. */
+export const FIXTURE_CHART_FACTS: ChartFactsFile = {
+    retrieved: "2026-01-01",
+    horizonDays: 120,
+    platform: { source: "fixture", groups: [] },
+    charts: [
+        { chart: "base", version: "1.2.3", source: "fixture", crds: ["external-secrets.io/ClusterSecretStore", "external-secrets.io/ExternalSecret"], webhooks: [], creates: [] },
+        { chart: "app", version: "4.5.6", source: "fixture", crds: [], webhooks: [], creates: [] },
+        { chart: "thing", version: "1.0.0", source: "fixture", crds: [], webhooks: [], creates: [] },
+    ],
+    bundles: [],
+};

@@ -1,7 +1,7 @@
 /**
  * The real tree: every cluster's platform layers render and validate with zero errors, and what they render matches
  * the stack config (GPU operators per vendor and MIG profile, enforcement per environment, Cloudflare-only public
- * ingress, pinned charts with remediation). Each cluster is rendered once for the whole file.
+ * ingress, pinned charts that retry installs and roll back upgrades). Each cluster is rendered once for the whole file.
  */
 import { cloudflareIpv4Ranges } from "../../components/edge/cloudflare-ips";
 import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
@@ -48,7 +48,7 @@ describe.each(STACKS)("%s platform layers", (stack) => {
             else expect(one(objs, "OCIRepository", hr.spec.chartRef.name).spec.ref.tag).toMatch(/^v?\d+\.\d+\.\d+$/);
             expect(hr.metadata.namespace).toBe("flux-system");
             expect(hr.spec.targetNamespace).toBeTruthy();
-            expect(hr.spec.install.remediation.retries).toBeGreaterThan(0);
+            expect(hr.spec.install.strategy.name).toBe("RetryOnFailure");
             expect(hr.spec.upgrade.remediation).toMatchObject({ strategy: "rollback" });
         }
     });

@@ -11,7 +11,7 @@ import { EXIT, main } from "../../tools/gitops/cli";
 import { KubectlMissingError, RenderError, renderOverlay } from "../../tools/gitops/render";
 import { coalesceValues, SchemaRegistry } from "../../tools/gitops/schemas";
 import { validateRendered } from "../../tools/gitops/validate";
-import { compliantCluster, find, helmRelease } from "./fixtures";
+import { compliantCluster, find, FIXTURE_CHART_FACTS, helmRelease } from "./fixtures";
 
 const ctx = (environment = "dev") => ({ environment, clusterVarKeys: CLUSTER_VAR_KEYS });
 const messages = (cluster: Located[], environment = "dev") => checkCluster(cluster, ctx(environment)).map((p) => `${p.layer}: ${p.message}`);
@@ -25,7 +25,7 @@ async function validateFixture(cluster: Located[], stack = "dev-uaenorth"): Prom
         path: `fixture/${layer}`,
         objects: cluster.filter((l) => l.layer === layer).map((l) => l.obj),
     }));
-    const reports = await validateRendered(stack, layers, { registry, policy: false, egress: false });
+    const reports = await validateRendered(stack, layers, { registry, policy: false, egress: false, chartFacts: FIXTURE_CHART_FACTS });
     return reports.flatMap((r) => r.errors);
 }
 
@@ -97,6 +97,7 @@ describe("GitOps validator on fixtures", () => {
         c.push({ layer: "infra-configs", obj: { apiVersion: "example.io/v1", kind: "Widget", metadata: { name: "w", namespace: "demo" } } });
         expect((await validateFixture(c)).sort()).toEqual([
             "ConfigMap demo/bad: schema: data.n must be string",
+            "Widget demo/w: order: kind example.io/Widget comes from a CRD that no release or CRD bundle of this cluster installs (schemas/runtime/chart-facts.json)",
             "Widget demo/w: schema: no schema for example.io/v1 Widget: vendor its CRD (schemas/sources.json, then npx tsx tools/gitops/vendor-schemas.ts)",
         ]);
     });
@@ -153,7 +154,7 @@ describe("GitOps validator on fixtures", () => {
         const i = c.findIndex((l) => l.obj.metadata.name === "base");
         c[i] = { layer: "infra-controllers", obj: { ...helmRelease("base", { chart: find(c, "base").spec.chart }), spec: { ...find(c, "base").spec, install: {}, upgrade: { remediation: { retries: 0 } } } } };
         expect(messages(c)).toEqual([
-            "infra-controllers: HelmRelease flux-system/base: set spec.install.remediation.retries (> 0) so a failed install is retried",
+            "infra-controllers: HelmRelease flux-system/base: set spec.install.strategy {name: RetryOnFailure, retryInterval: 2m} so a failed first install is retried until its dependencies are up (remediation retries give up after N)",
             "infra-controllers: HelmRelease flux-system/base: set spec.upgrade.remediation (retries > 0, strategy rollback) so a failed upgrade rolls back",
         ]);
     });

@@ -8,7 +8,8 @@
  *   HelmReleases place workloads with targetNamespace;
  * - Flux variable substitution: every ${var} is a cluster-vars key; objects with literal ${...} (dashboards,
  *   alert templates) carry kustomize.toolkit.fluxcd.io/substitute: disabled (or escape as $${...});
- * - releases: exact chart versions (ranges are errors in prd), install/upgrade remediation with rollback.
+ * - releases: exact chart versions (ranges are errors in prd), install strategy RetryOnFailure, upgrade remediation
+ *   with rollback.
  */
 import { FLUX_APPLIER, FLUX_CONFIGURATION_NAME, FLUX_LAYERS, FLUX_NAMESPACE, layerKustomizationName } from "../../components/flux-bootstrap/layers";
 import type { K8sObject } from "./render";
@@ -201,9 +202,10 @@ export function checkCluster(objects: Located[], ctx: CheckContext): Problem[] {
             } else {
                 add(layer, o, `has neither spec.chart nor spec.chartRef`);
             }
-            const inst = spec.install?.remediation;
             const upg = spec.upgrade?.remediation;
-            if (!(inst?.retries > 0)) add(layer, o, `set spec.install.remediation.retries (> 0) so a failed install is retried`);
+            // A first install meets dependencies still starting (CRDs, webhooks, GPU nodes scaling from zero): Flux 2.7's
+            // RetryOnFailure retries at an interval without uninstalling; remediation retries stop for good after N.
+            if (spec.install?.strategy?.name !== "RetryOnFailure") add(layer, o, `set spec.install.strategy {name: RetryOnFailure, retryInterval: 2m} so a failed first install is retried until its dependencies are up (remediation retries give up after N)`);
             if (!(upg?.retries > 0) || !(upg?.strategy === "rollback" || upg?.strategy === undefined) || upg?.remediateLastFailure === false) {
                 add(layer, o, `set spec.upgrade.remediation (retries > 0, strategy rollback) so a failed upgrade rolls back`);
             }

@@ -15,6 +15,8 @@ import { envOf, FLUX_LAYERS, type FluxLayer, layerPath } from "../../components/
 import type { PolicyReport } from "../policy/evaluate";
 import { checkCluster, httpsAllowList, idOf, type Located, unreachableSources } from "./checks";
 import { generateGitops, spokeStacks, staleGenerated } from "./generate";
+import { loadChartFacts, orderProblems } from "./order";
+import type { ChartFactsFile } from "./vendor-chart-facts";
 import { type K8sObject, KubectlMissingError, RenderError, renderOverlay } from "./render";
 import { ChartValuesRegistry, SchemaRegistry } from "./schemas";
 
@@ -144,6 +146,8 @@ export async function validateRendered(
         egress?: string[] | string | false;
         /** The cluster's Pod Security version label (v1.N): the pss-* rules judge at it, as the cluster's PSA would. */
         pssVersion?: string;
+        /** What the charts install (order model); default the vendored schemas/runtime/chart-facts.json. */
+        chartFacts?: ChartFactsFile;
     } = {},
 ): Promise<OverlayReport[]> {
     const registry = opts.registry ?? schemaRegistry();
@@ -174,6 +178,11 @@ export async function validateRendered(
     for (const p of checkCluster(located, { environment: envOf(stack), clusterVarKeys: CLUSTER_VAR_KEYS })) {
         (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
     }
+
+    // Order: CRD kinds and webhook-admitted objects behind a dependsOn chain to what installs them.
+    const order = orderProblems(located, FLUX_LAYERS, opts.chartFacts ?? loadChartFacts(), (hr) => releaseChart(hr, everything));
+    for (const p of order.errors) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
+    for (const p of order.warnings) (reports.get(p.layer) ?? reports.values().next().value!).warnings.push(p.message);
 
     // Every source must be reachable through the hub firewall (advisory: the rules belong to the network).
     if (opts.egress !== false) {

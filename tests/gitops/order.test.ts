@@ -1,0 +1,91 @@
+/**
+ * The order model (tools/gitops/order.ts): on the real tree every CRD kind and webhook-admitted object is behind a
+ * dependsOn chain to what installs it; removing one dependsOn (the tree before issue 15 §2) or moving an object into
+ * its installer's layer is an error naming the object and the reason. The vendored chart facts are fresh.
+ */
+import type { Located } from "../../tools/gitops/checks";
+import { CHART_FACTS_FILE, loadChartFacts, orderProblems, plural } from "../../tools/gitops/order";
+import { type Rendered, releaseChart, renderCluster, validateRendered } from "../../tools/gitops/validate";
+import { FLUX_LAYERS } from "../../components/flux-bootstrap/layers";
+
+const STACK = "dev-uaenorth";
+let cluster: Promise<Rendered[]> | undefined;
+/** A private copy of dev's rendered layers (the render cache is shared). */
+const layers = async () => structuredClone(await (cluster ??= renderCluster(STACK)));
+const errorsOf = async (ls: Rendered[]) => (await validateRendered(STACK, ls, { policy: false, egress: false })).flatMap((r) => r.errors);
+const release = (ls: Rendered[], name: string) => ls.flatMap((l) => l.objects).find((o) => o.kind === "HelmRelease" && o.metadata.name === name)!;
+const order = (ls: Rendered[]) => {
+    const located: Located[] = ls.flatMap((l) => l.objects.map((obj) => ({ layer: l.layer, obj })));
+    const all = located.map((l) => l.obj);
+    return orderProblems(located, FLUX_LAYERS, loadChartFacts(), (hr) => releaseChart(hr, all));
+};
+
+describe("order model on dev's rendered tree", () => {
+    test("no object is applied before what installs its CRD or webhook", async () => {
+        expect(order(await layers()).errors).toEqual([]);
+    });
+
+    test.each([
+        ["kserve", "cert-manager", "HelmRelease flux-system/kserve: order: chart kserve-resources v0.20.0 renders cert-manager.io/Certificate (charts/kserve-resources/files/kserve/resources.yaml); HelmRelease flux-system/cert-manager installs the CRD of cert-manager.io/Certificate"],
+        ["cloudnative-pg", "kube-prometheus-stack", "HelmRelease flux-system/cloudnative-pg: order: chart cloudnative-pg 0.29.0 renders monitoring.coreos.com/PodMonitor (charts/cloudnative-pg/templates/podmonitor.yaml, values monitoring.podMonitorEnabled); HelmRelease flux-system/kube-prometheus-stack installs the CRD of monitoring.coreos.com/PodMonitor"],
+        ["argo-workflows", "kube-prometheus-stack", "HelmRelease flux-system/argo-workflows: order: chart argo-workflows 1.0.18 renders monitoring.coreos.com/ServiceMonitor"],
+    ])("removing %s's dependsOn %s fails validation, naming the release and the reason", async (name, dep, expected) => {
+        const ls = await layers();
+        const hr = release(ls, name);
+        hr.spec.dependsOn = hr.spec.dependsOn.filter((d: { name: string }) => d.name !== dep);
+        const errors = await errorsOf(ls);
+        const hit = errors.find((e) => e.startsWith(expected));
+        expect(hit).toBeDefined();
+        expect(hit).toContain(`add spec.dependsOn [{name: ${dep}}]`);
+    });
+
+    test("Argo's ServiceMonitor is capability-gated: the message says it would be silently skipped", async () => {
+        const ls = await layers();
+        release(ls, "argo-workflows").spec.dependsOn = [];
+        expect(order(ls).errors.map((p) => p.message).join("\n")).toContain("silently skips it while the CRD is missing");
+    });
+
+    test("KServe's webhook admits InferenceServices: they need the kserve release, not only the CRD release", async () => {
+        const ls = await layers();
+        // Move the InferenceService into the layer that installs KServe: same layer, so Flux's dry-run fails.
+        const ai = ls.find((l) => l.layer === "ai")!;
+        const isvc = ai.objects.find((o) => o.kind === "InferenceService")!;
+        ai.objects = ai.objects.filter((o) => o !== isvc);
+        ls.find((l) => l.layer === "infra-controllers")!.objects.push(isvc);
+        const located: Located[] = ls.flatMap((l) => l.objects.map((obj) => ({ layer: l.layer, obj })));
+        const msgs = orderProblems(located, FLUX_LAYERS, loadChartFacts(), (hr) => releaseChart(hr, located.map((x) => x.obj))).errors.map((p) => p.message);
+        expect(msgs).toContain(
+            `InferenceService ai-serving/${isvc.metadata.name}: order: HelmRelease flux-system/kserve-crd installs the CRD of serving.kserve.io/InferenceService (chart kserve-crd v0.20.0, https://github.com/kserve/kserve/tree/v0.20.0/charts/kserve-crd) in the same layer (infra-controllers): Flux's dry-run of this object fails until that release is Ready; move the object to a layer that depends on infra-controllers`,
+        );
+        expect(msgs.some((m) => m.startsWith(`InferenceService ai-serving/${isvc.metadata.name}: order: HelmRelease flux-system/kserve installs the admission webhook for serving.kserve.io/inferenceservices`))).toBe(true);
+    });
+
+    test("a CRD kind nothing in the cluster installs is an error", async () => {
+        const ls = await layers();
+        const facts = structuredClone(loadChartFacts());
+        facts.charts = facts.charts.filter((c) => c.chart !== "flagger");
+        const located: Located[] = ls.flatMap((l) => l.objects.map((obj) => ({ layer: l.layer, obj })));
+        const msgs = orderProblems(located, FLUX_LAYERS, facts, (hr) => releaseChart(hr, located.map((x) => x.obj))).errors.map((p) => p.message);
+        expect(msgs.some((m) => /^MetricTemplate ai-serving\/\S+: order: kind flagger\.app\/MetricTemplate comes from a CRD that no release or CRD bundle of this cluster installs/.test(m))).toBe(true);
+    });
+
+    test("plural of kinds as webhook rules name them", () => {
+        expect([plural("InferenceService"), plural("Policy"), plural("Cluster"), plural("Ingress")]).toEqual(["inferenceservices", "policies", "clusters", "ingresses"]);
+    });
+});
+
+describe(`vendored chart facts (${CHART_FACTS_FILE})`, () => {
+    const facts = loadChartFacts();
+    test("are within their refresh horizon (re-run tools/gitops/vendor-chart-facts.ts)", () => {
+        const age = (Date.now() - Date.parse(`${facts.retrieved}T00:00:00Z`)) / 86_400_000;
+        expect(age).toBeGreaterThanOrEqual(0);
+        expect(age).toBeLessThanOrEqual(facts.horizonDays);
+    });
+    test("every chart names its upstream source at a pinned ref and installs something or renders something", () => {
+        for (const c of facts.charts) {
+            expect(c.source).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+\/tree\/[^/]+\//);
+            expect(c.crds.length + c.webhooks.length + c.creates.length).toBeGreaterThan(0);
+        }
+        expect(facts.charts.find((c) => c.chart === "kube-prometheus-stack")!.crds).toEqual(expect.arrayContaining(["monitoring.coreos.com/ServiceMonitor", "monitoring.coreos.com/PodMonitor", "monitoring.coreos.com/PrometheusRule"]));
+    });
+});
