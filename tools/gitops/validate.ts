@@ -10,12 +10,15 @@ import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../config/stack-files";
 import { clusterPssVersion } from "../policy/cluster-version";
+import type { PoolFacts } from "../../components/gpu-pools/facts";
 import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
 import { envOf, FLUX_LAYERS, type FluxLayer, layerPath } from "../../components/flux-bootstrap/layers";
 import type { PolicyReport } from "../policy/evaluate";
 import { checkCluster, httpsAllowList, idOf, type Located, unreachableSources } from "./checks";
 import { generateGitops, spokeStacks, staleGenerated } from "./generate";
 import { loadChartFacts, orderProblems } from "./order";
+import { runtimeFitProblems } from "./runtime-fit";
+import { stackFacts } from "../workloads/scheduling";
 import type { ChartFactsFile } from "./vendor-chart-facts";
 import { type K8sObject, KubectlMissingError, RenderError, renderOverlay } from "./render";
 import { ChartValuesRegistry, SchemaRegistry } from "./schemas";
@@ -184,6 +187,11 @@ export async function validateRendered(
     for (const p of order.errors) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
     for (const p of order.warnings) (reports.get(p.layer) ?? reports.values().next().value!).warnings.push(p.message);
 
+    // Runtime fit: scaled workloads without replicas, image users, monitor ports, model sizes against GPU memory.
+    const fit = runtimeFitProblems(located, poolsOf(stack));
+    for (const p of fit.errors) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
+    for (const p of fit.warnings) (reports.get(p.layer) ?? reports.values().next().value!).warnings.push(p.message);
+
     // Every source must be reachable through the hub firewall (advisory: the rules belong to the network).
     if (opts.egress !== false) {
         const allow = opts.egress ?? loadEgressAllowList(stack.split("-").slice(1).join("-"));
@@ -217,6 +225,13 @@ export async function validateRendered(
         }
     }
     return [...reports.values()];
+}
+
+const pools = new Map<string, PoolFacts[]>();
+/** The stack's pool facts (GPU memory for the model-fit check), read once per process. */
+function poolsOf(stack: string): PoolFacts[] {
+    if (!pools.has(stack)) pools.set(stack, stackFacts(stack).pools);
+    return pools.get(stack)!;
 }
 
 const renderCache = new Map<string, Promise<Rendered>>();

@@ -62,7 +62,7 @@ export function podSpecs(o: Obj): PodSpecAt[] {
                 .filter((t: any) => t.container || t.script)
                 .map((t: any) => ({
                     at: `${o.kind === "CronWorkflow" ? "spec.workflowSpec" : "spec"}.templates[${t.name}]`,
-                    spec: { tolerations: t.tolerations ?? wf.tolerations, affinity: t.affinity ?? wf.affinity, containers: [t.container ?? t.script] },
+                    spec: { tolerations: t.tolerations ?? wf.tolerations, affinity: t.affinity ?? wf.affinity, securityContext: t.securityContext ?? wf.securityContext, containers: [t.container ?? t.script] },
                     labels: wf.podMetadata?.labels ?? {},
                 }));
         }

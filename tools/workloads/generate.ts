@@ -72,8 +72,8 @@ function modelPatches(stack: string, facts: StackFacts, m: ResolvedModel, p: Pla
         apiVersion: "apps/v1",
         kind: "Deployment",
         metadata: { name: "vllm", labels: { "app.kubernetes.io/name": name, "aiplatform.io/gpu-vendor": m.vendor } },
+        // No replicas: the ScaledObject (and Flagger, for canary/blue-green) own the count.
         spec: {
-            replicas: m.replicas,
             selector: { matchLabels: { "app.kubernetes.io/name": name } },
             template: {
                 metadata: { labels: { "app.kubernetes.io/name": name, "aiplatform.io/gpu-vendor": m.vendor } },
