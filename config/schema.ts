@@ -305,6 +305,7 @@ export const hubSchema = z.strictObject({
             containers: z.boolean().default(true),
             keyVaults: z.boolean().default(true),
             storage: z.boolean().default(true),
+            resourceManager: z.boolean().default(true),
         })
         .prefault({}),
 });

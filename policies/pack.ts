@@ -38,6 +38,14 @@ import { n4FirewallUsesPolicy } from "./rules/azure/n4-firewall-uses-policy";
 import { w1PrivateEndpointRequired } from "./rules/azure/w1-private-endpoint-required";
 import { w2PrdStatefulProtected } from "./rules/azure/w2-prd-stateful-protected";
 import { w3NoSubscriptionOwnerAssignment } from "./rules/azure/w3-no-subscription-owner-assignment";
+import { w4NoWildcardCustomRole } from "./rules/azure/w4-no-wildcard-custom-role";
+import { n5NsgInternetInboundAllowlist } from "./rules/azure/n5-nsg-internet-inbound-allowlist";
+import { d1DefenderPlans } from "./rules/azure/d1-defender-plans";
+import { s5StorageRequestLogging } from "./rules/azure/s5-storage-request-logging";
+import { s6StorageLocalUsersDisabled } from "./rules/azure/s6-storage-local-users-disabled";
+import { s7StorageGeoRedundantPrd } from "./rules/azure/s7-storage-geo-redundant-prd";
+import { k17AksContainerInsights } from "./rules/azure/k17-aks-container-insights";
+import { r5AcrDedicatedDataEndpoints } from "./rules/azure/r5-acr-dedicated-data-endpoints";
 
 import { aksMaxPods } from "./rules/azure/aks-max-pods";
 import { aksEphemeralOsDisk } from "./rules/azure/aks-ephemeral-os-disk";
@@ -81,17 +89,20 @@ import { k8sGpuToleration } from "./rules/kubernetes/k8s-gpu-toleration";
 
 export const PACK_NAME = "aiplatform-policies";
 
-/** Mandatory Azure rules (issue 7's minimum), in the order the README lists them. */
+/** Mandatory Azure rules (issue 7's minimum and issue 16's Checkov parity), in the order the README lists them. */
 export const azureMandatoryRules: readonly Rule[] = [
     t1RequiredTags,
     k1AksPrivateCluster, k2AksAzureRbac, k3AksLocalAccountsDisabled, k4AksNetworkPolicy, k5AksAzurePolicyAddon,
     k6AksSecretsStoreRotation, k7AksWorkloadIdentity, k8AksDefender, k9AksManagedIdentity, k10AksAutoUpgrade,
     k11AksPaidTierPrd, k12AksPoolVmssNoPublicIp, k13AksSystemPool, k14AksGpuPoolTaint, k15AksSpotPoolTaint, k16AksNoSpotPrd,
-    r1AcrAdminDisabled, r2AcrAnonymousPullDisabled, r3AcrPublicNetworkDisabled, r4AcrPremiumSku,
+    k17AksContainerInsights,
+    r1AcrAdminDisabled, r2AcrAnonymousPullDisabled, r3AcrPublicNetworkDisabled, r4AcrPremiumSku, r5AcrDedicatedDataEndpoints,
     v1KvRbacAuthorization, v2KvPurgeProtection, v3KvNetworkLocked,
     s1StorageHttpsTls12, s2StorageNoPublicBlobNoSharedKey, s3StorageNetworkLocked, s4BlobContainerPrivate,
-    n1NsgNoInternetManagementPorts, n2SubnetHasNsg, n3FirewallPolicyThreatIntelIdps, n4FirewallUsesPolicy,
-    w1PrivateEndpointRequired, w2PrdStatefulProtected, w3NoSubscriptionOwnerAssignment,
+    s5StorageRequestLogging, s6StorageLocalUsersDisabled, s7StorageGeoRedundantPrd,
+    n1NsgNoInternetManagementPorts, n2SubnetHasNsg, n3FirewallPolicyThreatIntelIdps, n4FirewallUsesPolicy, n5NsgInternetInboundAllowlist,
+    w1PrivateEndpointRequired, w2PrdStatefulProtected, w3NoSubscriptionOwnerAssignment, w4NoWildcardCustomRole,
+    d1DefenderPlans,
 ];
 
 /** Advisory Azure rules: hardening beyond the gate (Checkov / Azure Policy checks the pack reports but doesn't block on). */

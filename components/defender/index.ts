@@ -13,6 +13,8 @@ export interface DefenderPlansArgs {
     keyVaults: boolean;
     /** Defender for Storage (v2: malware scanning and sensitive-data threat detection on the data lake). */
     storage: boolean;
+    /** Defender for Resource Manager: threat detection on ARM operations (Checkov CKV_AZURE_234). */
+    resourceManager: boolean;
 }
 
 export function createDefenderPlans(name: string, args: DefenderPlansArgs, parent: pulumi.Resource): Record<string, pulumi.Output<string>> {
@@ -21,6 +23,8 @@ export function createDefenderPlans(name: string, args: DefenderPlansArgs, paren
         ["containers", "Containers"],
         ["keyVaults", "KeyVaults", "PerKeyVault"],
         ["storage", "StorageAccounts", "DefenderForStorageV2"],
+        // PerSubscription is the current plan (Azure Policy b7021b2b allows only it); PerApiCall is the legacy one.
+        ["resourceManager", "Arm", "PerSubscription"],
     ];
     const ids: Record<string, pulumi.Output<string>> = {};
     for (const [, pricingName, subPlan] of plans.filter(([k]) => args[k])) {

@@ -67,7 +67,9 @@ export function createRegistry(name: string, args: RegistryArgs, parent: pulumi.
             // Trusted Azure services (Defender for Containers image scanning, ACR Tasks) still reach a private registry.
             networkRuleBypassOptions: "AzureServices",
             zoneRedundancy: zonal ? "Enabled" : "Disabled",
-            dataEndpointEnabled: false,
+            // Layers come from <registry>.<region>.data.azurecr.io through the private endpoint, not a shared blob host
+            // (Checkov CKV_AZURE_237; r5-acr-dedicated-data-endpoints).
+            dataEndpointEnabled: true,
             policies: {
                 retentionPolicy: { status: "enabled", days: args.untaggedRetentionDays },
                 // Export off: images leave only by pull through the private endpoint (needs public access disabled).

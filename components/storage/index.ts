@@ -140,10 +140,11 @@ export function createDataLake(name: string, args: DataLakeArgs, parent: pulumi.
         );
     }
 
-    // Writes and deletes only: reads by Loki/Tempo/model loaders would flood the workspace.
+    // Reads too: who read the data lake is its access trail (Checkov CKV2_AZURE_21, s5-storage-request-logging), at
+    // the price of the Loki/Tempo/model-loader read volume in StorageBlobLogs.
     diagnosticSettings(
         `${name}-st-blob`,
-        { resourceId: pulumi.interpolate`${account.id}/blobServices/default`, workspaceId: args.workspaceId, categories: ["StorageWrite", "StorageDelete"], metrics: false },
+        { resourceId: pulumi.interpolate`${account.id}/blobServices/default`, workspaceId: args.workspaceId, categories: ["StorageRead", "StorageWrite", "StorageDelete"], metrics: false },
         parent,
     );
 

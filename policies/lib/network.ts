@@ -1,6 +1,7 @@
 /**
  * NSG rule arithmetic: which sources mean "anyone" and whether a port specification reaches a given port.
  */
+import * as ipaddr from "ipaddr.js";
 
 /** Source prefixes that admit the whole internet (ARM service tag `Internet`, wildcard, any /0). */
 export function isInternetSource(prefix: string): boolean {
@@ -21,4 +22,15 @@ export function portsReached(spec: string, ports: readonly number[]): number[] {
         return ports.filter((p) => p >= lo && p <= hi);
     }
     return /^\d+$/.test(s) ? ports.filter((p) => p === Number(s)) : [];
+}
+
+/**
+ * Sources that reach the NSG from the internet: the wildcards above, or a public address or prefix (any unicast
+ * range outside private, loopback, link-local and the like). Service tags other than Internet are Azure's own.
+ */
+export function isPublicSource(prefix: string): boolean {
+    if (isInternetSource(prefix)) return true;
+    const [addr, bits] = prefix.trim().split("/");
+    if (!ipaddr.isValid(addr) || (bits !== undefined && !/^\d+$/.test(bits))) return false;
+    return ipaddr.process(addr).range() === "unicast";
 }

@@ -56,10 +56,10 @@ describe.each(SPOKES)("data lake in %s", (stack) => {
         for (const e of eps) expect((e.zoneGroup.inputs.privateDnsZoneConfigs as any[])[0].privateDnsZoneId).toBe(zones[e.groupIds[0]]);
     });
 
-    it("logs blob writes and deletes to the workspace", () => {
+    it("logs blob reads, writes and deletes to the workspace (s5-storage-request-logging)", () => {
         const diag = ofType(stack, T.diag).filter((d) => d.inputs.resourceUri === `${account().id}/blobServices/default`);
         expect(diag).toHaveLength(1);
-        expect((diag[0].inputs.logs as any[]).map((l) => l.category)).toEqual(["StorageWrite", "StorageDelete"]);
+        expect((diag[0].inputs.logs as any[]).map((l) => l.category)).toEqual(["StorageRead", "StorageWrite", "StorageDelete"]);
     });
 
     it("exports the account name for cluster-vars", () => {

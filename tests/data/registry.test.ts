@@ -9,7 +9,7 @@ describe.each(SPOKES)("registry in %s", (stack) => {
     const cfg = cfgOf(stack);
     const acr = () => one(stack, T.registry);
 
-    it("is Premium, private, zone redundant, with admin user, anonymous pull and export off", () => {
+    it("is Premium, private, zone redundant, with dedicated data endpoints, admin user, anonymous pull and export off", () => {
         const i = acr().inputs as any;
         expect(i.registryName).toBe(`craip${cfg.environment}uaen`);
         expect(i.sku).toEqual({ name: "Premium" });
@@ -18,6 +18,7 @@ describe.each(SPOKES)("registry in %s", (stack) => {
         expect(i.publicNetworkAccess).toBe("Disabled");
         expect(i.networkRuleSet).toEqual({ defaultAction: "Deny" });
         expect(i.zoneRedundancy).toBe("Enabled");
+        expect(i.dataEndpointEnabled).toBe(true);
         expect(i.policies.exportPolicy).toEqual({ status: "disabled" });
         expect(i.policies.retentionPolicy).toEqual({ status: "enabled", days: cfg.registry.untaggedRetentionDays });
     });

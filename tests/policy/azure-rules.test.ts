@@ -54,10 +54,14 @@ const MUTATIONS: Mutation[] = [
     ["K15 spot pool without spot taint", "dev", "pool-spot", (p) => (p.nodeTaints = []), ["k15-aks-spot-pool-taint"]],
     ["K16 spot pool in prd", "prd", "pool-cpu", (p) => { p.scaleSetPriority = "Spot"; p.nodeTaints = ["kubernetes.azure.com/scalesetpriority=spot:NoSchedule"]; }, ["k16-aks-no-spot-prd"]],
     ["K16 inline spot pool in prd", "prd", "aks", (p) => p.agentPoolProfiles.push({ name: "spot", mode: "User", type: "VirtualMachineScaleSets", vmSize: "Standard_D8ds_v5", scaleSetPriority: "Spot", nodeTaints: ["kubernetes.azure.com/scalesetpriority=spot:NoSchedule"], maxPods: 50, enableEncryptionAtHost: true, osDiskType: "Ephemeral" }), ["k16-aks-no-spot-prd"]],
+    ["K17 Container Insights off", "dev", "aks", (p) => (p.addonProfiles.omsagent.enabled = false), ["k17-aks-container-insights"]],
+    ["K17 Container Insights without a workspace", "prd", "aks", (p) => delete p.addonProfiles.omsagent.config, ["k17-aks-container-insights"]],
+    ["K17 no omsagent addon", "stg", "aks", (p) => delete p.addonProfiles.omsagent, ["k17-aks-container-insights"]],
     // R1-R4
     ["R1 admin user", "prd", "acr", (p) => (p.adminUserEnabled = true), ["r1-acr-admin-disabled"]],
     ["R2 anonymous pull", "prd", "acr", (p) => (p.anonymousPullEnabled = true), ["r2-acr-anonymous-pull-disabled"]],
     ["R3 public network", "prd", "acr", (p) => (p.publicNetworkAccess = "Enabled"), ["r3-acr-public-network-disabled"]],
+    ["R5 no dedicated data endpoints", "dev", "acr", (p) => delete p.dataEndpointEnabled, ["r5-acr-dedicated-data-endpoints"]],
     ["R3 public network by default", "prd", "acr", (p) => delete p.publicNetworkAccess, ["r3-acr-public-network-disabled"]],
     ["R4 Standard SKU", "prd", "acr", (p) => (p.sku.name = "Standard"), ["r4-acr-premium-sku"]],
     // V1-V3
@@ -74,13 +78,26 @@ const MUTATIONS: Mutation[] = [
     ["S3 public network", "prd", "st", (p) => (p.publicNetworkAccess = "Enabled"), ["s3-storage-network-locked"]],
     ["S3 network rules allow", "prd", "st", (p) => (p.networkRuleSet.defaultAction = "Allow"), ["s3-storage-network-locked"]],
     ["S4 public container", "prd", "st-models", (p) => (p.publicAccess = "Blob"), ["s4-blob-container-private"]],
+    ["S5 no read logging on the blob service", "prd", "st-blob-diag", (p) => (p.logs = p.logs.filter((l: any) => l.category !== "StorageRead")), ["s5-storage-request-logging"], "st"],
+    ["S5 logging on the account, not its blob service", "dev", "st-blob-diag", (p) => (p.resourceUri = p.resourceUri.replace("/blobServices/default", "")), ["s5-storage-request-logging"], "st"],
+    ["S5 allLogs disabled", "stg", "st-blob-diag", (p) => (p.logs = [{ categoryGroup: "allLogs", enabled: false }]), ["s5-storage-request-logging"], "st"],
+    ["S6 local users left at Azure's default", "dev", "st", (p) => delete p.isLocalUserEnabled, ["s6-storage-local-users-disabled"]],
+    ["S7 zone-redundant only in prd", "prd", "st", (p) => (p.sku.name = "Standard_ZRS"), ["s7-storage-geo-redundant-prd"]],
+    ["W4 custom role with * actions", "dev", "role-pool-scaler", (p) => p.permissions[0].actions.push("*"), ["w4-no-wildcard-custom-role"]],
+    ["D1 Defender plan on the Free tier", "prd", "defender-containers", (p) => (p.pricingTier = "Free"), ["d1-defender-plans"]],
+    ["D1 Resource Manager plan missing", "prd", "defender-arm", (p) => (p.pricingName = "Dns"), ["d1-defender-plans"], "defender-containers"],
     // N1-N4
-    ["N1 SSH from Internet service tag", "prd", "nsg", (p) => (p.securityRules[0].destinationPortRange = "22"), ["n1-nsg-no-internet-management-ports"]],
-    ["N1 port range 20-25 from *", "prd", "nsg", (p) => Object.assign(p.securityRules[0], { sourceAddressPrefix: "*", destinationPortRange: "20-25" }), ["n1-nsg-no-internet-management-ports"]],
-    ["N1 port array with RDP from 0.0.0.0/0", "prd", "nsg", (p) => Object.assign(p.securityRules[0], { sourceAddressPrefix: "0.0.0.0/0", destinationPortRange: undefined, destinationPortRanges: ["443", "3389"] }), ["n1-nsg-no-internet-management-ports"]],
-    ["N1 sourceAddressPrefixes with ::/0 to WinRM", "prd", "nsg", (p) => Object.assign(p.securityRules[1], { sourceAddressPrefix: undefined, sourceAddressPrefixes: ["10.0.0.0/8", "::/0"], destinationPortRanges: ["5986"] }), ["n1-nsg-no-internet-management-ports"]],
-    ["N1 every port from any", "prd", "nsg", (p) => Object.assign(p.securityRules[0], { sourceAddressPrefix: "any", destinationPortRange: "*" }), ["n1-nsg-no-internet-management-ports"]],
-    ["N1 standalone rule from Internet to 5985", "prd", "nsg-rule-lb", (p) => Object.assign(p, { sourceAddressPrefix: "Internet", destinationPortRange: "5985" }), ["n1-nsg-no-internet-management-ports"]],
+    ["N1 SSH from Internet service tag", "prd", "nsg", (p) => (p.securityRules[0].destinationPortRange = "22"), ["n1-nsg-no-internet-management-ports", "n5-nsg-internet-inbound-allowlist"]],
+    ["N1 port range 20-25 from *", "prd", "nsg", (p) => Object.assign(p.securityRules[0], { sourceAddressPrefix: "*", destinationPortRange: "20-25" }), ["n1-nsg-no-internet-management-ports", "n5-nsg-internet-inbound-allowlist"]],
+    ["N1 port array with RDP from 0.0.0.0/0", "prd", "nsg", (p) => Object.assign(p.securityRules[0], { sourceAddressPrefix: "0.0.0.0/0", destinationPortRange: undefined, destinationPortRanges: ["443", "3389"] }), ["n1-nsg-no-internet-management-ports", "n5-nsg-internet-inbound-allowlist"]],
+    ["N1 sourceAddressPrefixes with ::/0 to WinRM", "prd", "nsg", (p) => Object.assign(p.securityRules[1], { sourceAddressPrefix: undefined, sourceAddressPrefixes: ["10.0.0.0/8", "::/0"], destinationPortRanges: ["5986"] }), ["n1-nsg-no-internet-management-ports", "n5-nsg-internet-inbound-allowlist"]],
+    ["N1 every port from any", "prd", "nsg", (p) => Object.assign(p.securityRules[0], { sourceAddressPrefix: "any", destinationPortRange: "*" }), ["n1-nsg-no-internet-management-ports", "n5-nsg-internet-inbound-allowlist"]],
+    ["N1 standalone rule from Internet to 5985", "prd", "nsg-rule-lb", (p) => Object.assign(p, { sourceAddressPrefix: "Internet", destinationPortRange: "5985" }), ["n1-nsg-no-internet-management-ports", "n5-nsg-internet-inbound-allowlist"]],
+    ["N5 (not N1): Internet to range 23-3388, which reaches no management port", "prd", "nsg", (p) => (p.securityRules[0].destinationPortRange = "23-3388"), ["n5-nsg-internet-inbound-allowlist"]],
+    ["N5 Internet to 80 on an NSG off the allowlist", "prd", "nsg", (p) => { p.networkSecurityGroupName = "nsg-aip-system"; p.securityRules[0].destinationPortRange = "80"; }, ["n5-nsg-internet-inbound-allowlist"]],
+    ["N5 allowlisted NSG, port not on its entry (UDP 3478)", "prd", "nsg", (p) => Object.assign(p.securityRules[0], { protocol: "Udp", destinationPortRange: "3478" }), ["n5-nsg-internet-inbound-allowlist"]],
+    ["N5 a public prefix that is not Cloudflare's", "prd", "nsg", (p) => (p.securityRules[1].sourceAddressPrefix = "20.50.0.0/16"), ["n5-nsg-internet-inbound-allowlist"]],
+    ["N5 standalone rule from * to 8080", "dev", "nsg-rule-lb", (p) => Object.assign(p, { sourceAddressPrefix: "*", destinationPortRange: "8080" }), ["n5-nsg-internet-inbound-allowlist"]],
     ["N2 inline subnet without NSG", "prd", "vnet", (p) => delete p.subnets[0].networkSecurityGroup, ["n2-subnet-has-nsg"]],
     ["N2 standalone subnet without NSG", "prd", "subnet-pe", (p) => delete p.networkSecurityGroup, ["n2-subnet-has-nsg"]],
     ["N3 threat intel alert only", "dev", "afwp", (p) => (p.threatIntelMode = "Alert"), ["n3-firewall-policy-threat-intel-idps"]],
@@ -134,10 +151,14 @@ describe("single-field mutations are caught by the rule that owns the field", ()
 describe("shapes that must not fire", () => {
     const quiet: [string, Env, string, (p: any) => void][] = [
         ["addon keys in other casings (azurePolicy, AzureKeyvaultSecretsProvider)", "prd", "aks", (p) => {
-            p.addonProfiles = { azurePolicy: { enabled: true }, AzureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true" } }, kubeDashboard: { enabled: false } };
+            p.addonProfiles = {
+                azurePolicy: { enabled: true },
+                AzureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true" } },
+                kubeDashboard: { enabled: false },
+                omsAgent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: p.addonProfiles.omsagent.config.logAnalyticsWorkspaceResourceID } },
+            };
         }],
         ["NSG rule from VirtualNetwork to 22", "prd", "nsg", (p) => (p.securityRules[0] = { ...p.securityRules[0], sourceAddressPrefix: "VirtualNetwork", destinationPortRange: "22" })],
-        ["NSG range 23-3388 reaches no management port", "prd", "nsg", (p) => (p.securityRules[0].destinationPortRange = "23-3388")],
         ["outbound rule to 22 from *", "prd", "nsg", (p) => (p.securityRules[3].sourceAddressPrefix = "*")],
         ["Deny rule from Internet to 22", "prd", "nsg", (p) => Object.assign(p.securityRules[2], { sourceAddressPrefix: "Internet", destinationPortRange: "22" })],
         ["Free tier outside prd and stg", "dev", "aks", (p) => (p.sku.tier = "Free")],
@@ -147,6 +168,9 @@ describe("shapes that must not fire", () => {
         ["location global with any region tag", "prd", "zone-acr", (p) => (p.tags.region = "uaenorth")],
         ["region spelled as display name", "prd", "vnet", (p) => (p.location = "UAE North")],
         ["BlobContainer without publicAccess", "prd", "st-models", (p) => delete p.publicAccess],
+        ["Cloudflare range to the public ingress's 443", "prd", "nsg", (p) => { p.networkSecurityGroupName = "nsg-aip-prd-uaen-ingress-public"; p.securityRules[0].sourceAddressPrefix = "173.245.48.0/20"; }],
+        ["locally-redundant storage outside prd", "dev", "st", (p) => (p.sku.name = "Standard_LRS")],
+        ["allLogs on the blob service", "prd", "st-blob-diag", (p) => (p.logs = [{ categoryGroup: "allLogs", enabled: true }])],
         ["RouteServerSubnet without NSG", "prd", "vnet", (p) => p.subnets.push({ name: "RouteServerSubnet", addressPrefix: "10.30.253.0/27" })],
     ];
     test.each(quiet)("%s", (_title, env, name, mutate) => {
@@ -184,8 +208,8 @@ describe("computed values and secrets", () => {
             p.securityRules[1].destinationPortRange = U;
             p.securityRules.push({ name: "open-rdp", direction: "Inbound", access: "Allow", sourceAddressPrefix: "Internet", destinationPortRange: "3389" });
         }));
-        expect(report.violations).toHaveLength(1);
-        expect(report.violations[0].message).toContain("securityRules[5] (open-rdp)");
+        expect(report.violations.map((v) => v.policyName).sort()).toEqual(["n1-nsg-no-internet-management-ports", "n5-nsg-internet-inbound-allowlist"]);
+        expect(report.violations.every((v) => v.message.includes("securityRules[5] (open-rdp)"))).toBe(true);
     });
 
     test("secret envelopes (ciphertext) count as unknown and never fire", () => {

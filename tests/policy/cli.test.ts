@@ -74,7 +74,7 @@ describe("exit codes and input kinds", () => {
         const stack = mutated(compliantStack("dev"), "nsg", (p) => (p.securityRules[0].destinationPortRange = "3389"));
         const r = run(write("preview.out", previewOf(stack)));
         expect(r.code).toBe(1);
-        expect(r.out.filter((l) => l.startsWith("mandatory")).map((l) => l.split(/\s+/)[1])).toEqual(["n1-nsg-no-internet-management-ports"]);
+        expect(r.out.filter((l) => l.startsWith("mandatory")).map((l) => l.split(/\s+/)[1])).toEqual(["n1-nsg-no-internet-management-ports", "n5-nsg-internet-inbound-allowlist"]);
     });
 
     test("multi-document YAML manifests (file name says nothing)", () => {

@@ -31,7 +31,7 @@ const ids = {
     registry: `${RG}/providers/Microsoft.ContainerRegistry/registries/acraip`,
     vault: `${RG}/providers/Microsoft.KeyVault/vaults/kv-aip`,
     storage: `${RG}/providers/Microsoft.Storage/storageAccounts/staip`,
-    nsg: `${RG}/providers/Microsoft.Network/networkSecurityGroups/nsg-aip`,
+    nsg: `${RG}/providers/Microsoft.Network/networkSecurityGroups/nsg-aip-bastion`,
     firewall: `${RG}/providers/Microsoft.Network/azureFirewalls/afw-aip`,
     firewallPolicy: `${RG}/providers/Microsoft.Network/firewallPolicies/afwp-aip`,
     vnet: `${RG}/providers/Microsoft.Network/virtualNetworks/vnet-aip`,
@@ -113,6 +113,7 @@ export function compliantStack(env: Env = "prd"): PolicyInputResource[] {
             addonProfiles: {
                 azurepolicy: { enabled: true },
                 azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true" } },
+                omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: ids.workspace, useAADAuth: "true" } },
             },
             oidcIssuerProfile: { enabled: true },
             securityProfile: {
@@ -136,6 +137,7 @@ export function compliantStack(env: Env = "prd"): PolicyInputResource[] {
             adminUserEnabled: false,
             anonymousPullEnabled: false,
             publicNetworkAccess: "Disabled",
+            dataEndpointEnabled: true,
             zoneRedundancy: "Enabled",
             policies: {
                 trustPolicy: { status: "enabled", type: "Notary" },
@@ -183,8 +185,9 @@ export function compliantStack(env: Env = "prd"): PolicyInputResource[] {
             resourceGroupName: "rg-aip",
             location: LOCATION,
             kind: "StorageV2",
-            sku: { name: "Standard_ZRS" },
+            sku: { name: env === "prd" ? "Standard_GZRS" : "Standard_ZRS" },
             isHnsEnabled: true,
+            isLocalUserEnabled: false,
             enableHttpsTrafficOnly: true,
             minimumTlsVersion: "TLS1_2",
             allowBlobPublicAccess: false,
@@ -201,10 +204,16 @@ export function compliantStack(env: Env = "prd"): PolicyInputResource[] {
             deleteRetentionPolicy: { enabled: true, days: 30 },
             containerDeleteRetentionPolicy: { enabled: true, days: 30 },
         }),
+        res("azure-native:monitor:DiagnosticSetting", "st-blob-diag", {
+            name: "to-log-analytics",
+            resourceUri: `${ids.storage}/blobServices/default`,
+            workspaceId: ids.workspace,
+            logs: ["StorageRead", "StorageWrite", "StorageDelete"].map((category) => ({ category, enabled: true })),
+        }),
         res("azure-native:storage:BlobContainer", "st-models", { accountName: "staip", resourceGroupName: "rg-aip", containerName: "models", publicAccess: "None" }),
         pe("st", ids.storage, "blob"),
         res("azure-native:network:NetworkSecurityGroup", "nsg", {
-            networkSecurityGroupName: "nsg-aip",
+            networkSecurityGroupName: "nsg-aip-bastion",
             resourceGroupName: "rg-aip",
             location: LOCATION,
             securityRules: [
@@ -269,6 +278,14 @@ export function compliantStack(env: Env = "prd"): PolicyInputResource[] {
         }, { id: ids.firewall }),
         diag("afw", ids.firewall),
         res("azure-native:privatedns:PrivateZone", "zone-acr", { privateZoneName: "privatelink.azurecr.io", resourceGroupName: "rg-aip", location: "global", tags: tags(env) }),
+        ...["Containers", "KeyVaults", "StorageAccounts", "Arm"].map((pricingName) =>
+            res("azure-native:security:Pricing", `defender-${pricingName.toLowerCase()}`, { scopeId: SUB, pricingName, pricingTier: "Standard" })),
+        res("azure-native:authorization:RoleDefinition", "role-pool-scaler", {
+            roleName: "AKS pool scaler",
+            scope: RG,
+            assignableScopes: [RG],
+            permissions: [{ actions: ["Microsoft.ContainerService/managedClusters/read", "Microsoft.ContainerService/managedClusters/agentPools/write"], notActions: [], dataActions: [], notDataActions: [] }],
+        }),
         res("azure-native:authorization:RoleAssignment", "acr-pull", {
             principalId: "9c8d7e6f-5a4b-4c3d-9e2f-1a0b9c8d7e03",
             principalType: "ServicePrincipal",

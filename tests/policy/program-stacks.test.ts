@@ -22,8 +22,8 @@ describe.each(ALL_STACKS)("%s", (stack) => {
     });
 });
 
-/** [title, stack, resource type, which one (by URN name suffix, default the first), mutation, expected mandatory rule] */
-type Mutant = [string, string, string, string | undefined, (r: Res, doc: Doc) => void, string];
+/** [title, stack, resource type, which one (by URN name suffix, default the first), mutation, expected mandatory rule(s)] */
+type Mutant = [string, string, string, string | undefined, (r: Res, doc: Doc) => void, string | string[]];
 
 const OPEN_SSH = { name: "open-ssh", priority: 200, direction: "Inbound", access: "Allow", protocol: "Tcp", sourceAddressPrefix: "Internet", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "20-25" };
 
@@ -38,7 +38,15 @@ const MUTANTS: Mutant[] = [
     ["R1 registry admin user", "prd-uaenorth", "azure-native:containerregistry:Registry", undefined, (r) => (r.inputs.adminUserEnabled = true), "r1-acr-admin-disabled"],
     ["V2 vault without purge protection", "prd-uaenorth", "azure-native:keyvault:Vault", undefined, (r) => ((r.inputs.properties as any).enablePurgeProtection = false), "v2-kv-purge-protection"],
     ["S2 storage shared keys", "prd-uaenorth", "azure-native:storage:StorageAccount", undefined, (r) => (r.inputs.allowSharedKeyAccess = true), "s2-storage-no-public-blob-no-shared-key"],
-    ["N1 SSH open to the internet", "prd-uaenorth", "azure-native:network:NetworkSecurityGroup", undefined, (r) => (r.inputs.securityRules as any[]).push(OPEN_SSH), "n1-nsg-no-internet-management-ports"],
+    ["N1 SSH open to the internet", "prd-uaenorth", "azure-native:network:NetworkSecurityGroup", undefined, (r) => (r.inputs.securityRules as any[]).push(OPEN_SSH), ["n1-nsg-no-internet-management-ports", "n5-nsg-internet-inbound-allowlist"]],
+    ["N5 HTTP open to the internet", "prd-uaenorth", "azure-native:network:NetworkSecurityGroup", undefined, (r) => (r.inputs.securityRules as any[]).push({ ...OPEN_SSH, name: "open-http", destinationPortRange: "80" }), "n5-nsg-internet-inbound-allowlist"],
+    ["K17 cluster without Container Insights", "stg-uaenorth", "azure-native:containerservice:ManagedCluster", undefined, (r) => delete (r.inputs.addonProfiles as any).omsagent, "k17-aks-container-insights"],
+    ["R5 registry without data endpoints", "dev-uaenorth", "azure-native:containerregistry:Registry", undefined, (r) => (r.inputs.dataEndpointEnabled = false), "r5-acr-dedicated-data-endpoints"],
+    ["S5 data lake without read logging", "prd-uaenorth", "azure-native:monitor:DiagnosticSetting", "st-blob-diag", (r) => (r.inputs.logs = (r.inputs.logs as any[]).filter((l) => l.category !== "StorageRead")), "s5-storage-request-logging"],
+    ["S6 data lake with local users", "dev-uaenorth", "azure-native:storage:StorageAccount", undefined, (r) => (r.inputs.isLocalUserEnabled = true), "s6-storage-local-users-disabled"],
+    ["S7 prd data lake locally redundant", "prd-uaenorth", "azure-native:storage:StorageAccount", undefined, (r) => ((r.inputs.sku as any).name = "Standard_LRS"), "s7-storage-geo-redundant-prd"],
+    ["W4 custom role with * actions", "prd-uaenorth", "azure-native:authorization:RoleDefinition", undefined, (r) => (r.inputs.permissions as any[])[0].actions.push("*"), "w4-no-wildcard-custom-role"],
+    ["D1 hub without Defender for Resource Manager", "hub-uaenorth", "azure-native:security:Pricing", "arm", (r, doc) => doc.deployment.resources.splice(doc.deployment.resources.indexOf(r), 1), "d1-defender-plans"],
     ["N2 subnet without NSG", "prd-uaenorth", "azure-native:network:Subnet", "system", (r) => delete r.inputs.networkSecurityGroup, "n2-subnet-has-nsg"],
     ["W1 vault without private endpoint", "prd-uaenorth", "azure-native:network:PrivateEndpoint", "kv-pe", (r, doc) => doc.deployment.resources.splice(doc.deployment.resources.indexOf(r), 1), "w1-private-endpoint-required"],
     ["W2 unprotected vault", "prd-uaenorth", "azure-native:keyvault:Vault", undefined, (r) => delete r.protect, "w2-prd-stateful-protected"],
@@ -54,6 +62,6 @@ describe("single-field mutants of the planned stacks", () => {
         const candidates = doc.deployment.resources.filter((r) => r.type === type && (which === undefined || r.urn.endsWith(which)));
         expect(candidates.map((r) => r.type).slice(0, 1)).toEqual([type]); // the program declares it
         mutate(candidates[0], doc);
-        expect([...new Set(mandatoryLines(doc).map((l) => l.split(" ")[0]))]).toEqual([expected]);
+        expect([...new Set(mandatoryLines(doc).map((l) => l.split(" ")[0]))].sort()).toEqual([expected].flat());
     });
 });

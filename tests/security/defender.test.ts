@@ -1,8 +1,9 @@
 import { ofType } from "../support/plan";
 
-test("the hub turns on Defender for Containers, Key Vault and Storage at subscription scope (the AKS Defender profile needs Containers)", () => {
+test("the hub turns on Defender for Containers, Key Vault, Storage and Resource Manager at subscription scope (the AKS Defender profile needs Containers; d1-defender-plans)", () => {
     const plans = ofType("hub-uaenorth", "azure-native:security:Pricing").map((r) => r.inputs);
     expect(plans.map((p) => [p.pricingName, p.pricingTier, p.subPlan ?? null]).sort()).toEqual([
+        ["Arm", "Standard", "PerSubscription"],
         ["Containers", "Standard", null],
         ["KeyVaults", "Standard", "PerKeyVault"],
         ["StorageAccounts", "Standard", "DefenderForStorageV2"],
