@@ -6,6 +6,7 @@
 import * as path from "path";
 import { parseArgs } from "util";
 import { REPO_ROOT } from "../config/stack-files";
+import { Cancellation, cancelOnSignals } from "./cancel";
 import { combine, type Context, driftStack, preflight, previewStack, promote, type StackResult, upStack } from "./commands";
 import { classifyError, PipelineError } from "./errors";
 import { EXIT, EXIT_MEANINGS, type ExitCode } from "./exit-codes";
@@ -158,6 +159,8 @@ export interface MainDeps {
     root?: string;
     /** Default: the repository's `policies/` pack. */
     policyPacks?: string[];
+    /** SIGINT/SIGTERM handling (cancel.ts); none in tests that don't exercise it. */
+    cancellation?: Cancellation;
 }
 
 export async function main(argv: string[], deps: MainDeps): Promise<ExitCode> {
@@ -202,24 +205,27 @@ export async function main(argv: string[], deps: MainDeps): Promise<ExitCode> {
             secretsProvider: p.secretsProvider,
             allowProtectedChanges: p.allowProtectedChanges,
             verbose: p.verbose,
+            cancellation: deps.cancellation,
         };
+        const cancelled = () => deps.cancellation?.requested === true;
         await preflight(ctx);
 
         const results: StackResult[] = [];
         switch (p.command) {
             case "preview":
-                for (const t of targets) results.push(await previewStack(ctx, t));
+                for (const t of targets) if (!cancelled()) results.push(await previewStack(ctx, t));
                 break;
             case "drift":
-                for (const t of targets) results.push(await driftStack(ctx, t));
+                for (const t of targets) if (!cancelled()) results.push(await driftStack(ctx, t));
                 break;
             case "up":
                 for (const [i, t] of targets.entries()) {
+                    if (cancelled()) break;
                     const r = await upStack(ctx, t);
                     results.push(r);
                     if (r.code !== EXIT.ok) {
                         const skipped = targets.slice(i + 1).map((s) => s.stack);
-                        if (skipped.length) host.err(`pipeline: skipped ${skipped.join(", ")} because ${t.stack} did not deploy cleanly`);
+                        if (skipped.length && !cancelled()) host.err(`pipeline: skipped ${skipped.join(", ")} because ${t.stack} did not deploy cleanly`);
                         break;
                     }
                 }
@@ -228,7 +234,9 @@ export async function main(argv: string[], deps: MainDeps): Promise<ExitCode> {
                 results.push(await promote(ctx, pair!.source, pair!.target));
                 break;
         }
-        const code = combine(results);
+        const notStarted = targets.slice(results.length).map((t) => t.stack);
+        if (cancelled() && notStarted.length) host.err(`pipeline: cancelled: ${notStarted.join(", ")} not started`);
+        const code = cancelled() ? EXIT.cancelled : combine(results);
         if (results.length > 1) host.out(`pipeline: ${p.command}: ${results.map((r) => `${r.stack}=${r.code}`).join(" ")} → exit ${code}`);
         return code;
     } catch (e) {
@@ -243,7 +251,8 @@ export async function main(argv: string[], deps: MainDeps): Promise<ExitCode> {
 if (require.main === module) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const workspace = () => (require("./local-workspace") as typeof import("./local-workspace")).localWorkspace(REPO_ROOT);
-    main(process.argv.slice(2), { host: realHost(REPO_ROOT), workspace }).then(
+    const cancellation = cancelOnSignals(process, (l) => void process.stderr.write(l + "\n"), (c) => process.exit(c), process.stdin.isTTY === true);
+    main(process.argv.slice(2), { host: realHost(REPO_ROOT), workspace, cancellation }).then(
         (code) => process.exit(code),
         (e) => {
             process.stderr.write(`pipeline: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);

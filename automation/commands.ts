@@ -4,6 +4,7 @@
  * summary file; problems are PipelineErrors, printed as one line by cli.ts.
  */
 import * as path from "path";
+import type { Cancellation } from "./cancel";
 import { EventCollector, type ResourceChange } from "./events";
 import { classifyError, PipelineError } from "./errors";
 import { EXIT, type ExitCode } from "./exit-codes";
@@ -13,12 +14,18 @@ import { requireKeyVaultSecrets, type Target } from "./stacks";
 import { renderChangeSummary, renderDriftSummary } from "./summary";
 import type { PipelineWorkspace, StackHandle } from "./workspace";
 
-/** Stack tags the pipeline writes; the promotion gate reads them. Names fit Pulumi's 40-character tag limit. */
+/**
+ * Stack tags the pipeline writes; the promotion gate reads them. Names fit Pulumi's 40-character tag limit. The
+ * verified tags name one update (its version and commit): `up` removes them before updating, so a failed or unclean
+ * re-run of the same commit leaves the stack unverified instead of still carrying the earlier run's verdict.
+ */
 export const TAGS = {
     deployedCommit: "aiplatform:deployed-commit",
     verifiedCommit: "aiplatform:verified-commit",
+    verifiedVersion: "aiplatform:verified-version",
     verifiedAt: "aiplatform:verified-at",
 } as const;
+const VERIFIED_TAGS = [TAGS.verifiedCommit, TAGS.verifiedVersion, TAGS.verifiedAt];
 
 export interface Context {
     host: Host;
@@ -35,6 +42,16 @@ export interface Context {
     allowProtectedChanges: boolean;
     /** Print the stack trace of per-stack errors. */
     verbose?: boolean;
+    /** Set on SIGINT/SIGTERM (cancel.ts): its signal goes to every Pulumi operation; no further stack is started. */
+    cancellation?: Cancellation;
+}
+
+/** An operation that failed because this run was cancelled reports that, not the CLI's "update canceled" error. */
+function cancelledOr(ctx: Context, e: unknown): PipelineError {
+    if (ctx.cancellation?.requested) {
+        return new PipelineError(EXIT.cancelled, "cancelled: Pulumi was asked to stop after the operations in flight and release the lock (runbook: docs/runbooks/cancelled-deployment.md)", e);
+    }
+    return classifyError(e);
 }
 
 /** One stack's result. */
@@ -109,10 +126,11 @@ async function checkedPreview(ctx: Context, stack: StackHandle, t: Target, gateP
             message: message(ctx, "preview", t.stack),
             onOutput: ctx.host.progress,
             onEvent: collector.onEvent,
+            signal: ctx.cancellation?.signal,
         });
     } catch (e) {
         if (!collector.mandatoryViolations().length) {
-            const error = classifyError(e);
+            const error = cancelledOr(ctx, e);
             return { collector, code: error.code, outcome: `preview failed: ${error.message}`, error };
         }
     }
@@ -196,7 +214,13 @@ export async function previewStack(ctx: Context, t: Target): Promise<StackResult
 async function postDeployChecks(ctx: Context, stack: StackHandle, t: Target): Promise<{ ok: boolean; detail: string }> {
     const collector = new EventCollector("drift");
     try {
-        await stack.previewRefresh({ expectNoChanges: false, message: message(ctx, "post-deploy check", t.stack), onOutput: ctx.host.progress, onEvent: collector.onEvent });
+        await stack.previewRefresh({
+            expectNoChanges: false,
+            message: message(ctx, "post-deploy check", t.stack),
+            onOutput: ctx.host.progress,
+            onEvent: collector.onEvent,
+            signal: ctx.cancellation?.signal,
+        });
     } catch (e) {
         return { ok: false, detail: `post-deploy refresh failed: ${classifyError(e).message}` };
     }
@@ -230,26 +254,36 @@ export async function upStack(ctx: Context, t: Target, promotedFrom?: string): P
     }
 
     const applied = new EventCollector("changes");
+    let version: number;
     try {
+        for (const tag of VERIFIED_TAGS) await stack.removeTag(tag);
         const r = await stack.up({
             policyPacks: ctx.policyPacks,
             refresh: true,
             message: message(ctx, command === "promote" ? `promote from ${promotedFrom} to` : "up", t.stack),
             onOutput: ctx.host.progress,
             onEvent: applied.onEvent,
+            signal: ctx.cancellation?.signal,
         });
         if (r.result !== "succeeded") throw new PipelineError(EXIT.operationFailed, `the update ended '${r.result}'`);
+        version = r.version;
         if (ctx.commit) await stack.setTag(TAGS.deployedCommit, ctx.commit);
     } catch (e) {
         const error = applied.mandatoryViolations().length
             ? new PipelineError(EXIT.policy, `${applied.mandatoryViolations().length} mandatory policy violation(s) during the update`)
-            : classifyError(e);
+            : cancelledOr(ctx, e);
         summarise(applied, error.code, `update failed: ${error.message}`);
         report(ctx, t, error.code, `update failed: ${error.message}`, error);
         return { stack: t.stack, code: error.code };
     }
 
     const checks = await postDeployChecks(ctx, stack, t);
+    if (!checks.ok && ctx.cancellation?.requested) {
+        const error = cancelledOr(ctx, undefined);
+        summarise(applied, error.code, `updated, but the post-deploy checks were ${error.message}`);
+        report(ctx, t, error.code, `updated, but the post-deploy checks were ${error.message}; not marked verified`);
+        return { stack: t.stack, code: error.code };
+    }
     if (!checks.ok) {
         summarise(applied, EXIT.postDeployChecks, `updated, but ${checks.detail}`);
         report(ctx, t, EXIT.postDeployChecks, `updated, but ${checks.detail}; not marked verified, so it cannot be promoted`);
@@ -257,6 +291,7 @@ export async function upStack(ctx: Context, t: Target, promotedFrom?: string): P
     }
     if (ctx.commit) {
         await stack.setTag(TAGS.verifiedCommit, ctx.commit);
+        await stack.setTag(TAGS.verifiedVersion, String(version));
         await stack.setTag(TAGS.verifiedAt, ctx.host.now().toISOString());
     }
     const c = applied.counts();
@@ -269,7 +304,10 @@ export async function upStack(ctx: Context, t: Target, promotedFrom?: string): P
 // ---------------------------------------------------------------------------------------------------------------
 // promote
 
-/** The promotion gate: the source's latest update succeeded, ran this commit, and passed its post-deploy checks. */
+/**
+ * The promotion gate: the source's latest update succeeded, ran this commit, and passed its post-deploy checks —
+ * that very update (the verified tags name its version), not an earlier run of the same commit.
+ */
 export async function promotionGate(ctx: Context, source: Target): Promise<void> {
     const commit = ctx.commit!;
     const stack = await open(ctx, source, false);
@@ -286,6 +324,9 @@ export async function promotionGate(ctx: Context, source: Target): Promise<void>
     const tags = await stack.tags();
     if (tags[TAGS.verifiedCommit] !== commit) {
         return refuse(`post-deploy checks have not passed for ${commit.slice(0, 12)} (${TAGS.verifiedCommit} = ${tags[TAGS.verifiedCommit] ? tags[TAGS.verifiedCommit].slice(0, 12) : "unset"})`);
+    }
+    if (tags[TAGS.verifiedVersion] !== String(last.version)) {
+        return refuse(`the verified update is version ${tags[TAGS.verifiedVersion] ?? "(none)"}, but the last update is version ${last.version}; redeploy ${commit.slice(0, 12)} to ${source.stack} first`);
     }
     ctx.host.out(`pipeline: ${source.stack}: gate passed — version ${last.version} ran ${commit.slice(0, 12)} and passed its post-deploy checks (${tags[TAGS.verifiedAt] ?? "time unknown"})`);
 }
@@ -314,9 +355,10 @@ export async function driftStack(ctx: Context, t: Target): Promise<StackResult> 
             message: message(ctx, "drift check", t.stack),
             onOutput: ctx.host.progress,
             onEvent: collector.onEvent,
+            signal: ctx.cancellation?.signal,
         });
     } catch (e) {
-        failure = classifyError(e);
+        failure = cancelledOr(ctx, e);
     }
     const drifted = collector.driftedResources();
     const drift = drifted.length > 0 || collector.summaryDriftCount() > 0;

@@ -15,6 +15,7 @@ export const EXIT = {
     noPulumiCli: 9,
     operationFailed: 10,
     postDeployChecks: 11,
+    cancelled: 12,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -33,4 +34,5 @@ export const EXIT_MEANINGS: readonly [ExitCode, string][] = [
     [EXIT.noPulumiCli, "the Pulumi CLI is not installed or not on PATH"],
     [EXIT.operationFailed, "the Pulumi operation failed (engine, provider or program error)"],
     [EXIT.postDeployChecks, "the update succeeded but the post-deploy checks failed (the stack is not clean right after deploying)"],
+    [EXIT.cancelled, "cancelled (SIGINT/SIGTERM): Pulumi was asked to stop after the operations in flight; if the stack stays locked see docs/runbooks/cancelled-deployment.md"],
 ];

@@ -29,6 +29,7 @@ export function wrapStack(stack: automation.Stack): StackHandle {
                 diff: false,
                 onOutput: req.onOutput,
                 onEvent: req.onEvent,
+                signal: req.signal,
             });
             return { changeSummary: r.changeSummary ?? {} };
         },
@@ -40,6 +41,7 @@ export function wrapStack(stack: automation.Stack): StackHandle {
                 diff: false,
                 onOutput: req.onOutput,
                 onEvent: req.onEvent,
+                signal: req.signal,
             });
             return { result: r.summary.result, version: r.summary.version, resourceChanges: r.summary.resourceChanges ?? {} };
         },
@@ -49,6 +51,7 @@ export function wrapStack(stack: automation.Stack): StackHandle {
                 message: req.message,
                 onOutput: req.onOutput,
                 onEvent: req.onEvent,
+                signal: req.signal,
             });
             return { changeSummary: r.changeSummary ?? {} };
         },
@@ -70,6 +73,9 @@ export function wrapStack(stack: automation.Stack): StackHandle {
         },
         async setTag(key, value) {
             await stack.setTag(key, value);
+        },
+        async removeTag(key) {
+            if (key in (await stack.listTags())) await stack.removeTag(key);
         },
     };
 }

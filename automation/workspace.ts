@@ -14,7 +14,15 @@ export interface EngineHooks {
     onEvent: (event: EngineEvent) => void;
 }
 
-export interface PreviewRequest extends EngineHooks {
+/**
+ * Cancellation: aborting sends the Pulumi CLI one SIGINT (the Automation API's `signal`), which stops starting new
+ * resource operations, waits for those in flight, writes the state and releases the stack's lock.
+ */
+export interface Cancellable {
+    signal?: AbortSignal;
+}
+
+export interface PreviewRequest extends EngineHooks, Cancellable {
     /** Absolute paths of policy packs to run (`--policy-pack`). */
     policyPacks: string[];
     /** Refresh the state from Azure before previewing. */
@@ -29,7 +37,7 @@ export type UpRequest = PreviewRequest;
  * Automation API's `previewRefresh` runs exactly `refresh({ previewOnly: true })` but returns the preview's change
  * summary rather than the stack's last update.
  */
-export interface RefreshRequest extends EngineHooks {
+export interface RefreshRequest extends EngineHooks, Cancellable {
     /** Make the CLI fail when the refresh finds changes (drift); the events still describe them. */
     expectNoChanges: boolean;
     message: string;
@@ -69,6 +77,8 @@ export interface StackHandle {
     /** All stack tags (a missing tag is simply absent). */
     tags(): Promise<Record<string, string>>;
     setTag(key: string, value: string): Promise<void>;
+    /** Removes a tag; a tag that is not there is not an error. */
+    removeTag(key: string): Promise<void>;
 }
 
 export interface OpenStackOptions {

@@ -121,10 +121,12 @@ export interface Script {
     refreshError?: Error;
     history?: HistoryEntry[];
     tags?: Record<string, string>;
+    /** Runs while the update is in flight (e.g. a SIGTERM arriving); an aborted `signal` then fails it as Pulumi does. */
+    duringUp?: () => void;
 }
 
 export interface Call {
-    method: "whoAmI" | "openStack" | "preview" | "up" | "previewRefresh" | "history" | "tags" | "setTag";
+    method: "whoAmI" | "openStack" | "preview" | "up" | "previewRefresh" | "history" | "tags" | "setTag" | "removeTag";
     stack?: string;
     args?: unknown;
 }
@@ -177,6 +179,8 @@ export class FakeWorkspace implements PipelineWorkspace {
             async up(req) {
                 calls.push({ method: "up", stack: target.stack, args: strip(req) });
                 play(s.upEvents ?? s.previewEvents, req);
+                s.duringUp?.();
+                if (req.signal?.aborted) throw commandError("error: update canceled");
                 if (s.upError) throw s.upError;
                 return { result: s.upResult ?? "succeeded", version: 7, resourceChanges: {} };
             },
@@ -197,6 +201,10 @@ export class FakeWorkspace implements PipelineWorkspace {
             async setTag(key, value) {
                 calls.push({ method: "setTag", stack: target.stack, args: { key, value } });
                 tags[key] = value;
+            },
+            async removeTag(key) {
+                calls.push({ method: "removeTag", stack: target.stack, args: { key } });
+                delete tags[key];
             },
         };
     }

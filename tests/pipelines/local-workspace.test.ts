@@ -32,6 +32,7 @@ function fakeAutomation(log: Recorded[]): AutomationModule {
         ),
         listTags: async () => (log.push({ fn: "stack.listTags", args: [] }), { "aiplatform:verified-commit": "abc", "pulumi:project": "aiplatform" }),
         setTag: async (...a: unknown[]) => void log.push({ fn: "stack.setTag", args: a }),
+        removeTag: async (...a: unknown[]) => void log.push({ fn: "stack.removeTag", args: a }),
     };
     const LocalWorkspace = {
         create: async (o: unknown) => (log.push({ fn: "LocalWorkspace.create", args: [o] }), { whoAmI: async () => ({ user: "ci", url: "azblob://state" }) }),
@@ -77,13 +78,40 @@ describe("localWorkspace (the LocalWorkspace adapter)", () => {
         expect(h).toEqual({ kind: "update", result: "succeeded", version: 9, message: "m", startTime: new Date("2026-08-20T10:00:00Z"), environment: { "git.head": "abc" } });
         expect((await stack.tags())["aiplatform:verified-commit"]).toBe("abc");
         await stack.setTag("aiplatform:deployed-commit", "abc");
+        await stack.removeTag("aiplatform:verified-commit");
+        await stack.removeTag("aiplatform:verified-version"); // absent: not removed (the CLI would fail on it)
 
-        expect(log.map((l) => l.fn)).toEqual(["stack.preview", "stack.up", "stack.previewRefresh", "stack.history", "stack.listTags", "stack.setTag"]);
+        expect(log.map((l) => l.fn)).toEqual([
+            "stack.preview",
+            "stack.up",
+            "stack.previewRefresh",
+            "stack.history",
+            "stack.listTags",
+            "stack.setTag",
+            "stack.listTags",
+            "stack.removeTag",
+            "stack.listTags",
+        ]);
+        expect(log[7].args).toEqual(["aiplatform:verified-commit"]);
         expect(log[0].args[0]).toEqual({ policyPacks: packs, refresh: true, message: "p", diff: false, ...hooks });
         expect(log[1].args[0]).toEqual({ policyPacks: packs, refresh: true, message: "u", diff: false, ...hooks });
         expect(log[2].args[0]).toEqual({ expectNoChanges: true, message: "d", ...hooks });
         expect(log[3].args).toEqual([10, 1, false]); // never showSecrets
         expect(log[5].args).toEqual(["aiplatform:deployed-commit", "abc"]);
+    });
+});
+
+describe("cancellation reaches the Automation API", () => {
+    it("passes the run's AbortSignal to preview, up and previewRefresh (it sends the Pulumi CLI one SIGINT)", async () => {
+        const log: Recorded[] = [];
+        const stack = await localWorkspace(makeRepo(), fakeAutomation(log)).openStack(listStacks(makeRepo()).find((t) => t.stack === "dev-uaenorth")!, { create: false });
+        const signal = new AbortController().signal;
+        const hooks = { onOutput: () => undefined, onEvent: () => undefined, signal };
+        await stack.preview({ policyPacks: [], refresh: true, message: "p", ...hooks });
+        await stack.up({ policyPacks: [], refresh: true, message: "u", ...hooks });
+        await stack.previewRefresh({ expectNoChanges: true, message: "d", ...hooks });
+        const ops = log.filter((l) => l.fn.startsWith("stack."));
+        expect(ops.map((l) => (l.args[0] as { signal?: AbortSignal }).signal === signal)).toEqual([true, true, true]);
     });
 });
 

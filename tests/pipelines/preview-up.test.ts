@@ -135,7 +135,8 @@ describe("up", () => {
             "dev-uaenorth": { ...devPreview(), upEvents: [outputs("create", urn("dev-uaenorth", LAW, "spoke-law"), LAW), summary({ create: 1, same: 3 })] },
         });
         expect(code).toBe(EXIT.ok);
-        expect(ws.methods("dev-uaenorth")).toEqual(["openStack", "preview", "up", "setTag", "previewRefresh", "setTag", "setTag"]);
+        // the verified tags of an earlier run are removed before updating, and name this update once it is checked
+        expect(ws.methods("dev-uaenorth")).toEqual(["openStack", "preview", "removeTag", "removeTag", "removeTag", "up", "setTag", "previewRefresh", "setTag", "setTag", "setTag"]);
         expect(ws.call("up")!.args).toEqual({
             policyPacks: [path.join(root, "policies")],
             refresh: true,
@@ -146,6 +147,7 @@ describe("up", () => {
         expect(ws.tags["dev-uaenorth"]).toEqual({
             [TAGS.deployedCommit]: COMMIT,
             [TAGS.verifiedCommit]: COMMIT,
+            [TAGS.verifiedVersion]: "7",
             [TAGS.verifiedAt]: "2026-08-25T09:30:00.000Z",
         });
         const file = path.join(summaryDir, "dev-uaenorth.up.md");

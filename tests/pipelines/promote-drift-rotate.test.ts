@@ -21,7 +21,7 @@ async function run(argv: string[], scripts: Record<string, Script> = {}, host = 
     return { code, host, ws };
 }
 
-const verified = { [TAGS.deployedCommit]: COMMIT, [TAGS.verifiedCommit]: COMMIT, [TAGS.verifiedAt]: "2026-08-24T20:00:00.000Z" };
+const verified = { [TAGS.deployedCommit]: COMMIT, [TAGS.verifiedCommit]: COMMIT, [TAGS.verifiedVersion]: "12", [TAGS.verifiedAt]: "2026-08-24T20:00:00.000Z" };
 const PROMOTE = ["promote", "--from", "dev-uaenorth", "--to", "stg-uaenorth"];
 
 describe("promote", () => {
@@ -31,7 +31,7 @@ describe("promote", () => {
         expect(code).toBe(EXIT.ok);
         expect(ws.methods("dev-uaenorth")).toEqual(["openStack", "history", "tags"]);
         expect(ws.call("history", "dev-uaenorth")!.args).toEqual({ pageSize: 10 });
-        expect(ws.methods("stg-uaenorth")).toEqual(["openStack", "preview", "up", "setTag", "previewRefresh", "setTag", "setTag"]);
+        expect(ws.methods("stg-uaenorth")).toEqual(["openStack", "preview", "removeTag", "removeTag", "removeTag", "up", "setTag", "previewRefresh", "setTag", "setTag", "setTag"]);
         expect((ws.call("up", "stg-uaenorth")!.args as { message: string }).message).toBe(
             `aiplatform pipeline promote from dev-uaenorth to stg-uaenorth commit ${COMMIT}`,
         );
@@ -74,6 +74,26 @@ describe("promote", () => {
         expect(ws.methods("dev-uaenorth")).not.toContain("up");
     });
 
+    it("refuses when the verified tags name an earlier update of the same commit (a later re-run was not verified)", async () => {
+        const rerun = historyEntry({ version: 13 });
+        const { code, host, ws } = await run(PROMOTE, { "dev-uaenorth": { history: [rerun, historyEntry()], tags: verified } });
+        expect(code).toBe(EXIT.promotionRefused);
+        expect(host.errors).toContain(
+            `promotion refused: dev-uaenorth the verified update is version 12, but the last update is version 13; redeploy ${COMMIT.slice(0, 12)} to dev-uaenorth first`,
+        );
+        expect(ws.methods("stg-uaenorth")).not.toContain("up");
+    });
+
+    it("an unclean re-run of a verified commit clears the verdict, so it can no longer be promoted", async () => {
+        const drifted = [outputs("refresh", urn("dev-uaenorth", "azure-native:keyvault:Vault", "spoke-kv"), "azure-native:keyvault:Vault", { oldOutputs: { sku: "standard" }, newOutputs: { sku: "premium" } })];
+        const ws = new FakeWorkspace({ "dev-uaenorth": { tags: verified, refreshEvents: drifted, history: [historyEntry({ version: 7 })] } });
+        const host = new FakeHost();
+        expect(await main(["up", "--stack", "dev-uaenorth"], { host, root, workspace: () => ws })).toBe(EXIT.postDeployChecks);
+        expect(ws.tags["dev-uaenorth"][TAGS.verifiedCommit]).toBeUndefined();
+        expect(await main(PROMOTE, { host, root, workspace: () => ws })).toBe(EXIT.promotionRefused);
+        expect(host.errors).toContain(`promotion refused: dev-uaenorth post-deploy checks have not passed for ${COMMIT.slice(0, 12)} (${TAGS.verifiedCommit} = unset)`);
+    });
+
     it("falls back to the commit in the update message when the metadata has no git.head", async () => {
         const scripts = { "dev-uaenorth": { history: [historyEntry({ environment: {} })], tags: verified } };
         const { code, ws } = await run(PROMOTE, scripts);
@@ -82,7 +102,7 @@ describe("promote", () => {
     });
 
     it("stg → prd uses the commit given with --commit", async () => {
-        const scripts = { "stg-uaenorth": { history: [historyEntry({ environment: { "git.head": OTHER_COMMIT } })], tags: { [TAGS.verifiedCommit]: OTHER_COMMIT } } };
+        const scripts = { "stg-uaenorth": { history: [historyEntry({ environment: { "git.head": OTHER_COMMIT } })], tags: { [TAGS.verifiedCommit]: OTHER_COMMIT, [TAGS.verifiedVersion]: "12" } } };
         const { code, ws } = await run(["promote", "--from", "stg-uaenorth", "--to", "prd-uaenorth", "--commit", OTHER_COMMIT], scripts);
         expect(code).toBe(EXIT.ok);
         expect(ws.tags["prd-uaenorth"][TAGS.deployedCommit]).toBe(OTHER_COMMIT);

@@ -209,8 +209,13 @@ describe("pr.yml", () => {
 
     it("the reusable job runs the pipeline CLI for the given command and stack, keeping drift (3) as a finding", () => {
         const run = runs(reusable.jobs.run).join("\n");
-        expect(run).toContain('npm run pipeline -- promote --from "$FROM" --to "$STACK"');
-        expect(run).toContain('npm run pipeline -- "$COMMAND" --stack "$STACK"');
+        expect(run).toContain('promote) set -- promote --from "$FROM" --to "$STACK" ;;');
+        expect(run).toContain('preview|up|drift) set -- "$COMMAND" --stack "$STACK" ;;');
+        // the CLI the `pipeline` npm script runs, in the background, with the job's cancellation signals passed on to it
+        const script = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.pipeline;
+        expect(run).toContain(`${script} "$@" --summary-dir pipeline-summaries &`);
+        expect(run).toContain(`trap 'kill -TERM "$pid" 2>/dev/null' INT TERM`);
+        expect(run).toMatch(/while kill -0 "\$pid" 2>\/dev\/null; do wait "\$pid"; code=\$\?; done/);
         expect(run).toContain('if [ "$COMMAND" = drift ] && [ "$code" -eq 3 ]; then exit 0; fi');
         expect(reusable.jobs.run["runs-on"]).toBe("aiplatform-azure");
         expect(Object.keys(reusable.on.workflow_call.inputs).sort()).toEqual(["command", "environment", "from", "stack"]);
