@@ -18,9 +18,10 @@
  * - one container for all stacks (a StackReference can only read stacks of the same backend, and every spoke reads
  *   the hub), with Pulumi's own DIY-backend locking (on by default, `.pulumi/locks/`);
  * - a Key Vault (RBAC mode, purge protection) with one RSA key per stack for the `azurekeyvault://` secrets provider;
- * - one user-assigned identity per GitHub environment with a federated credential (OIDC, no secret), allowed to
- *   read all state, write only its own stacks' blobs (an ABAC condition on the blob path) and decrypt only its own
- *   stacks' keys.
+ * - one user-assigned identity per GitHub environment with a federated credential (OIDC, no secret; one subject per
+ *   environment), holding a custom data-plane role (no container delete) whose ABAC condition limits reads, lists,
+ *   writes and lock blobs to its own stacks' paths, and decrypting only its own stacks' keys;
+ * - the GitHub environments' protection: deployment branches and required reviewers, from the settings.
  *
  * Exit codes: 0 printed/applied · 1 the script failed (--apply) · 2 bad input.
  */
@@ -33,6 +34,12 @@ import { z } from "zod";
 import { listStacks, REPO_ROOT, type StackFile } from "../config/stack-files";
 
 const name = (re: RegExp, what: string) => z.string().regex(re, what);
+const ENVIRONMENTS = ["hub", "dev", "stg", "prd"] as const;
+type Env = (typeof ENVIRONMENTS)[number];
+/** The hub's state is read (and decrypted) by every spoke's StackReference; nothing else crosses environments. */
+const SHARED_READ = "hub";
+/** Environments whose deployments wait for the reviewers, and whose state only main-branch jobs may touch. */
+const GATED: readonly Env[] = ["hub", "prd"];
 
 export const settingsSchema = z.strictObject({
     location: z.string().regex(/^[a-z0-9]+$/),
@@ -45,11 +52,22 @@ export const settingsSchema = z.strictObject({
     versionRetentionDays: z.number().int().min(30),
     keyVault: name(/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, "must be a Key Vault name (3-24)"),
     keyVaultRetentionDays: z.number().int().min(7).max(90),
-    github: z.strictObject({ repository: name(/^[\w.-]+\/[\w.-]+$/, "must be owner/repo") }),
-    gitlab: z.strictObject({ project: z.string() }),
+    github: z.strictObject({
+        repository: name(/^[\w.-]+\/[\w.-]+$/, "must be owner/repo"),
+        reviewers: name(/^[a-z0-9][a-z0-9-]*$/, "must be a GitHub team slug"),
+    }),
+    gitlab: z.strictObject({ project: z.string(), refs: z.record(z.enum(ENVIRONMENTS), z.string().min(1)) }),
     identities: z.record(
         name(/^[a-z][a-z0-9-]{1,20}$/, "must be a GitHub environment name"),
-        z.strictObject({ stacks: z.array(z.string()), decrypt: z.array(z.string()) }),
+        z.strictObject({
+            environment: z.enum(ENVIRONMENTS),
+            branches: z.enum(["main", "any"]),
+            reviewers: z.boolean(),
+            read: z.array(z.string()),
+            locks: z.array(z.string()),
+            stacks: z.array(z.string()),
+            decrypt: z.array(z.string()),
+        }),
     ),
 });
 export type Settings = z.infer<typeof settingsSchema>;
@@ -63,16 +81,49 @@ export function loadSettings(file: string, stacks: StackFile[]): Settings {
     }
     const s = parsed.data;
     if (s.restoreDays >= s.softDeleteDays) throw new BootstrapError(`${path.basename(file)}: restoreDays must be less than softDeleteDays`);
+    const f = path.basename(file);
     const known = new Set(stacks.map((t) => t.stack));
     const problems: string[] = [];
     for (const [env, id] of Object.entries(s.identities)) {
-        for (const st of [...id.stacks, ...id.decrypt]) if (!known.has(st)) problems.push(`${path.basename(file)}: identities.${env}: unknown stack '${st}'`);
+        const at = `${f}: identities.${env}`;
+        for (const key of ["read", "locks", "stacks", "decrypt"] as const) {
+            for (const st of id[key]) {
+                if (!known.has(st)) {
+                    problems.push(`${at}.${key}: unknown stack '${st}'`);
+                    continue;
+                }
+                const owner = environmentOf(st);
+                if (key !== "read" && !id.read.includes(st)) problems.push(`${at}.${key}: '${st}' is not in its read list`);
+                const shared = owner === SHARED_READ && (key === "read" || key === "decrypt");
+                if (owner !== id.environment && !shared) {
+                    problems.push(`${at}.${key}: '${st}' belongs to ${owner}, not ${id.environment}: an identity touches only its own environment's stacks (and reads/decrypts the hub's)`);
+                }
+            }
+        }
+        const gated = [...id.read, ...id.locks, ...id.stacks].some((st) => known.has(st) && environmentOf(st) !== SHARED_READ && environmentOf(st) !== "dev") || [...id.locks, ...id.stacks].some((st) => environmentOf(st) === SHARED_READ);
+        if (gated && id.branches !== "main") problems.push(`${at}.branches: '${id.branches}': it touches ${id.environment} state, so only jobs on main may use it`);
+        if (id.stacks.length && GATED.includes(id.environment) && !id.reviewers) problems.push(`${at}.reviewers: false: deploying ${id.environment} needs the reviewers' approval`);
     }
     for (const t of stacks) {
-        if (!Object.values(s.identities).some((i) => i.stacks.includes(t.stack))) problems.push(`${path.basename(file)}: no identity deploys '${t.stack}'`);
+        const writers = Object.entries(s.identities).filter(([, i]) => i.stacks.includes(t.stack)).map(([k]) => k);
+        if (!writers.length) problems.push(`${f}: no identity deploys '${t.stack}'`);
+        if (writers.length > 1) problems.push(`${f}: '${t.stack}' is deployed by ${writers.join(", ")}: exactly one identity writes a stack`);
+    }
+    const refs = Object.entries(s.gitlab.refs);
+    for (const [env, ref] of refs) {
+        const same = refs.filter(([e, r]) => r === ref && e !== env).map(([e]) => e);
+        if (same.length) problems.push(`${f}: gitlab.refs.${env}: '${ref}' is also the ref of ${same.join(", ")}: one OIDC subject per environment`);
+    }
+    if (s.gitlab.project) {
+        for (const e of new Set(Object.values(s.identities).map((i) => i.environment))) if (!s.gitlab.refs[e]) problems.push(`${f}: gitlab.refs.${e}: not set (its identities need a GitLab subject)`);
     }
     if (problems.length) throw new BootstrapError(problems.join("\n"));
     return s;
+}
+
+/** hub-uaenorth → hub, prd-uaenorth → prd. */
+function environmentOf(stack: string): string {
+    return stack.split("-")[0];
 }
 
 /** The secrets provider URL a stack file gets (`secretsprovider:`), one key per stack. */
@@ -110,6 +161,46 @@ export function writeCondition(patterns: string[]): string {
 
 export function stackPathPattern(t: StackFile): string {
     return `.pulumi/*${t.project}/${t.stack}*`;
+}
+
+/** Only the stack's lock blobs (`.pulumi/locks/organization/<project>/<stack>/<id>.json`). */
+export function lockPathPattern(t: StackFile): string {
+    return `.pulumi/locks/*${t.project}/${t.stack}/*`;
+}
+
+const BLOB_READ = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read";
+const BLOB_PATH = "@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path]";
+const LIST_PREFIX = "@Request[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:prefix]";
+
+/**
+ * The whole ABAC condition of an identity's state role: reading a blob only on `read` paths, listing only under
+ * `read` prefixes (Pulumi lists a stack's locks and history by prefix), writing/deleting only on `write` paths.
+ * Suboperation `Blob.List` and the `blobs:prefix` request attribute: Microsoft Learn, "Actions and attributes for
+ * Azure role assignment conditions for Azure Blob Storage".
+ */
+export function stateCondition(read: string[], write: string[]): string {
+    const any = (attr: string, patterns: string[]) => patterns.map((p) => `${attr} StringLike '${p}'`).join(" OR ");
+    const readBlob = `((!(ActionMatches{'${BLOB_READ}'} AND NOT SubOperationMatches{'Blob.List'})) OR (${any(BLOB_PATH, read)}))`;
+    const list = `((!(ActionMatches{'${BLOB_READ}'} AND SubOperationMatches{'Blob.List'})) OR (${any(LIST_PREFIX, read)}))`;
+    return `${readBlob} AND ${list} AND ${writeCondition(write)}`;
+}
+
+/** Data actions only: no `containers/delete` (the built-in Storage Blob Data roles carry it as a control-plane action). */
+export function stateRoleDefinition(s: Settings, storageAccountId: string) {
+    return {
+        Name: stateRoleName(s),
+        IsCustom: true,
+        Description: "Read, write and delete Pulumi state blobs; never the container. Scoped per identity by an ABAC condition.",
+        Actions: [],
+        NotActions: [],
+        DataActions: [BLOB_READ, ...BLOB_WRITE_ACTIONS],
+        NotDataActions: [],
+        AssignableScopes: [storageAccountId],
+    };
+}
+
+export function stateRoleName(s: Settings): string {
+    return `aiplatform Pulumi state blobs (${s.storageAccount})`;
 }
 
 /**
@@ -206,10 +297,16 @@ export function initScript(s: Settings, stacks: StackFile[], o: InitOptions): st
         "fi",
     );
     if (o.allowIp) L.push(az("keyvault", "network-rule", "add", "--name", s.keyVault, "--resource-group", s.resourceGroup, "--ip-address", o.allowIp));
+    const role = stateRoleDefinition(s, sa);
     L.push(
+        "",
+        "# State access is one custom data-plane role: no identity (the operator included) can delete the container.",
+        `if [ -z "$(${az("role", "definition", "list", "--name", role.Name, "--scope", sa, "--query", "[0].id", "--output", "tsv")})" ]; then`,
+        `  retry ${az("role", "definition", "create", "--role-definition", JSON.stringify(role))}`,
+        "fi",
         assign(o.operatorObjectId, "User", "Key Vault Crypto Officer", kv),
         "# The operator initialises the stacks (pulumi login, stack init) once.",
-        assign(o.operatorObjectId, "User", "Storage Blob Data Contributor", container),
+        assign(o.operatorObjectId, "User", role.Name, container),
         "",
         "# One key per stack: a pipeline identity can decrypt only its own environment's secrets.",
     );
@@ -221,11 +318,13 @@ export function initScript(s: Settings, stacks: StackFile[], o: InitOptions): st
         );
     }
     L.push("", "# Pipeline identities: OIDC federation only (no client secret), least privilege on state and keys.");
+    const byStack = new Map(stacks.map((t) => [t.stack, t]));
+    const of = (names: string[]) => names.map((n) => byStack.get(n)!);
     for (const [env, id] of Object.entries(s.identities)) {
         const ident = `id-aip-pipeline-${env}-${s.location}`;
         const v = `PRINCIPAL_${env.replace(/-/g, "_").toUpperCase()}`;
         L.push(
-            `# ${env}: writes ${id.stacks.length ? id.stacks.join(", ") : "locks only"}; decrypts ${id.decrypt.join(", ")}`,
+            `# ${env} (${id.environment}): reads ${id.read.join(", ")}; writes ${[...id.stacks, ...id.locks.map((l) => `${l} (lock)`)].join(", ") || "nothing"}; decrypts ${id.decrypt.join(", ")}`,
             az("identity", "create", "--name", ident, "--resource-group", s.resourceGroup, "--location", s.location),
             `${v}="$(${az("identity", "show", "--name", ident, "--resource-group", s.resourceGroup, "--query", "principalId", "--output", "tsv")})"`,
             az(
@@ -234,29 +333,55 @@ export function initScript(s: Settings, stacks: StackFile[], o: InitOptions): st
                 "--audiences", "api://AzureADTokenExchange",
             ),
         );
-        if (s.gitlab.project && env !== "preview") {
+        // GitLab previews of merge requests run on their own branches (no stable subject): GitLab federates deploying
+        // and read-only identities only, on the environment's protected branch.
+        if (s.gitlab.project && id.branches === "main") {
             L.push(
                 az(
                     "identity", "federated-credential", "create", "--name", `gitlab-${env}`, "--identity-name", ident, "--resource-group", s.resourceGroup,
-                    "--issuer", "https://gitlab.com", "--subject", `project_path:${s.gitlab.project}:ref_type:branch:ref:main`,
+                    "--issuer", "https://gitlab.com", "--subject", `project_path:${s.gitlab.project}:ref_type:branch:ref:${s.gitlab.refs[id.environment]}`,
                     "--audiences", "api://AzureADTokenExchange",
                 ),
             );
         }
-        L.push(assign(`$${v}`, "ServicePrincipal", "Storage Blob Data Reader", container));
-        // A deploying identity's own stack paths cover its locks; a read-only one (preview, drift) only takes locks.
-        const own = stacks.filter((t) => id.stacks.includes(t.stack)).map(stackPathPattern);
-        const patterns = own.length ? own : [".pulumi/locks/*"];
-        L.push(assign(`$${v}`, "ServicePrincipal", "Storage Blob Data Contributor", container, writeCondition(patterns)));
+        // A deploying identity's own stack paths cover its locks; a read-only one (previews, drift) takes only its stacks' locks.
+        const read = [".pulumi/meta.yaml", ...of(id.read).map(stackPathPattern)];
+        const write = [...of(id.stacks).map(stackPathPattern), ...of(id.locks).map(lockPathPattern)];
+        L.push(assign(`$${v}`, "ServicePrincipal", role.Name, container, stateCondition(read, write)));
         for (const st of id.decrypt) L.push(assign(`$${v}`, "ServicePrincipal", "Key Vault Crypto User", `${kv}/keys/pulumi-${st}`));
         L.push(`echo "GitHub environment ${env}: AZURE_CLIENT_ID=$(${az("identity", "show", "--name", ident, "--resource-group", s.resourceGroup, "--query", "clientId", "--output", "tsv")})"`);
     }
+    L.push("", "# GitHub environments: which branches may deploy to them, and who approves (gh CLI, repository admin).", ...githubEnvironments(s));
     L.push(
         "",
         `echo "PULUMI_BACKEND_URL=${backendUrl(s)}"`,
         ...stacks.map((t) => `echo "${t.file}: secretsprovider ${secretsProviderUrl(s, t.stack)}"`),
     );
     return L.join("\n") + "\n";
+}
+
+/** `gh api` calls that set each GitHub environment's deployment branches and required reviewers. */
+export function githubEnvironments(s: Settings): string[] {
+    const repo = s.github.repository;
+    const owner = repo.split("/")[0];
+    const L = [`REVIEWERS_TEAM_ID="$(gh api ${sh(`orgs/${owner}/teams/${s.github.reviewers}`)} --jq .id)"`];
+    for (const [env, id] of Object.entries(s.identities)) {
+        const body = {
+            prevent_self_review: id.reviewers,
+            reviewers: id.reviewers ? [{ type: "Team", id: "__TEAM__" }] : [],
+            deployment_branch_policy: id.branches === "main" ? { protected_branches: false, custom_branch_policies: true } : null,
+        };
+        // double-quoted for the shell so the team id is substituted into the JSON body
+        const json = JSON.stringify(body).replace(/"/g, '\\"').replace('\\"__TEAM__\\"', "${REVIEWERS_TEAM_ID}");
+        L.push(`gh api --method PUT ${sh(`repos/${repo}/environments/${env}`)} --input - <<< "${json}" >/dev/null`);
+        if (id.branches === "main") {
+            L.push(
+                `gh api ${sh(`repos/${repo}/environments/${env}/deployment-branch-policies`)} --jq '.branch_policies[].name' | grep -qx main || ` +
+                    `gh api --method POST ${sh(`repos/${repo}/environments/${env}/deployment-branch-policies`)} -f name=main -f type=branch >/dev/null`,
+            );
+        }
+    }
+    return L;
 }
 
 export interface PrivateOptions {

@@ -8,7 +8,19 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { backendUrl, initScript, loadSettings, main, privateScript, secretsProviderUrl, stackPathPattern, writeCondition } from "../../state-backend/bootstrap";
+import {
+    backendUrl,
+    githubEnvironments,
+    initScript,
+    loadSettings,
+    main,
+    privateScript,
+    secretsProviderUrl,
+    stackPathPattern,
+    stateCondition,
+    stateRoleDefinition,
+    writeCondition,
+} from "../../state-backend/bootstrap";
 import { listStacks } from "../../config/stack-files";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -86,21 +98,97 @@ describe("state backend bootstrap script", () => {
     });
 
     it("federates one identity per GitHub environment (no secret) and scopes its writes and keys to its own stacks", () => {
-        expect(Object.keys(settings.identities)).toEqual(["preview", "hub", "dev", "stg", "prd"]);
+        expect(Object.keys(settings.identities)).toEqual(["preview", "hub-read", "hub", "dev", "stg-read", "stg", "prd-read", "prd"]);
         expect(line(/federated-credential create --name github-prd /)).toContain(
             "--issuer https://token.actions.githubusercontent.com --subject repo:contoso/aiplatform:environment:prd --audiences api://AzureADTokenExchange",
         );
         expect(script).not.toMatch(/client-secret|--password|sp create-for-rbac|account keys/);
-        const prdWrite = line(/^assign "\$PRINCIPAL_PRD" ServicePrincipal 'Storage Blob Data Contributor'/);
-        expect(prdWrite).toContain(".pulumi/*aiplatform/prd-uaenorth*");
-        expect(prdWrite).not.toContain("dev-uaenorth");
-        expect(line(/^assign "\$PRINCIPAL_HUB" ServicePrincipal 'Storage Blob Data Contributor'/)).toContain(".pulumi/*aiplatform-hub/hub-uaenorth*");
-        expect(line(/^assign "\$PRINCIPAL_PREVIEW" ServicePrincipal 'Storage Blob Data Contributor'/)).toContain(".pulumi/locks/*");
+        const state = (env: string) => line(new RegExp(`^assign "\\$PRINCIPAL_${env}" ServicePrincipal 'aiplatform Pulumi state blobs \\(staipstateuaen\\)'`));
+        expect(state("PRD")).toContain(".pulumi/*aiplatform/prd-uaenorth*");
+        expect(state("PRD")).not.toContain("dev-uaenorth");
+        expect(state("HUB")).toContain(".pulumi/*aiplatform-hub/hub-uaenorth*");
+        expect(state("PREVIEW")).toContain(".pulumi/locks/*aiplatform/dev-uaenorth/*");
         const keyScopes = (env: string) =>
             lines.filter((l) => l.startsWith(`assign "$PRINCIPAL_${env}" ServicePrincipal 'Key Vault Crypto User'`)).map((l) => l.split("/keys/")[1]);
         expect(keyScopes("PRD")).toEqual(["pulumi-hub-uaenorth", "pulumi-prd-uaenorth"]);
         expect(keyScopes("DEV")).toEqual(["pulumi-hub-uaenorth", "pulumi-dev-uaenorth"]);
         expect(keyScopes("HUB")).toEqual(["pulumi-hub-uaenorth"]);
+    });
+
+    it("issue 22 §1/§12: nobody outside prd reads, lists, locks, writes or decrypts prd's state; previews see dev and the hub only", () => {
+        // by identity, from the generated script: the state role's condition and the Key Vault keys
+        const principals = [...script.matchAll(/^(PRINCIPAL_\w+)=/gm)].map((m) => m[1]);
+        const touchingPrd = principals.filter((p) => lines.some((l) => l.startsWith(`assign "$${p}" `) && /prd-uaenorth/.test(l)));
+        expect(touchingPrd).toEqual(["PRINCIPAL_PRD_READ", "PRINCIPAL_PRD"]);
+        const keyUsers = (key: string) => lines.filter((l) => l.includes("'Key Vault Crypto User'") && l.endsWith(`/keys/${key}`)).map((l) => l.split(" ")[1]);
+        expect(keyUsers("pulumi-prd-uaenorth")).toEqual(['"$PRINCIPAL_PRD_READ"', '"$PRINCIPAL_PRD"']);
+        expect(keyUsers("pulumi-stg-uaenorth")).toEqual(['"$PRINCIPAL_STG_READ"', '"$PRINCIPAL_STG"']);
+        const preview = settings.identities.preview;
+        expect([preview.read, preview.locks, preview.stacks, preview.decrypt]).toEqual([["hub-uaenorth", "dev-uaenorth"], ["dev-uaenorth"], [], ["hub-uaenorth", "dev-uaenorth"]]);
+        // only the PR-preview environment runs for any branch; every other is main-only, and hub and prd wait for reviewers
+        expect(Object.entries(settings.identities).filter(([, i]) => i.branches === "any").map(([k]) => k)).toEqual(["preview"]);
+        expect(Object.entries(settings.identities).filter(([, i]) => i.reviewers).map(([k]) => k)).toEqual(["hub", "prd"]);
+    });
+
+    it("issue 22 §12: no identity holds a role that can delete the container (data actions only) or any built-in Storage Blob role", () => {
+        const role = stateRoleDefinition(settings, "/sa");
+        expect(role.Actions).toEqual([]);
+        expect(role.DataActions).toEqual([
+            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
+            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
+            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action",
+            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete",
+        ]);
+        expect(JSON.parse(/--role-definition '(.*)'$/.exec(line(/az role definition create/))![1])).toEqual(stateRoleDefinition(settings, expect.any(String) as never));
+        expect(script).not.toMatch(/Storage Blob Data (Contributor|Reader|Owner)|containers\/delete/);
+        // the operator gets the same role, unconditioned
+        expect(line(/^assign 44444444-4444-4444-4444-444444444444 User 'aiplatform Pulumi state blobs/)).toMatch(/containers\/pulumi-state$/);
+    });
+
+    it("conditions limit blob reads to the identity's paths, lists to its prefixes, writes to its own paths", () => {
+        const c = stateCondition([".pulumi/meta.yaml", ".pulumi/*aiplatform/dev-uaenorth*"], [".pulumi/locks/*aiplatform/dev-uaenorth/*"]);
+        expect(c).toBe(
+            "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'} AND NOT SubOperationMatches{'Blob.List'})) OR " +
+                "(@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringLike '.pulumi/meta.yaml' OR " +
+                "@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringLike '.pulumi/*aiplatform/dev-uaenorth*')) AND " +
+                "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'} AND SubOperationMatches{'Blob.List'})) OR " +
+                "(@Request[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:prefix] StringLike '.pulumi/meta.yaml' OR " +
+                "@Request[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:prefix] StringLike '.pulumi/*aiplatform/dev-uaenorth*')) AND " +
+                writeCondition([".pulumi/locks/*aiplatform/dev-uaenorth/*"]),
+        );
+    });
+
+    it("issue 22 §1: sets each GitHub environment's protection — reviewers for hub and prd, main only except the PR previews", () => {
+        const gh = githubEnvironments(settings);
+        const body = (env: string) => {
+            const l = gh.find((x) => x.includes(`/environments/${env} --input`))!;
+            return JSON.parse(/<<< "(.*)" >/.exec(l)![1].replace(/\\"/g, '"').replace("${REVIEWERS_TEAM_ID}", "7"));
+        };
+        expect(gh[0]).toBe(`REVIEWERS_TEAM_ID="$(gh api orgs/contoso/teams/platform-approvers --jq .id)"`);
+        expect(body("prd")).toEqual({ prevent_self_review: true, reviewers: [{ type: "Team", id: 7 }], deployment_branch_policy: { protected_branches: false, custom_branch_policies: true } });
+        expect(body("hub").reviewers).toEqual([{ type: "Team", id: 7 }]);
+        expect(body("preview")).toEqual({ prevent_self_review: false, reviewers: [], deployment_branch_policy: null });
+        expect(gh.filter((l) => l.includes("deployment-branch-policies -f name=main")).length).toBe(7);
+        expect(script).toContain(gh[0]);
+    });
+
+    it("issue 22 §11: one OIDC subject per environment — GitHub by environment, GitLab by the environment's protected branch", () => {
+        const withGitlab = { ...settings, gitlab: { ...settings.gitlab, project: "contoso/aiplatform" } };
+        const s2 = initScript(withGitlab, stacks, { subscription: SUB, operatorObjectId: OPERATOR });
+        const subjects = (issuer: string) =>
+            [...s2.matchAll(/--name (\S+) --identity-name (\S+) .*--issuer (\S+) --subject (\S+)/g)].filter((m) => m[3] === issuer).map((m) => [m[2], m[4]]);
+        const gitlab = Object.fromEntries(subjects("https://gitlab.com"));
+        expect(gitlab["id-aip-pipeline-prd-uaenorth"]).toBe("project_path:contoso/aiplatform:ref_type:branch:ref:deploy/prd");
+        expect(gitlab["id-aip-pipeline-hub-uaenorth"]).toBe("project_path:contoso/aiplatform:ref_type:branch:ref:deploy/hub");
+        expect(gitlab["id-aip-pipeline-dev-uaenorth"]).toBe("project_path:contoso/aiplatform:ref_type:branch:ref:main");
+        expect(gitlab["id-aip-pipeline-preview-uaenorth"]).toBeUndefined(); // MR branches have no stable subject
+        // a subject is shared only by identities of the same environment
+        const envOf = (ident: string) => settings.identities[ident.replace(/^id-aip-pipeline-|-uaenorth$/g, "")].environment;
+        for (const issuer of ["https://gitlab.com", "https://token.actions.githubusercontent.com"]) {
+            const bySubject = new Map<string, Set<string>>();
+            for (const [ident, sub] of subjects(issuer)) bySubject.set(sub, (bySubject.get(sub) ?? new Set()).add(envOf(ident)));
+            for (const [sub, envs] of bySubject) expect([sub, envs.size]).toEqual([sub, 1]);
+        }
     });
 
     it("writes ABAC conditions that allow reads everywhere and writes/deletes only on matching blob paths", () => {
@@ -163,7 +251,57 @@ describe("bootstrap CLI input", () => {
         doc.storageAccount = "staipstateuaen";
         fs.writeFileSync(file, YAML.stringify(doc));
         const r2 = run(["--subscription", SUB, "--operator-object-id", OPERATOR], file);
-        expect(r2.err).toEqual(["bootstrap: settings.yaml: identities.stg: unknown stack 'stage-uaenorth'", "bootstrap: settings.yaml: no identity deploys 'stg-uaenorth'"]);
+        expect(r2.err).toEqual(["bootstrap: settings.yaml: identities.stg.stacks: unknown stack 'stage-uaenorth'", "bootstrap: settings.yaml: no identity deploys 'stg-uaenorth'"]);
+    });
+});
+
+describe("settings rules (issue 22 §1, §11, §12)", () => {
+    const problems = (mutate: (doc: any) => void) => {
+        const doc = YAML.parse(fs.readFileSync(SETTINGS, "utf8"));
+        mutate(doc);
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "boot-")), "settings.yaml");
+        fs.writeFileSync(file, YAML.stringify(doc));
+        try {
+            loadSettings(file, stacks);
+            return [];
+        } catch (e) {
+            return (e as Error).message.split("\n");
+        }
+    };
+    it.each([
+        [
+            "a preview identity decrypting prd",
+            (d: any) => d.identities.preview.decrypt.push("prd-uaenorth"),
+            [
+                "settings.yaml: identities.preview.decrypt: 'prd-uaenorth' is not in its read list",
+                "settings.yaml: identities.preview.decrypt: 'prd-uaenorth' belongs to prd, not dev: an identity touches only its own environment's stacks (and reads/decrypts the hub's)",
+            ],
+        ],
+        [
+            "a dev identity taking prd's lock",
+            (d: any) => (d.identities.dev.read.push("prd-uaenorth"), d.identities.dev.locks.push("prd-uaenorth")),
+            [
+                "settings.yaml: identities.dev.read: 'prd-uaenorth' belongs to prd, not dev: an identity touches only its own environment's stacks (and reads/decrypts the hub's)",
+                "settings.yaml: identities.dev.locks: 'prd-uaenorth' belongs to prd, not dev: an identity touches only its own environment's stacks (and reads/decrypts the hub's)",
+            ],
+        ],
+        ["prd state usable from any branch", (d: any) => (d.identities["prd-read"].branches = "any"), ["settings.yaml: identities.prd-read.branches: 'any': it touches prd state, so only jobs on main may use it"]],
+        ["the hub deployed without reviewers", (d: any) => (d.identities.hub.reviewers = false), ["settings.yaml: identities.hub.reviewers: false: deploying hub needs the reviewers' approval"]],
+        ["two writers of prd", (d: any) => d.identities["prd-read"].stacks.push("prd-uaenorth"), [
+                "settings.yaml: identities.prd-read.reviewers: false: deploying prd needs the reviewers' approval",
+                "settings.yaml: 'prd-uaenorth' is deployed by prd-read, prd: exactly one identity writes a stack",
+            ]],
+        [
+            "GitLab prd sharing main's subject",
+            (d: any) => (d.gitlab.refs.prd = "main"),
+            ["settings.yaml: gitlab.refs.dev: 'main' is also the ref of prd: one OIDC subject per environment", "settings.yaml: gitlab.refs.prd: 'main' is also the ref of dev: one OIDC subject per environment"],
+        ],
+    ])("rejects %s", (_t, mutate, expected) => {
+        expect(problems(mutate)).toEqual(expected);
+    });
+
+    it("the committed settings pass", () => {
+        expect(problems(() => undefined)).toEqual([]);
     });
 });
 
