@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadSpokeConfig } from "./config";
+import { planNow } from "./config/clock";
 import { Namer } from "./components/core/naming";
 import { applyStackDefaults } from "./components/core/stack-defaults";
 import { Foundation } from "./components/foundation";
@@ -11,7 +12,7 @@ import { readHubOutputs } from "./components/hub/outputs";
 import { SpokeNetwork } from "./components/network";
 import { AksCluster } from "./components/aks";
 import { PoolSchedule } from "./components/scaling";
-import { Budget } from "./components/cost";
+import { Budget, firstDayOfMonth } from "./components/cost";
 import { Identities } from "./components/identity";
 import { Protection } from "./components/protection";
 import { RbacTemplates } from "./components/rbac";
@@ -105,7 +106,9 @@ export = async () => {
         developerNamespaces: cfg.rbac.developerNamespaces,
         scopes: { resourceGroup: foundation.resourceGroupId, registry: registry.registryId, vault: secrets.vaultId, workspace: foundation.workspaceId, cluster: aks.clusterId },
     });
-    if (cfg.budget) new Budget("spoke", { names, ...cfg.budget, resourceGroupNames: [foundation.resourceGroupName, aks.nodeResourceGroup] });
+    if (cfg.budget) {
+        new Budget("spoke", { names, ...cfg.budget, startDate: firstDayOfMonth(planNow()), resourceGroupNames: [foundation.resourceGroupName, aks.nodeResourceGroup] });
+    }
     new Protection("spoke", { names, environment: cfg.environment, resourceGroups: { rg: foundation.resourceGroupId } });
 
     // Cloudflare edge: proxied records on the public ingress IP, origin certificate into the vault, zone floor,

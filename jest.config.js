@@ -8,6 +8,7 @@ module.exports = {
     transformIgnorePatterns: ["/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex|ip-bigint)/)"],
     resolver: "<rootDir>/tests/jest-resolver.js",
     moduleNameMapper: { "^typescript$": "<rootDir>/tests/support/lazy-typescript.js" },
+    setupFiles: ["<rootDir>/tests/support/plan-now.ts"],
     globalSetup: "<rootDir>/tests/global-setup.ts",
     globalTeardown: "<rootDir>/tests/global-teardown.ts",
     testTimeout: 60000,

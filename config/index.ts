@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { checkCrossStackAddresses, type StackAddresses } from "./address-plan";
 import { automationPrincipalProblems } from "./automation-principal";
+import { planNow } from "./clock";
 import { edgeZoneProblems, type StackEdgeFacts } from "../components/edge/zone-ownership";
 import { closest, ConfigError, formatProblem, type Problem } from "./problems";
 import { hubRules, spokeRules } from "./rules";
@@ -113,8 +114,9 @@ function hubStackProblems(hubStack: string, root: string): Problem[] {
     return [{ path: ["hubStack"], message: `names no hub stack of this repository (hub stacks: ${known})` }];
 }
 
-export function validateSpokeConfig(stack: string, file: string, raw: Record<string, unknown>, root = REPO_ROOT): SpokeConfig {
-    return validate(spokeSchema, spokeRules, stack, file, raw, (cfg) => [
+/** `now` judges time-bound facts (Kubernetes support windows): the plan's now unless a caller asks about another day. */
+export function validateSpokeConfig(stack: string, file: string, raw: Record<string, unknown>, root = REPO_ROOT, now = planNow()): SpokeConfig {
+    return validate(spokeSchema, (s, cfg) => spokeRules(s, cfg, now), stack, file, raw, (cfg) => [
         ...hubStackProblems(cfg.hubStack, root),
         ...checkCrossStackAddresses(
             { file, addressSpace: cfg.network.addressSpace, podCidr: cfg.network.podCidr, serviceCidr: cfg.network.serviceCidr },

@@ -6,8 +6,13 @@ import { checkName, type NameKind, regionCode, resourceName } from "../component
 import { cronToRecurrence } from "../components/scaling/recurrence";
 import { checkHubAddressPlan, checkSpokeAddressPlan } from "./address-plan";
 import type { Problem } from "./problems";
+import { featureRegistration, kubernetesVersionVerdict, locationRestriction, regionFact, SKUS_SOURCE, skuIn } from "./azure-facts";
+import { planNow } from "./clock";
 import type { HubConfig, SpokeConfig } from "./schema";
 import { VM_SKUS } from "./skus";
+
+/** A cluster must stay supported this many days past the plan's now: an upgrade needs time to be planned. */
+export const VERSION_WARN_DAYS = 30;
 
 /** Stack names are <environment>-<region> for spokes and hub-<region> for the hub. */
 export function parseStackName(stack: string): { environment: string; location: string } | undefined {
@@ -50,8 +55,8 @@ function checkDerivedNames(ctx: { prefix: string; environment: string; location:
     return problems;
 }
 
-export function spokeRules(stack: string, cfg: SpokeConfig): Problem[] {
-    const problems: Problem[] = [...checkStackName(stack, cfg, false)];
+export function spokeRules(stack: string, cfg: SpokeConfig, now: Date = planNow()): Problem[] {
+    const problems: Problem[] = [...checkStackName(stack, cfg, false), ...checkAzureFacts(cfg, now)];
     const prd = cfg.environment === "prd";
     problems.push(
         ...checkDerivedNames({ prefix: cfg.namePrefix, environment: cfg.environment, location: cfg.location }, [
@@ -70,7 +75,6 @@ export function spokeRules(stack: string, cfg: SpokeConfig): Problem[] {
     if (prd && sys.zones.length < 2) {
         problems.push({ path: ["aks", "systemPool", "zones"], message: "prd needs the system pool in at least 2 availability zones (e.g. [\"1\",\"2\",\"3\"])" });
     }
-    problems.push(...checkZones(["aks", "systemPool"], sys.vmSize, sys.zones, cfg.location));
     if (VM_SKUS[sys.vmSize].gpu) problems.push({ path: ["aks", "systemPool", "vmSize"], message: "must be a CPU size; the system pool runs cluster add-ons" });
     if (sys.osDiskSizeGB > VM_SKUS[sys.vmSize].tempDiskGiB) {
         problems.push({
@@ -93,7 +97,6 @@ export function spokeRules(stack: string, cfg: SpokeConfig): Problem[] {
         seen.add(pool.name);
         if (pool.minCount > pool.maxCount) problems.push({ path: at("minCount"), message: `must be ≤ maxCount (${pool.maxCount})` });
         if (pool.spot && prd) problems.push({ path: at("spot"), message: "spot pools are not allowed in prd (evictions break production SLOs)" });
-        problems.push(...checkZones(["nodePools", i], pool.vmSize, pool.zones, cfg.location));
         if (sku.gpu && !pool.gpu) {
             problems.push({ path: at("gpu"), message: `${pool.vmSize} has ${sku.gpu.vendor} GPUs: set gpu.vendor: ${sku.gpu.vendor}` });
         }
@@ -111,7 +114,11 @@ export function spokeRules(stack: string, cfg: SpokeConfig): Problem[] {
                 problems.push({ path: at("gpu", "amdPartition"), message: `AMD partitioning applies to AMD Instinct sizes only; ${pool.vmSize} is not one` });
             }
             if (sku.gpu?.vendor === "amd" && !cfg.features.amdGpu) {
-                problems.push({ path: at("vmSize"), message: "AMD GPU sizes need subscription enablement: set aiplatform:features.amdGpu: true once granted" });
+                const ib = featureRegistration("rdmaPool");
+                problems.push({
+                    path: at("vmSize"),
+                    message: `AMD GPU sizes need subscription enablement (quota, and the ${ib.namespace}/${ib.name} feature for RDMA sizes; source: ${ib.source}): set aiplatform:features.amdGpu: true once granted`,
+                });
             }
             if (pool.subnet !== "gpu") problems.push({ path: at("subnet"), message: "GPU pools go in the gpu subnet" });
         }
@@ -162,13 +169,59 @@ export function spokeRules(stack: string, cfg: SpokeConfig): Problem[] {
     return problems;
 }
 
-function checkZones(path: (string | number)[], vmSize: string, zones: string[], location: string): Problem[] {
-    const offered = VM_SKUS[vmSize]?.zones[location];
-    if (!offered) return zones.length ? [{ path: [...path, "zones"], message: `no zone data for ${vmSize} in ${location}; leave zones empty` }] : [];
+/** Where a size/zone choice meets the region's `az vm list-skus` facts. */
+function checkSize(path: (string | number)[], vmSize: string, zones: string[], location: string): Problem[] {
+    const sku = skuIn(location, vmSize);
+    if (!sku) return [{ path: [...path, "vmSize"], message: `is not offered in ${location} (source: ${SKUS_SOURCE.replace("<region>", location)})` }];
+    const restriction = locationRestriction(sku, location);
+    if (restriction) return [{ path: [...path, "vmSize"], message: `is restricted in ${location} for this subscription (${restriction}; source: ${SKUS_SOURCE.replace("<region>", location)})` }];
+    const offered = VM_SKUS[vmSize].zones[location];
     const bad = zones.filter((z) => !offered.includes(z));
-    return bad.length
-        ? [{ path: [...path, "zones"], message: `${vmSize} is offered in zones [${offered.join(", ")}] of ${location}, not [${bad.join(", ")}]` }]
-        : [];
+    if (!bad.length) return [];
+    const where = offered.length ? `zones [${offered.join(", ")}]` : "no availability zone (regional placement only: leave zones empty)";
+    return [{ path: [...path, "zones"], message: `${vmSize} is offered in ${where} of ${location}, not [${bad.join(", ")}] (source: ${SKUS_SOURCE.replace("<region>", location)})` }];
+}
+
+/** Version, sizes, zones, capabilities and regions against config/azure-facts (what the region and calendar allow). */
+function checkAzureFacts(cfg: SpokeConfig, now: Date): Problem[] {
+    const problems: Problem[] = [];
+    const verdict = kubernetesVersionVerdict(cfg.location, cfg.aks.kubernetesVersion, cfg.aks.supportPlan, now, VERSION_WARN_DAYS);
+    if (verdict.problem) {
+        const hint = cfg.aks.supportPlan === "KubernetesOfficial" ? "; pin a supported minor, or choose aks.supportPlan: AKSLongTermSupport (tier Premium)" : "";
+        problems.push({ path: ["aks", "kubernetesVersion"], message: verdict.problem + hint });
+    }
+    if (cfg.aks.supportPlan === "AKSLongTermSupport" && cfg.aks.tier !== "Premium") {
+        problems.push({ path: ["aks", "tier"], message: "must be Premium with aks.supportPlan AKSLongTermSupport (source: https://learn.microsoft.com/azure/aks/long-term-support)" });
+    }
+    const pools = [{ path: ["aks", "systemPool"], vmSize: cfg.aks.systemPool.vmSize, zones: cfg.aks.systemPool.zones }, ...cfg.nodePools.map((p, i) => ({ path: ["nodePools", i], ...p }))];
+    for (const pool of pools) {
+        const sizeProblems = checkSize(pool.path, pool.vmSize, pool.zones, cfg.location);
+        problems.push(...sizeProblems);
+        if (!sizeProblems.length && cfg.aks.encryptionAtHost && !VM_SKUS[pool.vmSize].encryptionAtHost) {
+            problems.push({
+                path: ["aks", "encryptionAtHost"],
+                message: `${pool.vmSize} (${[...pool.path].join(".")}) does not support encryption at host (EncryptionAtHostSupported; source: ${SKUS_SOURCE.replace("<region>", cfg.location)}): pick another size or set false`,
+            });
+        }
+    }
+    const used: [(string | number)[], string | undefined][] = [
+        [["location"], cfg.location],
+        [["registry", "geoReplicaLocation"], cfg.features.registryGeoReplication ? cfg.registry.geoReplicaLocation : undefined],
+    ];
+    for (const [path, region] of used) {
+        const fact = region ? regionFact(region) : undefined;
+        if (!fact?.restricted || cfg.restrictedRegionAccess.some((a) => a.region === region)) continue;
+        problems.push({
+            path,
+            message:
+                `${region} is a restricted-access region (source: https://learn.microsoft.com/azure/reliability/regions-list): deploying there needs an approved access request ` +
+                `(${fact.howToGetAccess}); once approved, acknowledge it with aiplatform:restrictedRegionAccess: [{ region: ${region}, request: <reference> }]`,
+        });
+    }
+    cfg.restrictedRegionAccess.forEach((a, i) => {
+        if (!regionFact(a.region)?.restricted) problems.push({ path: ["restrictedRegionAccess", i, "region"], message: `${a.region} is not a restricted-access region: remove the entry` });
+    });
+    return problems;
 }
 
 export function hubRules(stack: string, cfg: HubConfig): Problem[] {

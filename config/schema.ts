@@ -117,8 +117,14 @@ export const spokeSchema = z.strictObject({
         dnsServiceIp: ipv4,
     }),
     aks: z.strictObject({
-        kubernetesVersion: z.string().regex(/^1\.\d{2}(\.\d+)?$/, "must be a Kubernetes version such as 1.33"),
+        /** A minor (patch follows upgradeChannel) or exact patch that AKS offers in the region (config/azure-facts). */
+        kubernetesVersion: z.string().regex(/^1\.\d{2}(\.\d+)?$/, "must be a Kubernetes version such as 1.36"),
         tier: z.enum(["Free", "Standard", "Premium"]),
+        /**
+         * AKSLongTermSupport keeps a minor supported one more year (AKS long-term-support.md); it needs tier Premium.
+         * For a team that cannot upgrade yearly; the version must then be inside its LTS window instead.
+         */
+        supportPlan: z.enum(["KubernetesOfficial", "AKSLongTermSupport"]).default("KubernetesOfficial"),
         /** patch in dev/stg keeps up with fixes; prd pins minor versions and takes patches on its schedule. */
         upgradeChannel: z.enum(["patch", "stable", "rapid", "node-image"]),
         encryptionAtHost: z.boolean().default(true),
@@ -185,6 +191,14 @@ export const spokeSchema = z.strictObject({
             geoReplicaLocation: location.optional(),
         })
         .prefault({}),
+    /**
+     * Restricted-access regions (config/azure-facts/regions.json, e.g. uaecentral) this stack deploys into, each
+     * with the approved Azure region access request that lets the subscription use it. Required, not defaulted:
+     * without the approval every create in that region fails.
+     */
+    restrictedRegionAccess: z
+        .array(z.strictObject({ region: location, request: z.string().regex(/^\d{10,20}$/, "must be the number of the approved Azure support request (region access request)") }))
+        .default([]),
     keyVault: z.strictObject({
         softDeleteRetentionDays: z.number().int().min(7).max(90).default(90),
         /** Days until generated secrets expire; rotation must happen before. */
@@ -200,10 +214,11 @@ export const spokeSchema = z.strictObject({
             replication: z.enum(["LRS", "ZRS", "GRS", "GZRS", "RAGZRS"]).default("ZRS"),
             softDeleteDays: z.number().int().min(1).max(365).default(14),
             /**
-             * Blob versioning. Accounts with a hierarchical namespace have long rejected it (see
-             * terraform-provider-azurerm#19418); where the region still does, set false: soft delete stays on.
+             * Blob versioning. Off by default: Learn (versioning-overview.md) still lists accounts with a hierarchical
+             * namespace as unsupported, and this account has one (terraform-provider-azurerm#19418). Soft delete
+             * (softDeleteDays) stays on either way.
              */
-            versioning: z.boolean().default(true),
+            versioning: z.boolean().default(false),
         })
         .prefault({}),
     rbac: z
@@ -223,8 +238,6 @@ export const spokeSchema = z.strictObject({
             contactEmails: z.array(email).min(1),
             /** Percent thresholds for actual (and forecast) spend alerts. */
             thresholds: z.array(z.number().positive().max(1000)).default([80, 100, 120]),
-            /** First day of the budget's first month (YYYY-MM-01); fixed so plans are deterministic. */
-            startDate: isoDate.regex(/-01$/, "must be the first day of a month (YYYY-MM-01)"),
         })
         .optional(),
     flux: z

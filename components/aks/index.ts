@@ -170,7 +170,7 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
             dnsPrefix: names.of("dnsPrefix"),
             kubernetesVersion: aks.kubernetesVersion,
             sku: { name: "Base", tier: aks.tier },
-            supportPlan: "KubernetesOfficial",
+            supportPlan: aks.supportPlan,
             identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
             nodeResourceGroup: names.of("resourceGroup", "aks-nodes"),
             // Nobody but AKS changes the node resource group (no hand-edited VMSS, NICs or disks).

@@ -19,7 +19,7 @@ export interface BudgetArgs {
     contactEmails: string[];
     /** Percent thresholds for actual spend (budget.thresholds); forecast alerts at 100 %. */
     thresholds: number[];
-    /** First day of the first budget month, YYYY-MM-01 (budget.startDate). */
+    /** First day of the first budget month, YYYY-MM-01: firstDayOfMonth(now) at the first deploy (see createBudget). */
     startDate: string;
 }
 
@@ -27,6 +27,11 @@ export interface BudgetOutputs {
     budgetName: string;
     /** Notification keys and thresholds, e.g. actual-80 → 80 (plan summary, tests). */
     notifications: Record<string, { threshold: number; thresholdType: "Actual" | "Forecasted" }>;
+}
+
+/** YYYY-MM-01 of `now`'s month (UTC): Azure rejects a budget whose start lies in a past month. */
+export function firstDayOfMonth(now: Date): string {
+    return `${now.toISOString().slice(0, 7)}-01`;
 }
 
 /** Notification map Azure expects: at most 5 entries; keys are free text. */
@@ -56,7 +61,9 @@ export function createBudget(name: string, args: BudgetArgs, parent: pulumi.Reso
             filter: { dimensions: { name: "ResourceGroupName", operator: "In", values: args.resourceGroupNames } },
             notifications,
         },
-        { parent },
+        // The start is the month of the first deploy; Azure refuses to move it later (and a later month each run
+        // would be a diff every month), so after creation the derived value is ignored.
+        { parent, ignoreChanges: ["timePeriod.startDate"] },
     );
     return {
         budgetName,

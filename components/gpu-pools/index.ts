@@ -32,7 +32,8 @@ export const IMMUTABLE_POOL_PROPERTIES = [
 
 /** Ephemeral OS disks live on the VM's local disk: faster, no disk cost, reimaged on upgrade. */
 export function osDiskType(vmSize: string, osDiskSizeGB: number): "Ephemeral" | "Managed" {
-    return osDiskSizeGB <= (VM_SKUS[vmSize]?.tempDiskGiB ?? 0) ? "Ephemeral" : "Managed";
+    const sku = VM_SKUS[vmSize];
+    return sku?.ephemeralOsDisk && osDiskSizeGB <= sku.tempDiskGiB ? "Ephemeral" : "Managed";
 }
 
 export interface NodePoolsArgs {

@@ -33,6 +33,8 @@ export interface PrivateEndpointArgs {
     groupId: PrivateLinkGroup;
     /** Id of the hub's privatelink zone for `groupId` (SpokeNetwork.privateDnsZoneIds[groupId]). */
     privateDnsZoneId: pulumi.Input<string>;
+    /** Resources the endpoint must wait for (e.g. every registry replica: each adds a data endpoint to link). */
+    after?: pulumi.Resource[];
 }
 
 export interface PrivateEndpointResult {
@@ -60,7 +62,7 @@ export function privateEndpoint(name: string, args: PrivateEndpointArgs, parent:
                 },
             ],
         },
-        { parent },
+        { parent, dependsOn: args.after },
     );
     const zoneGroup = new network.PrivateDnsZoneGroup(
         `${name}-dns`,

@@ -83,8 +83,9 @@ export function createRegistry(name: string, args: RegistryArgs, parent: pulumi.
         { parent },
     );
 
+    const replicas: containerregistry.Replication[] = [];
     if (args.geoReplicaLocation) {
-        new containerregistry.Replication(
+        const replica = new containerregistry.Replication(
             `${name}-replica`,
             {
                 registryName: registry.name,
@@ -96,8 +97,11 @@ export function createRegistry(name: string, args: RegistryArgs, parent: pulumi.
             },
             { parent },
         );
+        replicas.push(replica);
     }
 
+    // After every replica: an endpoint created first gets no data-endpoint record for a later replica's region, and
+    // that record must then be added by hand (Learn container-registry-private-link.md).
     privateEndpoint(
         `${name}-acr`,
         {
@@ -109,6 +113,7 @@ export function createRegistry(name: string, args: RegistryArgs, parent: pulumi.
             targetId: registry.id,
             groupId: "registry",
             privateDnsZoneId: args.privateLink.dnsZoneIds.registry,
+            after: replicas,
         },
         parent,
     );

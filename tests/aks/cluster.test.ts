@@ -23,6 +23,7 @@ describe.each(SPOKES)("%s cluster", (stack) => {
         expect(ofType(stack, CLUSTER)).toHaveLength(1);
         expect(c().resourceName).toBe(`aks-aip-${cfg().environment}-uaen`);
         expect(c().kubernetesVersion).toBe(cfg().aks.kubernetesVersion);
+        expect(c().supportPlan).toBe(cfg().aks.supportPlan);
         expect(c().nodeResourceGroup).toBe(`rg-aip-${cfg().environment}-uaen-aks-nodes`);
     });
 

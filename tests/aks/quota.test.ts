@@ -60,7 +60,7 @@ describe("quota figures", () => {
         const rows = Object.fromEntries(report("prd-uaenorth").data.rows.map((r: any) => [r.family, r]));
         expect(rows.standardDDSv5Family).toMatchObject({ vcpus: 256, vcpusWithSurge: 344, nodes: 22 });
         expect(rows.StandardNCadsH100v5Family).toMatchObject({ vcpus: 160, vcpusWithSurge: 200 });
-        expect(rows.StandardNDISRMI300Xv5Family).toMatchObject({ vcpus: 192, vcpusWithSurge: 288 });
+        expect(rows.standardNDISv5MI300XFamily).toMatchObject({ vcpus: 192, vcpusWithSurge: 288 });
         expect(rows[SPOT_QUOTA]).toBeUndefined();
         expect(report("prd-uaenorth").data.regionalVcpus).toBe(608);
     });
@@ -69,7 +69,7 @@ describe("quota figures", () => {
         const data = report("dev-uaenorth").data;
         const spot = data.rows.find((r: any) => r.family === SPOT_QUOTA);
         expect(spot).toMatchObject({ pools: ["spot", "t4spot"], vcpus: 5 * 8 + 2 * 4, vcpusWithSurge: 48 });
-        expect(data.rows.map((r: any) => r.family)).not.toContain("Standard NCASv3_T4 Family");
+        expect(data.rows.map((r: any) => r.family)).not.toContain("standardNCASv3_T4Family");
     });
 
     it("names the pools whose VM size / MIG profile cannot change in place", () => {

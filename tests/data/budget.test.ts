@@ -3,21 +3,29 @@
  * environment's resource groups (spoke and AKS node group).
  */
 import { budgetNotifications } from "../../components/cost";
+import { PLAN_NOW } from "../support/plan";
 import { cfgOf, clusterOf, one, SPOKES, T } from "./support";
 
 describe.each(SPOKES)("budget in %s", (stack) => {
     const cfg = cfgOf(stack);
 
-    it("carries the configured amount, start and monthly grain at subscription scope", () => {
+    it("carries the configured amount and monthly grain at subscription scope", () => {
         const b = one(stack, T.budget).inputs as any;
         expect(b).toMatchObject({
             budgetName: `budget-aip-${cfg.environment}-uaen`,
             amount: cfg.budget!.monthlyAmount,
             category: "Cost",
             timeGrain: "Monthly",
-            timePeriod: { startDate: `${cfg.budget!.startDate}T00:00:00Z` },
         });
         expect(b.scope).toMatch(/^\/subscriptions\/[0-9a-f-]{36}$/);
+    });
+
+    // Issue 14 §9: a literal month is rejected by a first deploy in a later month and cannot be moved afterwards.
+    it("starts in the month of the first deploy (the plan's now) and ignores the start afterwards", () => {
+        const b = one(stack, T.budget);
+        const month = PLAN_NOW.toISOString().slice(0, 7);
+        expect((b.inputs as any).timePeriod).toEqual({ startDate: `${month}-01T00:00:00Z` });
+        expect(b.ignoreChanges).toEqual(["timePeriod.startDate"]);
     });
 
     it("counts the spoke group and the AKS node group", () => {

@@ -34,10 +34,12 @@ describe.each(SPOKES)("data lake in %s", (stack) => {
         expect((account().inputs as any).sku).toEqual({ name: `Standard_${cfg.dataLake.replication}` });
     });
 
-    it("keeps deleted blobs and containers for softDeleteDays and versions blobs", () => {
+    // Issue 14 §5: Learn lists hierarchical-namespace accounts as unsupported for blob versioning.
+    it("keeps deleted blobs and containers for softDeleteDays; no blob versioning on the HNS account", () => {
         const svc = one(stack, T.blobService).inputs as any;
         expect(svc.accountName).toBe(account().inputs.accountName);
-        expect(svc.isVersioningEnabled).toBe(cfg.dataLake.versioning);
+        expect((account().inputs as any).isHnsEnabled).toBe(true);
+        expect(svc.isVersioningEnabled).toBe(false);
         expect(svc.deleteRetentionPolicy).toEqual({ enabled: true, days: cfg.dataLake.softDeleteDays });
         expect(svc.containerDeleteRetentionPolicy).toEqual({ enabled: true, days: cfg.dataLake.softDeleteDays });
     });

@@ -66,3 +66,13 @@ it("prd replicates the registry to UAE Central for DR and dev does not", () => {
     expect(ofType("prd-uaenorth", T.replication).map((r) => r.inputs.location)).toEqual(["uaecentral"]);
     expect(ofType("dev-uaenorth", T.replication)).toHaveLength(0);
 });
+
+// Issue 14 §4: an endpoint created before a replica lacks that replica's data-endpoint record (Learn
+// container-registry-private-link.md); the endpoint must wait for every replica.
+it("prd's registry private endpoint depends on every replica", () => {
+    const acr = one("prd-uaenorth", T.registry);
+    const [{ endpoint }] = endpointsFor("prd-uaenorth", acr.id);
+    const replicas = ofType("prd-uaenorth", T.replication);
+    expect(replicas.length).toBeGreaterThan(0);
+    for (const r of replicas) expect(endpoint.dependencies).toContain(r.urn);
+});

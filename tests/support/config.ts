@@ -1,5 +1,7 @@
 /** Raw stack config fixtures: the repository's real stack files (readStackConfig returns a fresh copy, so a test can mutate one field). */
 import { ConfigError, type SpokeConfig, validateHubConfig, validateSpokeConfig } from "../../config";
+import { factsDate } from "../../config/azure-facts";
+import { REPO_ROOT } from "../../config/stack-files";
 import { namespaceValues, readStackConfig } from "../../config/stack-files";
 
 export function rawSpoke(stack = "dev-uaenorth"): Record<string, any> {
@@ -35,9 +37,9 @@ function problemsOf(validate: (raw: Record<string, any>) => unknown, raw: Record
     }
 }
 
-/** Problems of a spoke's real stack file after one mutation. */
-export function spokeProblems(stack: string, mutate: (raw: Record<string, any>) => void): string[] {
-    return problemsOf((raw) => validateSpokeConfig(stack, `Pulumi.${stack}.yaml`, raw), rawSpoke(stack), mutate);
+/** Problems of a spoke's real stack file after one mutation, judged on `now` (default: the Azure facts' date). */
+export function spokeProblems(stack: string, mutate: (raw: Record<string, any>) => void, now = factsDate()): string[] {
+    return problemsOf((raw) => validateSpokeConfig(stack, `Pulumi.${stack}.yaml`, raw, REPO_ROOT, now), rawSpoke(stack), mutate);
 }
 
 /** Problems of the hub's real stack file after one mutation. */

@@ -9,8 +9,11 @@ const fs = require("fs");
 const path = require("path");
 
 const [root, out] = process.argv.slice(2);
+// The plan's now is the Azure facts' own date (tests/support/plan.ts PLAN_NOW), never the calendar: support windows
+// and budget months then read the same on any day; the facts' freshness test is what ages.
+const now = JSON.parse(fs.readFileSync(path.join(root, "config/azure-facts/sources.json"), "utf8")).retrieved;
 // As `npm run plan` runs it: one process with tsx's loader (the tsx CLI would add a second process).
-const run = spawnSync(process.execPath, ["--import", "tsx", "tools/plan/cli.ts", "--all", "--out", out], {
+const run = spawnSync(process.execPath, ["--import", "tsx", "tools/plan/cli.ts", "--all", "--out", out, "--now", now], {
     cwd: root,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,

@@ -4,7 +4,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { factsDate } from "../../config/azure-facts";
 import type { ExportResource, StackExport } from "../../tools/plan/export";
+
+/** The now the shared plan ran at (tests/support/plan-runner.js passes it as --now): the Azure facts' date. */
+export const PLAN_NOW = factsDate();
 
 /** This jest run's plan folder (set by tests/global-setup.ts); .plan-test/ when a suite runs without it. */
 export const PLAN_DIR = process.env.AIPLATFORM_PLAN_DIR ?? path.resolve(__dirname, "../../.plan-test");

@@ -23,11 +23,12 @@ export const EXIT = { ok: 0, failed: 1, badInput: 2, programError: 3 } as const;
 
 class UsageError extends Error {}
 
-const USAGE = `usage: npm run plan -- (--stack <name> [--stack <name>...] | --all) [--out <dir>] [--quiet] [--verbose]
+const USAGE = `usage: npm run plan -- (--stack <name> [--stack <name>...] | --all) [--out <dir>] [--now YYYY-MM-DD] [--quiet] [--verbose]
 
   --stack <name>  plan this stack (the hub is always planned first: spokes read its outputs)
   --all           plan every stack of both projects
   --out <dir>     where to write <stack>.json and summary.json (default .plan)
+  --now <date>    plan as on that day (UTC midnight): support windows, budget month, certificate days (default: now)
   --quiet         print only summaries and reports, not the resource tree
   --verbose       print stack traces for program errors`;
 
@@ -36,6 +37,7 @@ interface Options {
     all: boolean;
     /** As the user gave it: messages show paths the way they were typed. */
     out: string;
+    now?: Date;
     quiet: boolean;
     verbose: boolean;
 }
@@ -49,6 +51,7 @@ function parse(argv: string[]): Options {
                 stack: { type: "string", multiple: true },
                 all: { type: "boolean", default: false },
                 out: { type: "string", default: path.relative(process.cwd(), path.join(REPO_ROOT, ".plan")) || ".plan" },
+                now: { type: "string" },
                 quiet: { type: "boolean", default: false },
                 verbose: { type: "boolean", default: false },
                 help: { type: "boolean", default: false },
@@ -65,7 +68,12 @@ function parse(argv: string[]): Options {
     }
     if (!v.all && !v.stack?.length) throw new UsageError("nothing to plan: give --stack <name> or --all");
     if (v.all && v.stack?.length) throw new UsageError("give either --stack or --all, not both");
-    return { stacks: v.stack ?? [], all: v.all!, out: v.out!, quiet: v.quiet!, verbose: v.verbose! };
+    let now: Date | undefined;
+    if (v.now !== undefined) {
+        now = new Date(`${v.now}T00:00:00Z`);
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(v.now) || Number.isNaN(now.getTime())) throw new UsageError(`--now must be a date YYYY-MM-DD, not '${v.now}'`);
+    }
+    return { stacks: v.stack ?? [], all: v.all!, out: v.out!, now, quiet: v.quiet!, verbose: v.verbose! };
 }
 
 /** The stacks to plan, hub(s) first, and the spokes' hub dependencies included. */
@@ -203,7 +211,7 @@ export async function main(argv: string[]): Promise<number> {
         try {
             const refs = Object.fromEntries([...planned.values()].map((s) => [s.qualifiedName, s.outputs]));
             timing(`${sf.stack}: program starts`);
-            p = await planStack(sf, refs, undefined, { traces: opts.verbose });
+            p = await planStack(sf, refs, opts.now, { traces: opts.verbose });
             timing(`${sf.stack}: program planned`);
         } catch (e) {
             failed.add(sf.stack);

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
+import { setPlanNow } from "../../config/clock";
 import { ConfigError } from "../../config/problems";
 import { CONFIG_NAMESPACE, isSecureValue, namespaceValues, readStackConfig, SECRET_PLACEHOLDER, type StackFile } from "../../config/stack-files";
 import { PlanMonitor, type RecordedResource, useMonitor } from "./monitor";
@@ -82,6 +83,8 @@ export async function planStack(sf: StackFile, stackReferences: Record<string, R
     const { values, secretKeys } = runtimeConfig(sf.file);
     const location = String(namespaceValues(readStackConfig(sf.file)).location ?? "uaenorth");
     const monitor = new PlanMonitor({ stackReferences, location, now });
+    // Config rules judge support windows and the budget's first month against the plan's now, not the wall clock.
+    setPlanNow(now);
     useMonitor(monitor, sf.project, sf.stack);
     pulumi.runtime.setAllConfig(values, secretKeys);
 
