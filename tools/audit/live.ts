@@ -39,7 +39,8 @@ function hint(stderr: string): string {
 
 export const spawnAz: AzRunner = (args) =>
     new Promise((resolve, reject) => {
-        const child = spawn("az", args, { stdio: ["ignore", "pipe", "pipe"], shell: process.platform === "win32" });
+        // env passed explicitly: az is looked up on this module's PATH (jest's sandboxed process.env included).
+        const child = spawn("az", args, { stdio: ["ignore", "pipe", "pipe"], shell: process.platform === "win32", env: process.env });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += d));
