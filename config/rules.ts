@@ -214,8 +214,8 @@ function checkAzureFacts(cfg: SpokeConfig, now: Date): Problem[] {
         problems.push({
             path,
             message:
-                `${region} is a restricted-access region (source: https://learn.microsoft.com/azure/reliability/regions-list): deploying there needs an approved access request ` +
-                `(${fact.howToGetAccess}); once approved, acknowledge it with aiplatform:restrictedRegionAccess: [{ region: ${region}, request: <reference> }]`,
+                `${region} is a restricted-access region (source: https://learn.microsoft.com/azure/reliability/regions-list): file a region access request ` +
+                `(${fact.howToGetAccess?.replace(/^.*?(https:\/\/\S+).*$/, "$1")}), then add aiplatform:restrictedRegionAccess: [{ region: ${region}, request: <its number> }]`,
         });
     }
     cfg.restrictedRegionAccess.forEach((a, i) => {

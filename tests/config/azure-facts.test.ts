@@ -159,7 +159,7 @@ describe("config validation against the Azure facts (exit 2: key, value, source)
     // Issue 14 §4: uaecentral needs an approved access request; the replica there was a silent default.
     it("refuses a restricted-access region without an acknowledged access request", () => {
         expect(spokeProblems("prd-uaenorth", (r) => delete r.restrictedRegionAccess)).toEqual([
-            expect.stringMatching(/aiplatform:registry\.geoReplicaLocation = "uaecentral": uaecentral is a restricted-access region \(source: https:\/\/learn\.microsoft\.com\/azure\/reliability\/regions-list\).*restrictedRegionAccess/),
+            expect.stringMatching(/aiplatform:registry\.geoReplicaLocation = "uaecentral": uaecentral is a restricted-access region \(source: https:\/\/learn\.microsoft\.com\/azure\/reliability\/regions-list\): file a region access request \(https:\/\/learn\.microsoft\.com\/troubleshoot\/azure\/general\/region-access-request-process\), then add aiplatform:restrictedRegionAccess: \[\{ region: uaecentral, request: <its number> \}\]$/),
         ]);
         expect(spokeProblems("prd-uaenorth", (r) => (r.restrictedRegionAccess[0].request = "yes"))).toEqual([
             expect.stringMatching(/aiplatform:restrictedRegionAccess\[0\]\.request = "yes": must be the number of the approved Azure support request/),
