@@ -173,7 +173,7 @@ export function createFluxBootstrap(name: string, args: FluxBootstrapArgs, paren
             path: layerPath(args.stack, layer.name),
             dependsOn: layer.dependsOn,
             prune: true,
-            wait: true,
+            wait: layer.wait,
             force: false,
             timeoutInSeconds: layer.timeoutInSeconds,
             syncIntervalInSeconds: layer.syncIntervalInSeconds,

@@ -1,7 +1,10 @@
 /**
  * The Flux layers every cluster reconciles, in order: platform controllers (Helm releases that bring CRDs), their
- * configuration (objects of those CRDs: stores, issuers, policies), then the AI stack. FluxBootstrap declares one
- * Kustomization per layer in the FluxConfiguration; the GitOps validator renders the same paths. One list, two users.
+ * configuration (objects of those CRDs: stores, issuers, policies), the AI stack, then its model servers in a layer of
+ * their own (a cold start — GPU pool from zero, driver build, tens of GB of weights — outlasts any other layer's
+ * timeout, and nothing waits on it). Secrets a person must put into Key Vault first are synced by a layer that does
+ * not wait, so a missing one never holds a layer NotReady. FluxBootstrap declares one Kustomization per layer in the
+ * FluxConfiguration; the GitOps validator renders the same paths. One list, two users.
  */
 
 /** Namespace of the FluxConfiguration; with multi-tenancy enforced every Flux object of the tree lives here. */
@@ -13,9 +16,11 @@ export const FLUX_APPLIER = "flux-applier";
 
 export interface FluxLayer {
     /** Kustomization name inside the FluxConfiguration (the cluster object is `flux-system-<name>`). */
-    name: "infra-controllers" | "infra-configs" | "ai";
+    name: "infra-controllers" | "infra-configs" | "ai" | "models" | "manual-secrets";
     /** Layers that must be Ready first. */
     dependsOn: FluxLayer["name"][];
+    /** Whether Flux waits for every object to become Ready (health) before the layer is Ready. */
+    wait: boolean;
     /** How long Flux waits for the layer's objects to become Ready (wait: true) before it reports failure. */
     timeoutInSeconds: number;
     /** Reconcile interval. */
@@ -30,6 +35,7 @@ export const FLUX_LAYERS: readonly FluxLayer[] = [
     {
         name: "infra-controllers",
         dependsOn: [],
+        wait: true,
         timeoutInSeconds: 15 * 60,
         syncIntervalInSeconds: 10 * 60,
         retryIntervalInSeconds: 2 * 60,
@@ -38,6 +44,7 @@ export const FLUX_LAYERS: readonly FluxLayer[] = [
     {
         name: "infra-configs",
         dependsOn: ["infra-controllers"],
+        wait: true,
         timeoutInSeconds: 10 * 60,
         syncIntervalInSeconds: 10 * 60,
         retryIntervalInSeconds: 2 * 60,
@@ -46,11 +53,33 @@ export const FLUX_LAYERS: readonly FluxLayer[] = [
     {
         name: "ai",
         dependsOn: ["infra-configs"],
-        // Model servers load tens of GB of weights before they turn Ready.
-        timeoutInSeconds: 30 * 60,
+        wait: true,
+        timeoutInSeconds: 20 * 60,
         syncIntervalInSeconds: 5 * 60,
         retryIntervalInSeconds: 2 * 60,
         includes: (stack) => `workloads/overlays/${stack}`,
+    },
+    {
+        name: "models",
+        dependsOn: ["ai"],
+        wait: true,
+        // A cold start: the GPU pool scales from zero (~10 min), the GPU operator builds and loads the driver
+        // (~10 min), the init container pulls tens of GB of weights, vLLM profiles memory and captures CUDA graphs.
+        timeoutInSeconds: 90 * 60,
+        syncIntervalInSeconds: 5 * 60,
+        retryIntervalInSeconds: 5 * 60,
+        includes: (stack) => `workloads/overlays/${stack}/models`,
+    },
+    {
+        name: "manual-secrets",
+        dependsOn: ["ai"],
+        // Key Vault secrets a person adds (hf-token, alert receiver URLs): until then their ExternalSecrets are
+        // NotReady, which must not hold any layer. The consumers treat them as optional.
+        wait: false,
+        timeoutInSeconds: 5 * 60,
+        syncIntervalInSeconds: 10 * 60,
+        retryIntervalInSeconds: 2 * 60,
+        includes: (stack) => `workloads/overlays/${stack}/manual-secrets`,
     },
 ];
 

@@ -251,8 +251,14 @@ describe.each(STACKS)("%s: certificate-expiry alerting", (stack) => {
         it("runs alone in a restricted namespace with default deny, no egress beyond the API server and DNS, and a quota", () => {
             const ns = one(controllers, "Namespace", NS);
             expect(ns.metadata.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted", "aiplatform.io/pss": "restricted", "aiplatform.io/tier": "platform" });
-            const policies = configs.filter((o) => o.kind === "NetworkPolicy" && o.metadata.namespace === NS).map((o) => o.metadata.name).sort();
-            expect(policies).toEqual(["allow-apiserver", "allow-dns", "allow-prometheus-scrape", "allow-same-namespace", "default-deny-all"]);
+            const policies = configs.filter((o) => ["NetworkPolicy", "CiliumNetworkPolicy"].includes(o.kind) && o.metadata.namespace === NS).map((o) => `${o.kind} ${o.metadata.name}`).sort();
+            expect(policies).toEqual([
+                "CiliumNetworkPolicy allow-apiserver",
+                "NetworkPolicy allow-dns",
+                "NetworkPolicy allow-prometheus-scrape",
+                "NetworkPolicy allow-same-namespace",
+                "NetworkPolicy default-deny-all",
+            ]);
             const quota = one(controllers, "ResourceQuota", "compute", NS);
             expect(quota.spec.hard).toMatchObject({ "services.loadbalancers": "0", "services.nodeports": "0" });
             one(controllers, "LimitRange", "defaults", NS);

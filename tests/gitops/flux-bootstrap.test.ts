@@ -147,20 +147,28 @@ describe("FluxBootstrap", () => {
         expect(prd.fb.source).toEqual({ url: "https://github.com/contoso/aiplatform", ref: { branch: "main", commit } });
     });
 
-    test("three Kustomizations chained infra-controllers → infra-configs → ai, pruned, waited on, with timeouts", async () => {
+    test("Kustomizations chained infra-controllers → infra-configs → ai → models, plus manual-secrets that never waits", async () => {
         const { cfg, fb } = await bootstrap("stg-uaenorth");
         const k = cfg.inputs.kustomizations;
-        expect(Object.keys(k).sort()).toEqual(["ai", "infra-configs", "infra-controllers"]);
+        expect(Object.keys(k).sort()).toEqual(["ai", "infra-configs", "infra-controllers", "manual-secrets", "models"]);
         expect(k["infra-controllers"].path).toBe("./gitops-bootstrap/clusters/stg-uaenorth/infra-controllers");
         expect(k["infra-configs"].dependsOn).toEqual(["infra-controllers"]);
         expect(k.ai.dependsOn).toEqual(["infra-configs"]);
         expect(k.ai.path).toBe("./gitops-bootstrap/clusters/stg-uaenorth/ai");
-        for (const v of Object.values<any>(k)) {
+        // Model servers: their own layer after the AI stack, with a cold start's timeout (pool from zero, driver, weights).
+        expect(k.models.dependsOn).toEqual(["ai"]);
+        expect(k.models.timeoutInSeconds).toBeGreaterThanOrEqual(60 * 60);
+        expect(k.models.timeoutInSeconds).toBeGreaterThan(k.ai.timeoutInSeconds);
+        // Secrets a person adds: applied, never waited on, and no layer depends on them.
+        expect(k["manual-secrets"].wait).toBe(false);
+        expect(Object.values<any>(k).some((v) => v.dependsOn.includes("manual-secrets"))).toBe(false);
+        for (const [name, v] of Object.entries<any>(k)) {
             expect(v.prune).toBe(true);
-            expect(v.wait).toBe(true);
-            expect(v.timeoutInSeconds).toBeGreaterThanOrEqual(600);
+            expect(v.wait).toBe(name !== "manual-secrets");
+            expect(v.timeoutInSeconds).toBeGreaterThanOrEqual(name === "manual-secrets" ? 60 : 600);
         }
         expect(fb.kustomizations.find((x) => x.name === "ai")!.includes).toBe("workloads/overlays/stg-uaenorth");
+        expect(fb.kustomizations.find((x) => x.name === "models")!.includes).toBe("workloads/overlays/stg-uaenorth/models");
     });
 
     test("every Kustomization substitutes the complete cluster-vars, GPU facts derived from the pools", async () => {

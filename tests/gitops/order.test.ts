@@ -4,7 +4,9 @@
  * its installer's layer is an error naming the object and the reason. The vendored chart facts are fresh.
  */
 import type { Located } from "../../tools/gitops/checks";
-import { CHART_FACTS_FILE, loadChartFacts, orderProblems, plural } from "../../tools/gitops/order";
+import { GENERATED_SECRETS } from "../../components/secrets";
+import { KEY_VAULT_SECRETS } from "../../tools/workloads/checks";
+import { CHART_FACTS_FILE, layerTimingProblems, loadChartFacts, orderProblems, plural } from "../../tools/gitops/order";
 import { type Rendered, releaseChart, renderCluster, validateRendered } from "../../tools/gitops/validate";
 import { FLUX_LAYERS } from "../../components/flux-bootstrap/layers";
 
@@ -48,7 +50,7 @@ describe("order model on dev's rendered tree", () => {
     test("KServe's webhook admits InferenceServices: they need the kserve release, not only the CRD release", async () => {
         const ls = await layers();
         // Move the InferenceService into the layer that installs KServe: same layer, so Flux's dry-run fails.
-        const ai = ls.find((l) => l.layer === "ai")!;
+        const ai = ls.find((l) => l.layer === "models")!;
         const isvc = ai.objects.find((o) => o.kind === "InferenceService")!;
         ai.objects = ai.objects.filter((o) => o !== isvc);
         ls.find((l) => l.layer === "infra-controllers")!.objects.push(isvc);
@@ -87,5 +89,57 @@ describe(`vendored chart facts (${CHART_FACTS_FILE})`, () => {
             expect(c.crds.length + c.webhooks.length + c.creates.length).toBeGreaterThan(0);
         }
         expect(facts.charts.find((c) => c.chart === "kube-prometheus-stack")!.crds).toEqual(expect.arrayContaining(["monitoring.coreos.com/ServiceMonitor", "monitoring.coreos.com/PodMonitor", "monitoring.coreos.com/PrometheusRule"]));
+    });
+});
+
+describe("Secrets read by Helm lookup at render time", () => {
+    test("Qdrant's apiKey.valueFrom (what the tree had) is a lookup before the Secret exists: an error", async () => {
+        const ls = await layers();
+        const qdrant = release(ls, "qdrant");
+        expect(qdrant.spec.values.apiKey).toBeUndefined();
+        expect(qdrant.spec.values.env).toEqual([{ name: "QDRANT__SERVICE__API_KEY", valueFrom: { secretKeyRef: { name: "qdrant-api-key", key: "api-key" } } }]);
+        qdrant.spec.values.apiKey = { valueFrom: { secretKeyRef: { name: "qdrant-api-key", key: "api-key" } } };
+        const msgs = order(ls).errors.map((p) => p.message);
+        expect(msgs).toEqual([
+            "HelmRelease flux-system/qdrant: order: with values apiKey.valueFrom, chart qdrant 1.19.0 reads a Secret by Helm lookup at render time (charts/qdrant/templates/_helpers.tpl): on the first install it does not exist yet (the release starts without it) and later changes never reach the release; deliver it through env[].valueFrom instead (https://github.com/qdrant/qdrant-helm/tree/qdrant-1.19.0/charts/qdrant)",
+        ]);
+    });
+});
+
+describe("model servers and secrets a person adds hold no layer back (issue 15 §13)", () => {
+    test("a model server in the ai layer (where they were) is an error: its cold start outlasts the layer's timeout", async () => {
+        const ls = await layers();
+        const models = ls.find((l) => l.layer === "models")!;
+        const vllm = models.objects.find((o) => o.kind === "Deployment" && o.metadata.name.startsWith("vllm-"))!;
+        models.objects = models.objects.filter((o) => o !== vllm);
+        ls.find((l) => l.layer === "ai")!.objects.push(vllm);
+        const located: Located[] = ls.flatMap((l) => l.objects.map((obj) => ({ layer: l.layer, obj })));
+        expect(layerTimingProblems(located, FLUX_LAYERS).map((p) => p.message)).toEqual([
+            `Deployment ai-serving/${vllm.metadata.name}: order: requests GPUs in layer ai, whose timeout (20 min) a cold start (GPU pool from zero, driver build, weights) outlasts, holding the layer NotReady; model servers belong to a layer with a timeout of at least 60 min that nothing depends on`,
+            "layer models: order: depends on layer ai, which holds model servers: a slow cold start would hold models back too",
+        ]);
+    });
+
+    test("every GPU workload is in the models layer; no waiting layer depends on it", async () => {
+        const located: Located[] = (await layers()).flatMap((l) => l.objects.map((obj) => ({ layer: l.layer, obj })));
+        expect(layerTimingProblems(located, FLUX_LAYERS)).toEqual([]);
+        expect(layerTimingProblems(located, [...FLUX_LAYERS, { name: "after-models" as any, dependsOn: ["models"], timeoutInSeconds: 600, wait: true }]).map((p) => p.message)).toEqual([
+            "layer after-models: order: depends on layer models, which holds model servers: a slow cold start would hold after-models back too",
+        ]);
+    });
+
+    test("ExternalSecrets of Key Vault secrets a person adds are only in layers that do not wait", async () => {
+        // The AI stack's Key Vault secrets that the platform does not generate: a person adds them (README, workloads).
+        const manualKeys = new Set<string>(KEY_VAULT_SECRETS.filter((k) => !(k in GENERATED_SECRETS)));
+        expect([...manualKeys]).toContain("hf-token");
+        for (const stack of ["dev-uaenorth", "stg-uaenorth", "prd-uaenorth"]) {
+            for (const l of await renderCluster(stack)) {
+                const waits = FLUX_LAYERS.find((x) => x.name === l.layer)!.wait;
+                for (const es of l.objects.filter((o) => o.kind === "ExternalSecret")) {
+                    const manual = (es.spec?.data ?? []).map((d: any) => d.remoteRef?.key).filter((k: string) => manualKeys.has(k));
+                    if (manual.length) expect(`${stack} ${l.layer} ${es.metadata.namespace}/${es.metadata.name} waits=${waits}`).toBe(`${stack} ${l.layer} ${es.metadata.namespace}/${es.metadata.name} waits=false`);
+                }
+            }
+        }
     });
 });

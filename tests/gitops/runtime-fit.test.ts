@@ -140,3 +140,61 @@ describe("refresh tools derive the facts from upstream files", () => {
         );
     });
 });
+
+describe("settings that render fine and do nothing at run time", () => {
+    const platformAndAi = async (stack: string) => layers(stack);
+
+    test("an ipBlock of the API-server range (what the tree had) is an error: Cilium needs the kube-apiserver entity", async () => {
+        const ls = await platformAndAi("dev-uaenorth");
+        ls.find((l) => l.layer === "ai")!.objects.push({
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "allow-apiserver", namespace: "kserve" },
+            spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "${api_server_cidr}" } }], ports: [{ protocol: "TCP", port: 443 }] }] },
+        });
+        expect(fitErrors(await errorsOf("dev-uaenorth", ls))).toEqual([
+            "NetworkPolicy kserve/allow-apiserver: runtime-fit: egress ipBlock ${api_server_cidr} selects nothing under Cilium (node and API-server traffic carries a reserved identity; cilium#31711): use a CiliumNetworkPolicy with toEntities kube-apiserver",
+        ]);
+    });
+
+    test("CiliumNetworkPolicy is validated against Cilium's CRD schema: an unknown entity is refused", async () => {
+        const ls = await platformAndAi("dev-uaenorth");
+        find(ls, "CiliumNetworkPolicy", "allow-webhook-from-apiserver").spec.ingress[0].fromEntities = ["apiserver"];
+        const errors = await errorsOf("dev-uaenorth", ls);
+        expect(errors.some((e) => e.startsWith("CiliumNetworkPolicy cert-manager/allow-webhook-from-apiserver: schema:") && e.includes("allowed values"))).toBe(true);
+    });
+
+    test("Argo's injected init/wait containers without a restricted securityContext are an error", async () => {
+        const ls = await platformAndAi("dev-uaenorth");
+        delete find(ls, "HelmRelease", "argo-workflows").spec.values.executor;
+        expect(fitErrors(await errorsOf("dev-uaenorth", ls))).toEqual([
+            "HelmRelease flux-system/argo-workflows: runtime-fit: Argo's injected init/wait containers get values.executor.securityContext, which lacks allowPrivilegeEscalation: false, capabilities.drop [ALL]: Pod Security restricted refuses every workflow pod; set them there (argo-workflows chart: executor.securityContext)",
+        ]);
+    });
+
+    test("Grafana's ${__value.raw} escaped only for Flux (what the tree had) is expanded at provisioning", async () => {
+        const ls = await platformAndAi("dev-uaenorth");
+        const kps = find(ls, "HelmRelease", "kube-prometheus-stack");
+        expect(kps.spec.values.grafana.additionalDataSources[0].jsonData.derivedFields[0].url).toBe("$$$${__value.raw}");
+        kps.spec.values.grafana.additionalDataSources[0].jsonData.derivedFields[0].url = "$${__value.raw}";
+        expect(fitErrors(await errorsOf("dev-uaenorth", ls))).toEqual([
+            "HelmRelease flux-system/kube-prometheus-stack: runtime-fit: values.grafana.additionalDataSources[0].jsonData.derivedFields[0].url reaches Grafana's provisioning file as '${__value.raw}': Grafana replaces ${__value.raw} with an environment variable (empty); it must read $${__value.raw} there, so $$$${__value.raw} in Git (Flux turns $$ into $)",
+        ]);
+    });
+
+    test("a grafana_folder annotation without the sidecar's folderAnnotation setting is ignored", async () => {
+        const ls = await platformAndAi("dev-uaenorth");
+        delete find(ls, "HelmRelease", "kube-prometheus-stack").spec.values.grafana.sidecar.dashboards.folderAnnotation;
+        const errors = fitErrors(await errorsOf("dev-uaenorth", ls));
+        expect(errors).toHaveLength(4);
+        expect(errors[0]).toMatch(/^ConfigMap monitoring\/dashboard-ai-[a-z-]+: runtime-fit: annotation grafana_folder is ignored: HelmRelease flux-system\/kube-prometheus-stack must set grafana\.sidecar\.dashboards\.folderAnnotation: grafana_folder/);
+    });
+
+    test("a restricted namespace without Kyverno's selector label escapes pss-restricted", async () => {
+        const ls = await platformAndAi("dev-uaenorth");
+        delete find(ls, "Namespace", "kserve").metadata.labels["aiplatform.io/pss"];
+        expect(fitErrors(await errorsOf("dev-uaenorth", ls))).toEqual([
+            "Namespace kserve: runtime-fit: enforces Pod Security restricted but lacks aiplatform.io/pss: restricted, so Kyverno's pss-restricted policy never checks its pods; add the label",
+        ]);
+    });
+});

@@ -61,7 +61,7 @@ describe.each(STACKS)("%s platform layers", (stack) => {
         }
         expect([...used].filter((v) => !(CLUSTER_VAR_KEYS as readonly string[]).includes(v))).toEqual([]);
         expect(used).toEqual(expect.objectContaining({}));
-        expect([...used]).toEqual(expect.arrayContaining(["key_vault_url", "eso_client_id", "ingress_internal_subnet", "api_server_cidr", "storage_account"]));
+        expect([...used]).toEqual(expect.arrayContaining(["key_vault_url", "eso_client_id", "ingress_internal_subnet", "private_endpoints_cidr", "storage_account"]));
     });
 
     test("the cluster-vars ConfigMap carries every key for nested Flux objects", async () => {

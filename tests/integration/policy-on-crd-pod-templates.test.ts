@@ -1,6 +1,6 @@
 /**
  * The policy pack's Kubernetes rules reach the pod templates inside KServe InferenceServices and Argo workflows, not
- * only the built-in pod controllers: the rendered prd AI layer passes as committed, and one unsafe mutation inside
+ * only the built-in pod controllers: the rendered prd AI and models layers pass as committed, and one unsafe mutation inside
  * each CRD's pod template is flagged by the right rule (the GitOps validator passes every rendered object).
  */
 import { renderOverlay } from "../../tools/gitops/validate";
@@ -8,7 +8,7 @@ import { evaluateKubernetesObjects } from "../../tools/policy/evaluate";
 
 let objects: any[];
 beforeAll(async () => {
-    objects = await renderOverlay("gitops-bootstrap/clusters/prd-uaenorth/ai");
+    objects = [...(await renderOverlay("gitops-bootstrap/clusters/prd-uaenorth/ai")), ...(await renderOverlay("gitops-bootstrap/clusters/prd-uaenorth/models"))];
 });
 
 const mandatory = (objs: object[]) => evaluateKubernetesObjects(objs).violations.filter((v) => v.enforcementLevel === "mandatory");

@@ -1,7 +1,7 @@
 /**
  * Generates the parts of gitops-bootstrap/ that are facts of the stack config or of other typed sources, so they
  * can never be hand-copied wrong:
- * - clusters/<stack>/{infra-controllers,infra-configs,ai}/kustomization.yaml: each cluster's entry points, with the
+ * - clusters/<stack>/<layer>/kustomization.yaml (FLUX_LAYERS): each cluster's entry points, with the
  *   GPU operators (and their MIG/toleration values) only where the stack's pools have GPUs of that vendor;
  * - clusters/<stack>/infra-configs/tenants.yaml: one namespace per developer team (aiplatform:rbac.developerNamespaces)
  *   with ResourceQuota (GPU quota from the pool facts), LimitRange, default-deny network policy and RoleBinding;
@@ -19,7 +19,7 @@ import type { SpokeConfig } from "../../config/schema";
 import { listStacks, namespaceValues, readStackConfig, REPO_ROOT } from "../../config/stack-files";
 import { cloudflareIpv4Ranges } from "../../components/edge/cloudflare-ips";
 import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
-import { envOf, FLUX_NAMESPACE } from "../../components/flux-bootstrap/layers";
+import { envOf, FLUX_LAYERS, FLUX_NAMESPACE } from "../../components/flux-bootstrap/layers";
 import { GPU_TAINT, type PoolFacts, poolFacts, SPOT_TAINT } from "../../components/gpu-pools/facts";
 import { PERSONA_GRANTS } from "../../components/rbac/personas";
 import type { Environment } from "../../config/schema";
@@ -142,13 +142,13 @@ function clusterEntryPoints(stack: string, cfg: SpokeConfig): GeneratedFile[] {
         { path: `${dir}/infra-controllers/kustomization.yaml`, content: header(source) + `# Entry point of layer infra-controllers for ${stack}: the ${env} overlay plus this cluster's GPU operators.\n` + doc(controllers) },
         { path: `${dir}/infra-configs/kustomization.yaml`, content: header(source) + `# Entry point of layer infra-configs for ${stack}: the ${env} overlay, GPU namespace config, tenant namespaces.\n` + doc(configs) },
         { path: `${dir}/infra-configs/tenants.yaml`, content: header(source) + tenants(cfg, pools, env) },
-        {
-            path: `${dir}/ai/kustomization.yaml`,
+        ...FLUX_LAYERS.filter((l) => l.includes(stack).startsWith("workloads/")).map((l) => ({
+            path: `${dir}/${l.name}/kustomization.yaml`,
             content:
                 header(`the stack list`) +
-                `# Entry point of layer ai for ${stack}: the AI stack's overlay (workloads/, owned by the AI stack).\n` +
-                doc({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: [`../../../../workloads/overlays/${stack}`] }),
-        },
+                `# Entry point of layer ${l.name} for ${stack}: ${l.includes(stack)} (workloads/, owned by the AI stack).\n` +
+                doc({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: [`../../../../${l.includes(stack)}`] }),
+        })),
     ];
 }
 

@@ -7,11 +7,13 @@
  *
  * "Behind a chain": the installer is the release itself; or it is reachable through the release's spec.dependsOn
  * (transitively); or it lives in a layer the object's layer depends on (layers wait: true, so an earlier layer's
- * releases are Ready before a later layer is applied).
+ * releases are Ready before a later layer is applied). A chart that reads a Secret with Helm `lookup` (vendored per
+ * chart) is out of order by construction: the lookup runs before the Secret exists.
  */
 import * as fs from "fs";
 import * as path from "path";
 import type { FluxLayer } from "../../components/flux-bootstrap/layers";
+import { podSpecs } from "../workloads/checks";
 import { REPO_ROOT } from "../../config/stack-files";
 import { idOf, type Located, type Problem } from "./checks";
 import type { K8sObject } from "./render";
@@ -177,8 +179,16 @@ export function orderProblems(
             if (why) errors.push({ layer: l.layer, message: `${idOf(l.obj)}: order: ${why}` });
         }
     }
-    // Objects the charts render.
+    // Objects the charts render, and Secrets they read at render time (Helm lookup runs before any ExternalSecret of
+    // the same apply exists, and never again once the release is installed).
     for (const [l, f] of factsOf) {
+        for (const k of f.lookups ?? []) {
+            if (!enabled(k.when, l.obj.spec?.values)) continue;
+            errors.push({
+                layer: l.layer,
+                message: `${idOf(l.obj)}: order: with values ${k.when.map((w) => w.key).join(" + ")}, chart ${f.chart} ${f.version} reads a Secret by Helm lookup at render time (${k.template}): on the first install it does not exist yet (the release starts without it) and later changes never reach the release; deliver it through env[].valueFrom instead (${f.source})`,
+            });
+        }
         for (const c of f.creates) {
             if (!enabled(c.when, l.obj.spec?.values)) continue;
             const n = needs(c.kind);
@@ -191,4 +201,31 @@ export function orderProblems(
         }
     }
     return { errors, warnings };
+}
+
+/** A model server's cold start: GPU pool from zero, driver build, weights download, memory profiling. */
+export const MODEL_COLD_START_SECONDS = 60 * 60;
+const GPU_RESOURCE = /^(nvidia\.com\/(gpu|mig-.+)|amd\.com\/gpu)$/;
+
+/**
+ * Pods that request GPUs sit in a layer whose timeout covers a cold start, and no layer that waits depends on theirs
+ * (a slow model must never hold the platform NotReady).
+ */
+export function layerTimingProblems(objects: Located[], layers: readonly Pick<FluxLayer, "name" | "dependsOn" | "timeoutInSeconds" | "wait">[]): Problem[] {
+    const problems: Problem[] = [];
+    const gpuLayers = new Set<string>();
+    for (const { layer, obj } of objects) {
+        const specs = podSpecs(obj as any);
+        const gpu = specs.some(({ spec }) => [...(spec.initContainers ?? []), ...(spec.containers ?? [])].some((c: any) => Object.keys({ ...(c.resources?.requests ?? {}), ...(c.resources?.limits ?? {}) }).some((r) => GPU_RESOURCE.test(r))));
+        if (!gpu) continue;
+        gpuLayers.add(layer);
+        const l = layers.find((x) => x.name === layer);
+        if (l && l.timeoutInSeconds < MODEL_COLD_START_SECONDS) {
+            problems.push({ layer, message: `${idOf(obj)}: order: requests GPUs in layer ${layer}, whose timeout (${l.timeoutInSeconds / 60} min) a cold start (GPU pool from zero, driver build, weights) outlasts, holding the layer NotReady; model servers belong to a layer with a timeout of at least ${MODEL_COLD_START_SECONDS / 60} min that nothing depends on` });
+        }
+    }
+    for (const l of layers) {
+        for (const d of l.dependsOn) if (gpuLayers.has(d) && l.wait) problems.push({ layer: l.name, message: `layer ${l.name}: order: depends on layer ${d}, which holds model servers: a slow cold start would hold ${l.name} back too` });
+    }
+    return problems;
 }

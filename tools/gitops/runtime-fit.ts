@@ -7,7 +7,10 @@
  * - monitors: every workload a ServiceMonitor/PodMonitor selects exposes a port one of its endpoints names;
  * - model fit: each model server's weights (parameters × dtype, schemas/runtime/models.json) plus the KV cache of one
  *   max-length sequence and a fixed activation reserve fit the GPU (or MIG slice) memory of the pools it is pinned
- *   to, times --gpu-memory-utilization.
+ *   to, times --gpu-memory-utilization;
+ * - Cilium: no NetworkPolicy ipBlock of the node or API-server ranges (they carry reserved identities);
+ * - Argo's injected executor containers, Grafana's provisioning interpolation, the dashboards' folder annotation and
+ *   the Kyverno label of restricted namespaces: settings that render fine and silently do nothing.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -298,9 +301,129 @@ export function modelFitProblems(objects: Located[], pools: PoolFacts[], facts: 
     return { errors, warnings };
 }
 
+/** Cluster variables whose ranges hold nodes or the API server: Cilium never matches them by ipBlock. */
+export const NODE_RANGE_VARS = ["api_server_cidr", "vnet_cidr"] as const;
+
+/**
+ * Under Cilium (AKS "Azure CNI powered by Cilium"), traffic from/to nodes and the API server carries a reserved
+ * identity (host, remote-node, kube-apiserver) and an ipBlock of their range matches nothing (AKS docs: network
+ * policies cannot use ipBlock to allow access to node or pod IPs; cilium#31711): a CiliumNetworkPolicy entity does.
+ */
+export function ipBlockProblems(objects: Located[]): Problem[] {
+    const problems: Problem[] = [];
+    for (const { layer, obj } of objects) {
+        if (obj.kind !== "NetworkPolicy") continue;
+        for (const dir of ["ingress", "egress"] as const) {
+            for (const rule of obj.spec?.[dir] ?? []) {
+                for (const peer of [...(rule.from ?? []), ...(rule.to ?? [])]) {
+                    const cidr: string | undefined = peer.ipBlock?.cidr;
+                    const v = NODE_RANGE_VARS.find((n) => cidr === `\${${n}}`);
+                    if (v) {
+                        const entity = v === "api_server_cidr" ? "kube-apiserver" : "host and remote-node";
+                        problems.push({ layer, message: `${idOf(obj)}: runtime-fit: ${dir} ipBlock \${${v}} selects nothing under Cilium (node and API-server traffic carries a reserved identity; cilium#31711): use a CiliumNetworkPolicy with ${dir === "ingress" ? "fromEntities" : "toEntities"} ${entity}` });
+                    }
+                }
+            }
+        }
+    }
+    return problems;
+}
+
+const RESTRICTED_CONTAINER = ["allowPrivilegeEscalation: false", "capabilities.drop [ALL]"];
+/** What Pod Security "restricted" requires of a container, given its pod's securityContext; the missing settings. */
+export function restrictedGaps(container: any, pod: any): string[] {
+    const gaps: string[] = [];
+    if (container?.allowPrivilegeEscalation !== false) gaps.push(RESTRICTED_CONTAINER[0]);
+    if (!(container?.capabilities?.drop ?? []).includes("ALL")) gaps.push(RESTRICTED_CONTAINER[1]);
+    if (!(container?.runAsNonRoot ?? pod?.runAsNonRoot)) gaps.push("runAsNonRoot: true");
+    if ((container?.seccompProfile ?? pod?.seccompProfile)?.type !== "RuntimeDefault" && (container?.seccompProfile ?? pod?.seccompProfile)?.type !== "Localhost") gaps.push("seccompProfile RuntimeDefault");
+    return gaps;
+}
+
+/**
+ * Argo injects an `init` and a `wait` container (the executor) into every workflow pod, with the controller's
+ * `executor.securityContext`; under Pod Security restricted they are refused unless it meets the profile.
+ */
+export function argoExecutorProblems(objects: Located[]): Problem[] {
+    const hr = objects.find((l) => l.obj.kind === "HelmRelease" && l.obj.metadata.name === "argo-workflows");
+    if (!hr || !objects.some((l) => ["WorkflowTemplate", "CronWorkflow", "Workflow"].includes(l.obj.kind))) return [];
+    const v = hr.obj.spec?.values ?? {};
+    const gaps = restrictedGaps(v.executor?.securityContext, v.controller?.workflowDefaults?.spec?.securityContext);
+    return gaps.length
+        ? [{ layer: hr.layer, message: `${idOf(hr.obj)}: runtime-fit: Argo's injected init/wait containers get values.executor.securityContext, which lacks ${gaps.join(", ")}: Pod Security restricted refuses every workflow pod; set them there (argo-workflows chart: executor.securityContext)` }]
+        : [];
+}
+
+/**
+ * Grafana interpolates environment variables (`$NAME`, `${NAME}`) in its provisioning files and keeps `$$` as a literal
+ * `$`: a data link such as `${__value.raw}` must reach the file as `$${__value.raw}` (after Flux's own `$$` escape:
+ * `$$$${__value.raw}` in Git).
+ */
+export function grafanaProvisioningProblems(objects: Located[]): Problem[] {
+    const problems: Problem[] = [];
+    for (const { layer, obj } of objects) {
+        if (obj.kind !== "HelmRelease") continue;
+        const g = obj.spec?.values?.grafana ?? (obj.spec?.chart?.spec?.chart === "grafana" ? obj.spec?.values : undefined);
+        if (!g) continue;
+        const walk = (v: unknown, at: string) => {
+            if (typeof v === "string") {
+                const afterFlux = obj.metadata.annotations?.["kustomize.toolkit.fluxcd.io/substitute"] === "disabled" ? v : v.replace(/\$\$/g, "$");
+                for (const m of afterFlux.matchAll(/(\$+)(\{[A-Za-z_][A-Za-z0-9_.]*\}|[A-Za-z_][A-Za-z0-9_]*)/g)) {
+                    if (m[1].length % 2 === 0) continue;
+                    const ref = `$${m[2]}`;
+                    problems.push({ layer, message: `${idOf(obj)}: runtime-fit: values.grafana.${at} reaches Grafana's provisioning file as '${afterFlux}': Grafana replaces ${ref} with an environment variable (empty); it must read $${ref} there, so $$$${ref} in Git (Flux turns $$ into $)` });
+                }
+            } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}[${i}]`));
+            else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, at ? `${at}.${k}` : k);
+        };
+        for (const key of ["additionalDataSources", "datasources"]) if (g[key]) walk(g[key], key);
+    }
+    return problems;
+}
+
+/** A dashboard's folder annotation only works when Grafana's sidecar is told its name (folderAnnotation + folders from files). */
+export function dashboardFolderProblems(objects: Located[]): Problem[] {
+    const kps = objects.find((l) => l.obj.kind === "HelmRelease" && l.obj.spec?.values?.grafana?.sidecar?.dashboards);
+    if (!kps) return [];
+    const d = kps.obj.spec.values.grafana.sidecar.dashboards;
+    const problems: Problem[] = [];
+    for (const { layer, obj } of objects) {
+        if (obj.kind !== "ConfigMap" || obj.metadata.labels?.[d.label ?? "grafana_dashboard"] !== String(d.labelValue ?? "1")) continue;
+        for (const a of Object.keys(obj.metadata.annotations ?? {}).filter((k) => /folder/i.test(k))) {
+            if (d.folderAnnotation !== a || d.provider?.foldersFromFilesStructure !== true) {
+                problems.push({ layer, message: `${idOf(obj)}: runtime-fit: annotation ${a} is ignored: ${idOf(kps.obj)} must set grafana.sidecar.dashboards.folderAnnotation: ${a} and grafana.sidecar.dashboards.provider.foldersFromFilesStructure: true` });
+            }
+        }
+    }
+    return problems;
+}
+
+/** Namespaces under Pod Security restricted carry the label Kyverno's pss-restricted policy selects them by. */
+export function kyvernoLabelProblems(objects: Located[]): Problem[] {
+    const policy = objects.find((l) => l.obj.kind === "ClusterPolicy" && l.obj.metadata.name === "pss-restricted")?.obj;
+    const sel: Record<string, string> | undefined = policy?.spec?.rules?.flatMap((r: any) => r.match?.any ?? [r.match]).find((m: any) => m?.resources?.namespaceSelector?.matchLabels)?.resources.namespaceSelector.matchLabels;
+    if (!sel) return [];
+    return objects
+        .filter((l) => l.obj.kind === "Namespace" && l.obj.metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted" && !selects(sel, l.obj.metadata.labels ?? {}))
+        .map((l) => ({ layer: l.layer, message: `${idOf(l.obj)}: runtime-fit: enforces Pod Security restricted but lacks ${Object.entries(sel).map(([k, v]) => `${k}: ${v}`).join(", ")}, so Kyverno's pss-restricted policy never checks its pods; add the label` }));
+}
+
 /** All runtime-fit checks over one cluster's objects. */
 export function runtimeFitProblems(objects: Located[], pools: PoolFacts[], facts = loadRuntimeFacts()): { errors: Problem[]; warnings: Problem[] } {
     const users = imageUserProblems(objects, facts.images);
     const fit = modelFitProblems(objects, pools, facts.models);
-    return { errors: [...replicaProblems(objects), ...users.errors, ...monitorPortProblems(objects), ...fit.errors], warnings: [...users.warnings, ...fit.warnings] };
+    return {
+        errors: [
+            ...replicaProblems(objects),
+            ...users.errors,
+            ...monitorPortProblems(objects),
+            ...fit.errors,
+            ...ipBlockProblems(objects),
+            ...argoExecutorProblems(objects),
+            ...grafanaProvisioningProblems(objects),
+            ...dashboardFolderProblems(objects),
+            ...kyvernoLabelProblems(objects),
+        ],
+        warnings: [...users.warnings, ...fit.warnings],
+    };
 }

@@ -16,7 +16,7 @@ import { envOf, FLUX_LAYERS, type FluxLayer, layerPath } from "../../components/
 import type { PolicyReport } from "../policy/evaluate";
 import { checkCluster, httpsAllowList, idOf, type Located, unreachableSources } from "./checks";
 import { generateGitops, spokeStacks, staleGenerated } from "./generate";
-import { loadChartFacts, orderProblems } from "./order";
+import { layerTimingProblems, loadChartFacts, orderProblems } from "./order";
 import { runtimeFitProblems } from "./runtime-fit";
 import { stackFacts } from "../workloads/scheduling";
 import type { ChartFactsFile } from "./vendor-chart-facts";
@@ -186,6 +186,7 @@ export async function validateRendered(
     const order = orderProblems(located, FLUX_LAYERS, opts.chartFacts ?? loadChartFacts(), (hr) => releaseChart(hr, everything));
     for (const p of order.errors) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
     for (const p of order.warnings) (reports.get(p.layer) ?? reports.values().next().value!).warnings.push(p.message);
+    for (const p of layerTimingProblems(located, FLUX_LAYERS)) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
 
     // Runtime fit: scaled workloads without replicas, image users, monitor ports, model sizes against GPU memory.
     const fit = runtimeFitProblems(located, poolsOf(stack));

@@ -34,6 +34,11 @@ interface CreatesSource {
     when: string[];
     capabilityGated?: boolean;
 }
+interface LookupSource {
+    /** The template that reads a Secret with Helm's `lookup` at render time. */
+    template: string;
+    when: string[];
+}
 export interface ChartSource {
     chart: string;
     version: string;
@@ -44,6 +49,7 @@ export interface ChartSource {
     crdFiles: string[];
     webhooks: WebhookSource[];
     creates: CreatesSource[];
+    lookups?: LookupSource[];
 }
 interface BundleSource {
     name: string;
@@ -66,6 +72,8 @@ export interface ChartFacts {
     crds: string[];
     webhooks: { template: string; resources: string[]; when: { key: string; default: unknown }[] }[];
     creates: { kind: string; template: string; when: { key: string; default: unknown }[]; capabilityGated?: boolean }[];
+    /** Secrets the chart reads with Helm `lookup` at render time (absent on a first install, never re-read after). */
+    lookups?: { template: string; when: { key: string; default: unknown }[] }[];
 }
 export interface BundleFacts {
     name: string;
@@ -161,7 +169,21 @@ async function chartFacts(c: ChartSource, mirror: string | undefined): Promise<C
         if (x.capabilityGated && !gate.includes(".Capabilities.APIVersions.Has")) throw new Error(`${c.repo}@${c.ref} ${x.gate ?? x.template}: no longer gated on .Capabilities`);
         creates.push({ kind: x.kind, template: x.template, when: when(x.when, x.gate ?? x.template, gate), ...(x.capabilityGated ? { capabilityGated: true } : {}) });
     }
-    return { chart: c.chart, version: c.version, source: `https://github.com/${c.repo}/tree/${c.ref}/${c.dir}`, crds: [...new Set(crds)].sort(), webhooks, creates };
+    const lookups: NonNullable<ChartFacts["lookups"]> = [];
+    for (const l of c.lookups ?? []) {
+        const text = await r.read(l.template);
+        if (!/lookup\s+"v1"\s+"Secret"/.test(text)) throw new Error(`${c.repo}@${c.ref} ${l.template}: no longer looks up a Secret`);
+        lookups.push({ template: l.template, when: when(l.when, l.template, text) });
+    }
+    return {
+        chart: c.chart,
+        version: c.version,
+        source: `https://github.com/${c.repo}/tree/${c.ref}/${c.dir}`,
+        crds: [...new Set(crds)].sort(),
+        webhooks,
+        creates,
+        ...(lookups.length ? { lookups } : {}),
+    };
 }
 
 async function main(): Promise<void> {

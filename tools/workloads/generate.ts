@@ -344,10 +344,15 @@ function registryComponent(facts: StackFacts): Record<string, string> {
             spec: { values: { image: { repository: `${acr}/docker.io/qdrant/qdrant` } } },
         },
     ];
+    // The models layer has no HelmReleases to patch: it takes the image rewrites only (registry-images).
+    const imagesOnly: Obj = { ...component };
+    delete (imagesOnly as { patches?: unknown }).patches;
     return {
-        "kustomization.yaml": header(facts.stack, facts, what) + yamlDocs([component]),
-        "image-fields.yaml": header(facts.stack, facts, what) + yamlDocs([fields]),
-        "helm-values.yaml": header(facts.stack, facts, what) + yamlDocs(helm),
+        "registry/kustomization.yaml": header(facts.stack, facts, what) + yamlDocs([component]),
+        "registry/image-fields.yaml": header(facts.stack, facts, what) + yamlDocs([fields]),
+        "registry/helm-values.yaml": header(facts.stack, facts, what) + yamlDocs(helm),
+        "registry-images/kustomization.yaml": header(facts.stack, facts, what) + yamlDocs([imagesOnly]),
+        "registry-images/image-fields.yaml": header(facts.stack, facts, what) + yamlDocs([fields]),
     };
 }
 
@@ -389,14 +394,22 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
     const nvidia = gpuPlacement(facts.pools, "nvidia");
     if (!nvidia) throw new Error(`cannot generate ${stack}: ${facts.file} has no NVIDIA GPU pool for the KServe InferenceService`);
     const batch = batchPlacement(facts.pools);
-    for (const [file, text] of Object.entries(registryComponent(facts))) out[`${base}/registry/${file}`] = text;
+    for (const [file, text] of Object.entries(registryComponent(facts))) out[`${base}/${file}`] = text;
     out[`${base}/gpu-quota.yaml`] = header(stack, facts, "") + yamlDocs([gpuQuota(facts)]);
-    out[`${base}/kserve-scheduling.yaml`] = header(stack, facts, `pool(s) ${nvidia.pools.join(", ")}`) + yamlDocs([kservePatch(nvidia)]);
+    // The model servers (vLLM per model, the KServe predictor) form the `models` layer's overlay
+    // (workloads/overlays/<stack>/models): patches must sit under the folder that applies them, hence kserve/.
+    out[`${base}/kserve/kserve-scheduling.yaml`] = header(stack, facts, `pool(s) ${nvidia.pools.join(", ")}`) + yamlDocs([kservePatch(nvidia)]);
+    out[`${base}/kserve/kustomization.yaml`] =
+        header(stack, facts, "workloads/base/kserve") +
+        yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["../../../../base/kserve"], patches: [{ path: "kserve-scheduling.yaml" }] }]);
+    out[`${base}/models/kustomization.yaml`] =
+        header(stack, facts, "workloads/models/models.yaml") +
+        yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: models.map((m) => m.replace(/^models\//, "")) }]);
     out[`${base}/pipeline-scheduling.yaml`] =
         header(stack, facts, `batch pool(s) ${batch.pools.join(", ")}`) + yamlDocs(PIPELINE_OBJECTS.map((t) => pipelinePatch(t, batch)));
     out[`${base}/kustomization.yaml`] =
         header(stack, facts, "workloads/models/models.yaml") +
-        yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gpu-quota.yaml", ...models] }]);
+        yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gpu-quota.yaml"] }]);
     return out;
 }
 
