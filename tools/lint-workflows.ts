@@ -23,6 +23,7 @@ import * as YAML from "yaml";
 export const KNOWN_RUNNER_LABELS = [
     "ubuntu-24.04", // GitHub-hosted image, GA 2024 (after actionlint 1.6.22)
     "aiplatform-azure", // the runner with a network path to the private state backend and ACR (README: pipelines)
+    "aiplatform-azure-pr", // the same network path for pull-request jobs: ephemeral, never runs a deployment
 ];
 
 export interface Finding {

@@ -82,12 +82,16 @@ describe("workflow lint", () => {
     });
 
     it("drops runner-label findings only for the declared labels", () => {
-        expect(KNOWN_RUNNER_LABELS).toEqual(["ubuntu-24.04", "aiplatform-azure"]);
+        expect(KNOWN_RUNNER_LABELS).toEqual(["ubuntu-24.04", "aiplatform-azure", "aiplatform-azure-pr"]);
         const labels = new Set<string>();
         for (const f of fs.readdirSync(WF)) {
             for (const job of Object.values(load(f).jobs)) if (job["runs-on"]) labels.add(job["runs-on"]);
         }
-        expect([...labels].sort()).toEqual(["aiplatform-azure", "ubuntu-24.04"]);
+        expect([...labels].sort()).toEqual([
+            "${{ github.event_name == 'pull_request' && 'aiplatform-azure-pr' || 'aiplatform-azure' }}",
+            "aiplatform-azure",
+            "ubuntu-24.04",
+        ]);
     });
 
     it("pins every action by SHA with its version in a comment, and the same action to the same SHA everywhere", () => {
@@ -195,8 +199,9 @@ describe("pr.yml", () => {
         const preview = pr.jobs.preview;
         expect(preview.needs).toEqual(["checks"]);
         expect(preview.uses).toBe("./.github/workflows/pulumi-stack.yml");
-        expect(preview.with).toEqual({ command: "preview", stack: "${{ matrix.stack }}", environment: "preview" });
-        expect(preview.strategy.matrix.stack).toEqual(["hub-uaenorth", "dev-uaenorth", "stg-uaenorth", "prd-uaenorth"]);
+        // issue 22 §1: a pull request previews dev only, with the identity that cannot decrypt stg or prd
+        expect(preview.with).toEqual({ command: "preview", stack: "dev-uaenorth", environment: "preview" });
+        expect(preview.strategy).toBeUndefined();
         expect(preview.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
 
         const comment = pr.jobs.comment;
@@ -209,7 +214,6 @@ describe("pr.yml", () => {
 
     it("the reusable job runs the pipeline CLI for the given command and stack, keeping drift (3) as a finding", () => {
         const run = runs(reusable.jobs.run).join("\n");
-        expect(run).toContain('promote) set -- promote --from "$FROM" --to "$STACK" ;;');
         expect(run).toContain('preview|up|drift) set -- "$COMMAND" --stack "$STACK" ;;');
         // the CLI the `pipeline` npm script runs, in the background, with the job's cancellation signals passed on to it
         const script = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.pipeline;
@@ -217,8 +221,14 @@ describe("pr.yml", () => {
         expect(run).toContain(`trap 'kill -TERM "$pid" 2>/dev/null' INT TERM`);
         expect(run).toMatch(/while kill -0 "\$pid" 2>\/dev\/null; do wait "\$pid"; code=\$\?; done/);
         expect(run).toContain('if [ "$COMMAND" = drift ] && [ "$code" -eq 3 ]; then exit 0; fi');
-        expect(reusable.jobs.run["runs-on"]).toBe("aiplatform-azure");
-        expect(Object.keys(reusable.on.workflow_call.inputs).sort()).toEqual(["command", "environment", "from", "stack"]);
+        // issue 22 §1: pull-request jobs on the ephemeral PR runner group, never on the deployment runners
+        expect(reusable.jobs.run["runs-on"]).toBe("${{ github.event_name == 'pull_request' && 'aiplatform-azure-pr' || 'aiplatform-azure' }}");
+        expect(Object.keys(reusable.on.workflow_call.inputs).sort()).toEqual(["command", "commit", "environment", "from", "stack"]);
+        // issue 22 §11: a named commit is checked out, must be on main, and is what promote records and gates on
+        const checkout = steps(reusable.jobs.run).find((x) => String(x.uses).startsWith("actions/checkout@"))!;
+        expect(checkout.with).toMatchObject({ ref: "${{ inputs.commit || github.sha }}", "fetch-depth": "${{ inputs.commit && '0' || '1' }}" });
+        expect(run).toContain('git merge-base --is-ancestor "$COMMIT" origin/main');
+        expect(run).toContain('promote) set -- promote --from "$FROM" --to "$STACK" --commit "$COMMIT" ;;');
     });
 });
 
@@ -228,20 +238,24 @@ describe("deploy.yml", () => {
         return [...new Set(needs.flatMap((n) => [...order(n), n]))];
     };
 
-    it("deploys hub → dev → stg → prd: every spoke after the hub, prd only after stg", () => {
-        expect(order("dev")).toEqual(["verify", "hub"]);
-        expect(order("stg")).toEqual(["verify", "hub", "dev"]);
-        expect(order("prd")).toEqual(expect.arrayContaining(["verify", "hub", "dev", "stg"]));
-        expect(deploy.jobs.prd.needs).toContain("stg");
+    it("deploys hub → dev → stg on main, each previewed first where reviewers approve; prd is its own release run", () => {
+        expect(order("hub")).toEqual(["verify", "hub-preview"]);
+        expect(order("dev")).toEqual(["verify", "hub-preview", "hub"]);
+        expect(order("stg")).toEqual(["verify", "hub-preview", "hub", "dev"]);
+        expect(order("prd-preview")).toEqual(["verify", "hub-preview", "hub", "dev", "stg"]);
+        // prd's order is the promotion gate (stg ran and verified that commit), not the job graph of one run
+        expect(order("prd")).toEqual(["verify"]);
     });
 
     it("each job acts on its stack, promotions go through `pipeline promote`, in that stack's environment", () => {
         const w = (j: string) => deploy.jobs[j].with;
+        expect(w("hub-preview")).toEqual({ command: "preview", stack: "hub-uaenorth", environment: "hub-read" });
         expect(w("hub")).toEqual({ command: "up", stack: "hub-uaenorth", environment: "hub" });
         expect(w("dev")).toEqual({ command: "up", stack: "dev-uaenorth", environment: "dev" });
         expect(w("stg")).toEqual({ command: "promote", from: "dev-uaenorth", stack: "stg-uaenorth", environment: "stg" });
-        expect(w("prd")).toEqual({ command: "promote", from: "stg-uaenorth", stack: "prd-uaenorth", environment: "prd" });
-        for (const j of ["hub", "dev", "stg", "prd"]) {
+        expect(w("prd-preview")).toEqual({ command: "preview", stack: "prd-uaenorth", environment: "prd-read" });
+        expect(w("prd")).toEqual({ command: "promote", from: "stg-uaenorth", stack: "prd-uaenorth", environment: "prd", commit: "${{ inputs.release }}" });
+        for (const j of ["hub-preview", "hub", "dev", "stg", "prd-preview", "prd"]) {
             expect(deploy.jobs[j].uses).toBe("./.github/workflows/pulumi-stack.yml");
             expect(deploy.jobs[j].secrets).toBe("inherit");
         }
@@ -254,15 +268,30 @@ describe("deploy.yml", () => {
         );
     });
 
-    it("main deploys hub/dev/stg; prd needs a release tag or a manual run with production=true", () => {
-        expect(deploy.on.push).toEqual({ branches: ["main"], tags: ["v*.*.*"] });
-        expect(deploy.on.workflow_dispatch.inputs.production).toMatchObject({ type: "boolean", default: false });
-        expect(deploy.jobs.hub.if).toBe("github.ref == 'refs/heads/main'");
-        const prdIf: string = deploy.jobs.prd.if;
-        expect(prdIf).toContain("startsWith(github.ref, 'refs/tags/v')");
-        expect(prdIf).toContain("github.event_name == 'workflow_dispatch' && inputs.production");
-        expect(prdIf).toContain("needs.stg.result == 'success'");
-        expect(prdIf).toContain("!cancelled()");
+    it("issue 22 §11: no tag deploys anything; prd only from a manual run on main naming the release commit", () => {
+        expect(deploy.on.push).toEqual({ branches: ["main"] });
+        expect(deploy.on.workflow_dispatch.inputs).toEqual({ release: expect.objectContaining({ type: "string", default: "" }) });
+        expect(deploy.jobs["hub-preview"].if).toBe("github.ref == 'refs/heads/main' && !inputs.release");
+        expect(deploy.jobs.prd.if).toBe("github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/main' && inputs.release != ''");
+        expect(steps(deploy.jobs.verify).find((x) => String(x.uses).startsWith("actions/checkout@"))!.with.ref).toBe("${{ inputs.release || github.sha }}");
+    });
+
+    it("issue 22 §1/§11: environments that deploy hub and prd wait for reviewers and admit main only; PR jobs use only `preview`", () => {
+        const settings = YAML.parse(fs.readFileSync(path.join(ROOT, "state-backend/settings.yaml"), "utf8"));
+        const envOf = (j: Job) => j.with?.environment ?? j.environment;
+        for (const j of ["hub", "prd"]) expect([j, settings.identities[envOf(deploy.jobs[j])]]).toEqual([j, expect.objectContaining({ reviewers: true, branches: "main" })]);
+        // every environment a workflow names is declared (identity, protection) in the settings, except the image push
+        for (const f of fs.readdirSync(WF).filter((f) => f !== "pulumi-stack.yml")) {
+            for (const [id, job] of Object.entries(load(f).jobs)) {
+                const env = envOf(job);
+                if (!env) continue;
+                const names = /matrix\.environment/.test(env) ? job.strategy.matrix.include.map((i: { environment: string }) => i.environment) : [env];
+                for (const n of names) expect([f, id, n, n === "images" || n in settings.identities]).toEqual([f, id, n, true]);
+            }
+        }
+        const prJobs = Object.values(pr.jobs).filter((j) => envOf(j));
+        expect(prJobs.map(envOf)).toEqual(["preview"]);
+        expect(settings.identities.preview.decrypt).toEqual(["hub-uaenorth", "dev-uaenorth"]);
     });
 });
 
@@ -270,9 +299,15 @@ describe("drift.yml", () => {
     it("runs nightly on every stack with the read-only identity and reports one issue per drifted stack", () => {
         expect(drift.on.schedule).toEqual([{ cron: "17 2 * * *" }]);
         const d = drift.jobs.drift;
-        expect(d.with).toEqual({ command: "drift", stack: "${{ matrix.stack }}", environment: "preview" });
+        expect(d.with).toEqual({ command: "drift", stack: "${{ matrix.stack }}", environment: "${{ matrix.environment }}" });
         expect(d.strategy["fail-fast"]).toBe(false);
-        expect(d.strategy.matrix.stack).toEqual(["hub-uaenorth", "dev-uaenorth", "stg-uaenorth", "prd-uaenorth"]);
+        // each stack with its own environment's read-only identity (issue 22 §1)
+        expect(d.strategy.matrix.include).toEqual([
+            { stack: "hub-uaenorth", environment: "hub-read" },
+            { stack: "dev-uaenorth", environment: "preview" },
+            { stack: "stg-uaenorth", environment: "stg-read" },
+            { stack: "prd-uaenorth", environment: "prd-read" },
+        ]);
         const report = drift.jobs.report;
         expect(report.needs).toEqual(["drift"]);
         expect(report.permissions).toEqual({ issues: "write" });
@@ -317,13 +352,24 @@ describe("rotation.yml", () => {
     it("audits every spoke weekly, then moves the rotation keeper where due and opens a PR", () => {
         expect(rotation.on.schedule).toEqual([{ cron: "41 4 * * 1" }]);
         expect(runs(rotation.jobs.audit).join("\n")).toContain('npm run audit:secrets -- --stack "$STACK"');
-        expect(rotation.jobs.audit.strategy.matrix.stack).toEqual(["dev-uaenorth", "stg-uaenorth", "prd-uaenorth"]);
+        expect(rotation.jobs.audit.environment).toBe("${{ matrix.environment }}");
+        expect(rotation.jobs.audit.strategy.matrix.include).toEqual([
+            { stack: "dev-uaenorth", environment: "preview" },
+            { stack: "stg-uaenorth", environment: "stg-read" },
+            { stack: "prd-uaenorth", environment: "prd-read" },
+        ]);
         const rotate = rotation.jobs.rotate;
         expect(rotate.needs).toEqual(["audit"]);
         expect(rotate.if).toBe("${{ !cancelled() }}");
         const script = runs(rotate).join("\n");
         expect(script).toContain('npm run pipeline -- rotate --stack "$stack" --due-within 30');
         expect(script).toContain("gh pr create --base main");
+        // issue 17: a PR opened with GITHUB_TOKEN starts no workflow, so the rotation job runs the checks itself, before pushing
+        const at = (t: string) => script.indexOf(t);
+        for (const check of ["npm run typecheck", "npm test", "npm run plan -- --all --quiet"]) {
+            expect(at(check)).toBeGreaterThan(at('npm run pipeline -- rotate --stack "$stack" --due-within 30'));
+            expect(at(check)).toBeLessThan(at("git push"));
+        }
         expect(rotate.permissions).toEqual({ contents: "write", "pull-requests": "write" });
     });
 });
