@@ -379,10 +379,10 @@ describe(".gitlab-ci.yml", () => {
     const script = (job: string): string => [...(gl[job].before_script ?? []), ...(gl[job].script ?? [])].join("\n");
     const jobs = Object.keys(gl).filter((k) => !k.startsWith(".") && gl[k]?.stage);
 
-    it("parses, has the five stages in order, and every job uses one of them", () => {
-        expect(gl.stages).toEqual(["validate", "plan", "apply", "promote", "drift"]);
+    it("parses, has the four stages in order, and every job uses one of them", () => {
+        expect(gl.stages).toEqual(["validate", "apply", "promote", "drift"]);
         for (const j of jobs) expect(gl.stages).toContain(gl[j].stage);
-        expect(jobs.sort()).toEqual(["apply:dev", "apply:hub", "drift", "plan", "promote:prd", "promote:stg", "secrets-audit", "trivy", "validate"].sort());
+        expect(jobs.sort()).toEqual(["apply:dev", "apply:hub", "drift", "promote:prd", "promote:stg", "secrets-audit", "trivy", "validate"].sort());
     });
 
     it("validate runs the same checks as pr.yml", () => {
@@ -392,29 +392,48 @@ describe(".gitlab-ci.yml", () => {
         expect(script("trivy")).toContain("trivy fs --scanners misconfig,secret --severity HIGH,CRITICAL --exit-code 1 .");
     });
 
-    it("applies hub before dev, promotes dev → stg → prd, prd manual on a release tag", () => {
-        expect(gl["apply:dev"].needs).toEqual(["apply:hub"]);
-        expect(gl["promote:stg"].needs).toEqual(["apply:dev"]);
-        expect(gl["promote:prd"].needs).toEqual([{ job: "validate" }, { job: "promote:stg", optional: true }]);
-        expect(gl["promote:prd"].rules).toEqual([{ if: "$CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+$/", when: "manual", allow_failure: false }]);
+    it("issue 22 §11: each environment deploys from its own protected branch (its own OIDC subject); hub and prd are manual, approved", () => {
+        const settings = YAML.parse(fs.readFileSync(path.join(ROOT, "state-backend/settings.yaml"), "utf8"));
+        const deployJobs: [string, string, string][] = [
+            ["apply:hub", "hub", "hub-uaenorth"],
+            ["apply:dev", "dev", "dev-uaenorth"],
+            ["promote:stg", "stg", "stg-uaenorth"],
+            ["promote:prd", "prd", "prd-uaenorth"],
+        ];
+        for (const [job, env, stack] of deployJobs) {
+            const ref = settings.gitlab.refs[env];
+            const branch = ref === "main" ? "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH" : `$CI_COMMIT_BRANCH == "${ref}"`;
+            expect([job, gl[job].rules.map((r: { if: string }) => r.if)]).toEqual([job, [`${branch} && $CI_PIPELINE_SOURCE == "push"`]]);
+            expect([job, gl[job].environment.name, gl[job].resource_group]).toEqual([job, env, stack]);
+        }
+        expect(new Set(Object.values(settings.gitlab.refs)).size).toBe(4);
+        for (const j of ["apply:hub", "promote:prd"]) expect(gl[j].rules[0]).toMatchObject({ when: "manual", allow_failure: false });
         expect(script("apply:hub")).toContain("npm run pipeline -- up --stack hub-uaenorth");
         expect(script("apply:dev")).toContain("npm run pipeline -- up --stack dev-uaenorth");
-        expect(script("promote:stg")).toContain("npm run pipeline -- promote --from dev-uaenorth --to stg-uaenorth");
-        expect(script("promote:prd")).toContain("npm run pipeline -- promote --from stg-uaenorth --to prd-uaenorth");
-        const env = (j: string) => gl[j].environment.name;
-        expect(["apply:hub", "apply:dev", "promote:stg", "promote:prd"].map(env)).toEqual(["hub", "dev", "stg", "prd"]);
-        expect(["apply:hub", "apply:dev", "promote:stg", "promote:prd"].map((j) => gl[j].resource_group)).toEqual(["hub-uaenorth", "dev-uaenorth", "stg-uaenorth", "prd-uaenorth"]);
+        expect(script("promote:stg")).toContain('npm run pipeline -- promote --from dev-uaenorth --to stg-uaenorth --commit "$CI_COMMIT_SHA"');
+        expect(script("promote:prd")).toContain('npm run pipeline -- promote --from stg-uaenorth --to prd-uaenorth --commit "$CI_COMMIT_SHA"');
+        // no tag runs anything, and no merge-request job gets an Azure identity
+        expect(JSON.stringify(gl)).not.toContain("CI_COMMIT_TAG");
+        const azure = jobs.filter((j) => [gl[j].extends].flat().includes(".azure"));
+        expect(azure.sort()).toEqual(["apply:dev", "apply:hub", "drift", "promote:prd", "promote:stg", "secrets-audit"]);
+        for (const j of azure) expect([j, JSON.stringify([gl[j].rules, gl[".scheduled"].rules]).includes("merge_request_event")]).toEqual([j, false]);
     });
 
-    it("authenticates to Azure with id_tokens (OIDC), never a secret, and treats drift exit 3 as a warning", () => {
+    it("authenticates to Azure with id_tokens (OIDC) for the whole job, never a secret; scheduled checks use each environment's own identity", () => {
         expect(gl[".azure"].id_tokens).toEqual({ AZURE_ID_TOKEN: { aud: "api://AzureADTokenExchange" } });
         expect(gl[".azure"].variables).toEqual({ ARM_USE_OIDC: "true" });
-        for (const j of ["plan", "apply:hub", "apply:dev", "promote:stg", "promote:prd", "drift", "secrets-audit"]) expect(gl[j].extends).toBe(".azure");
+        expect(gl[".azure"].timeout).toBe("2h");
+        for (const j of ["apply:hub", "apply:dev", "promote:stg", "promote:prd", "drift", "secrets-audit"]) expect([gl[j].extends].flat()).toContain(".azure");
         expect(fs.readFileSync(path.join(ROOT, ".gitlab-ci.yml"), "utf8")).not.toMatch(/CLIENT_SECRET|PASSPHRASE|PULUMI_ACCESS_TOKEN/);
         expect(gl.drift.allow_failure).toEqual({ exit_codes: [3] });
         expect(script("drift")).toContain('npm run pipeline -- drift --stack "$STACK"');
-        expect(script("plan")).toContain('npm run pipeline -- preview --stack "$STACK"');
-        expect(gl.plan.parallel.matrix[0].STACK).toEqual(["hub-uaenorth", "dev-uaenorth", "stg-uaenorth", "prd-uaenorth"]);
+        expect(gl.drift.environment).toEqual({ name: "$READ_ENV", action: "verify" });
+        expect(gl[".scheduled"].rules.map((r: { variables: Record<string, string> }) => r.variables)).toEqual([
+            { STACK: "dev-uaenorth", READ_ENV: "dev" },
+            { STACK: "hub-uaenorth", READ_ENV: "hub-read" },
+            { STACK: "stg-uaenorth", READ_ENV: "stg-read" },
+            { STACK: "prd-uaenorth", READ_ENV: "prd-read" },
+        ]);
     });
 });
 
