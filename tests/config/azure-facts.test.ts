@@ -3,11 +3,15 @@
  * region and plan, sizes/zones/capabilities per region, restricted regions. The freshness test is meant to fail as
  * time passes: run `npm run refresh:azure-facts` (README "Before the first deploy").
  */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { AZURE_FACTS, capability, factRegions, factsAgeDays, factsDate, kubernetesVersionVerdict, parseCalendarDate, skuIn } from "../../config/azure-facts";
 import { listStacks, namespaceValues, readStackConfig } from "../../config/stack-files";
 import { VM_SKUS } from "../../config/skus";
 import { VERSION_WARN_DAYS } from "../../config/rules";
 import { spokeProblems } from "../support/config";
+import { runCli } from "../support/scratch";
 
 const DAY = 86_400_000;
 const { sources } = AZURE_FACTS;
@@ -167,5 +171,20 @@ describe("config validation against the Azure facts (exit 2: key, value, source)
         expect(spokeProblems("dev-uaenorth", (r) => (r.restrictedRegionAccess = [{ region: "uaenorth", request: "2611260040001234" }]))).toEqual([
             expect.stringMatching(/aiplatform:restrictedRegionAccess\[0\]\.region = "uaenorth": uaenorth is not a restricted-access region/),
         ]);
+    });
+});
+
+describe("npm run plan --now: the plan refuses what would not deploy on that day", () => {
+    it("exits 2 naming file, key, value and the calendar when 1.36 leaves support within 30 days", () => {
+        const day = daysAfter(communityEnd("1.36"), -10).toISOString().slice(0, 10);
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-now-"));
+        try {
+            const r = runCli("tools/plan/cli.ts", ["--stack", "dev-uaenorth", "--quiet", "--now", day, "--out", out]);
+            expect(r.code).toBe(2);
+            expect(r.err).toMatch(/plan: dev-uaenorth: invalid stack config \(1 problem\):\n {2}Pulumi\.dev-uaenorth\.yaml: aiplatform:aks\.kubernetesVersion = "1\.36": 1\.36 leaves AKS community support on \d{4}-\d{2}-\d{2}, 10 days after/);
+            expect(runCli("tools/plan/cli.ts", ["--stack", "dev-uaenorth", "--now", "tomorrow"]).err).toMatch(/--now must be a date YYYY-MM-DD, not 'tomorrow'/);
+        } finally {
+            fs.rmSync(out, { recursive: true, force: true });
+        }
     });
 });
