@@ -32,6 +32,7 @@ import { parseArgs } from "util";
 import * as YAML from "yaml";
 import { z } from "zod";
 import { listStacks, REPO_ROOT, type StackFile } from "../config/stack-files";
+import { helpAsked } from "../tools/cli-help";
 
 const name = (re: RegExp, what: string) => z.string().regex(re, what);
 const ENVIRONMENTS = ["hub", "dev", "stg", "prd"] as const;
@@ -415,6 +416,13 @@ export function privateScript(s: Settings, o: PrivateOptions): string {
     return L.join("\n") + "\n";
 }
 
+const USAGE = `usage: npm run bootstrap:state -- --subscription <id> --operator-object-id <your Entra object id> [--allow-ip <ip/cidr>] [--settings <file>] [--apply]
+       npm run bootstrap:state -- --subscription <id> --private-endpoint-subnet <subnet id> --blob-dns-zone <zone id> --vault-dns-zone <zone id> [--settings <file>] [--apply]
+
+  first form: the state account, container and secrets-provider keys (before the hub exists)
+  second form: private endpoints in the hub's shared-services subnet, then public access off (after the hub exists)
+  without --apply the Azure CLI script is printed for review; with --apply it runs`;
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function main(
@@ -424,6 +432,10 @@ export function main(
     root = REPO_ROOT,
 ): number {
     let v;
+    if (helpAsked(argv)) {
+        out(USAGE + "\n");
+        return 0;
+    }
     try {
         v = parseArgs({
             args: argv,

@@ -22,6 +22,7 @@ import { listStacks, REPO_ROOT } from "../config/stack-files";
 import { declaredFindings, daysUntil, type Finding, liveFindings } from "./audit/checks";
 import { type Inventory, inventoryOf } from "./audit/inventory";
 import { AzCallError, AzMissingError, type AzRunner, collectLive, plannedCommands, spawnAz } from "./audit/live";
+import { helpAsked } from "./cli-help";
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, environment: 3 } as const;
 
@@ -122,6 +123,10 @@ function report(findings: Finding[], opts: Options, log: (l: string) => void): n
 export async function main(argv: string[], deps: AuditDeps): Promise<number> {
     let opts: Options;
     let inv: Inventory;
+    if (helpAsked(argv)) {
+        deps.log(USAGE);
+        return EXIT.ok;
+    }
     try {
         opts = parse(argv, deps.root);
         inv = loadInventory(opts.plan, opts.stack);

@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
+import { helpAsked } from "./cli-help";
 
 const ROOT = path.resolve(__dirname, "..");
 /** How the npm scripts run TypeScript: node with tsx's loader, one process. */
@@ -47,8 +48,20 @@ function median(xs: number[]): number {
     return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+const USAGE = "usage: npm run bench -- [--runs N]   (median of N runs per case, default 5)";
+
 function main() {
-    const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
+    if (helpAsked(process.argv.slice(2))) {
+        console.log(USAGE);
+        return;
+    }
+    let values;
+    try {
+        values = parseArgs({ options: { runs: { type: "string", default: "5" } } }).values;
+    } catch (e) {
+        console.error(`bench: ${(e as Error).message}\n${USAGE}`);
+        process.exit(2);
+    }
     const runs = Number(values.runs);
     if (!Number.isInteger(runs) || runs < 1) {
         console.error(`bench: --runs must be a positive integer, got '${values.runs}'`);

@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { helpAsked } from "./cli-help";
 
 export function scanTaggableTypes(pkgRoot: string): string[] {
     const tokens: string[] = [];
@@ -29,7 +30,9 @@ export function azureNativeRoot(): string {
     return path.dirname(require.resolve("@pulumi/azure-native/package.json"));
 }
 
-if (require.main === module) {
+if (require.main === module && helpAsked(process.argv.slice(2))) {
+    console.log("usage: npm run gen:taggable   (rewrites config/upstream/azure-native-taggable-types.json from the installed @pulumi/azure-native)");
+} else if (require.main === module) {
     const root = azureNativeRoot();
     const version = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).version;
     const out = path.join(__dirname, "..", "config", "upstream", "azure-native-taggable-types.json");

@@ -15,6 +15,7 @@ import { spawnSync } from "child_process";
 import { parseArgs } from "util";
 import { Namer } from "../components/core/naming";
 import { listStacks, namespaceValues, readStackConfig, REPO_ROOT } from "../config/stack-files";
+import { helpAsked } from "./cli-help";
 
 export const EXIT = { ok: 0, usage: 2, missingTool: 3, commandFailed: 4 } as const;
 
@@ -134,6 +135,10 @@ function show(cmd: string, args: string[]): string {
 export function main(argv: string[], deps: Deps): number {
     let opts: Options;
     let target: Target;
+    if (helpAsked(argv)) {
+        deps.log(USAGE);
+        return EXIT.ok;
+    }
     try {
         opts = parseOptions(argv);
         target = targetOf(opts.stack, deps.root);

@@ -18,6 +18,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { helpAsked } from "./cli-help";
 
 /** Runner labels used by this repository's workflows that actionlint 1.6.22 does not know. */
 export const KNOWN_RUNNER_LABELS = [
@@ -145,7 +146,17 @@ export function formatFinding(f: Finding): string {
     return `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`;
 }
 
+const USAGE = "usage: npm run lint:workflows -- [<workflow folder>]   (default .github/workflows; exit 1 on findings)";
+
 async function cli(argv: string[]): Promise<number> {
+    if (helpAsked(argv)) {
+        console.log(USAGE);
+        return 0;
+    }
+    if (argv.some((a) => a.startsWith("-")) || argv.length > 1) {
+        console.error(`lint:workflows: unexpected arguments ${argv.join(" ")}\n${USAGE}`);
+        return 2;
+    }
     const root = path.resolve(__dirname, "..");
     const dir = path.resolve(root, argv[0] ?? ".github/workflows");
     const { files, findings } = await lintWorkflows(dir, root);

@@ -14,6 +14,7 @@ import * as path from "path";
 import { rangeProblems } from "../../components/edge/cloudflare-ips";
 import { CLOUDFLARE_IPS } from "../../config/upstream/cloudflare-ips";
 import { REPO_ROOT } from "../../config/stack-files";
+import { helpAsked } from "../cli-help";
 
 const VENDORED = path.join(REPO_ROOT, "config/upstream/cloudflare-ips.ts");
 const URLS = { ipv4: "https://www.cloudflare.com/ips-v4", ipv6: "https://www.cloudflare.com/ips-v6" } as const;
@@ -47,6 +48,10 @@ async function fetchList(url: string): Promise<string[]> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+    if (helpAsked(argv)) {
+        console.log("usage: node --import tsx tools/edge/refresh-cloudflare-ips.ts [--write]   (compare the vendored Cloudflare ranges with cloudflare.com/ips; --write updates them)");
+        return 0;
+    }
     const write = argv.includes("--write");
     let ipv4: string[];
     let ipv6: string[];

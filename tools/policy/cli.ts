@@ -13,6 +13,7 @@ import { parse as parseYaml } from "yaml";
 import { evaluateResources, formatReport, mergeReports, PolicyInputError, type PackConfig, type PolicyReport } from "./evaluate";
 import { loadInput } from "./inputs";
 import { PSS_VERSION_PATTERN } from "../../policies/lib/pss-version";
+import { helpAsked } from "../cli-help";
 
 export const EXIT_OK = 0;
 export const EXIT_MANDATORY = 1;
@@ -54,7 +55,6 @@ function parseArgs(argv: readonly string[]): Args {
             args.k8sVersion = v;
         }
         else if (flag === "--verbose") args.verbose = true;
-        else if (flag === "--help" || flag === "-h") throw new PolicyInputError(USAGE);
         else if (a.startsWith("-")) throw new PolicyInputError(`unknown option ${a}`);
         else args.files.push(a);
     }
@@ -80,6 +80,10 @@ function readConfig(file: string): PackConfig {
 
 export function main(argv: readonly string[], io: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) }): number {
     let args: Args | undefined;
+    if (helpAsked(argv)) {
+        io.out(USAGE);
+        return EXIT_OK;
+    }
     try {
         args = parseArgs(argv);
         const config = args.config ? readConfig(args.config) : undefined;

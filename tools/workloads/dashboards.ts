@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { WORKLOADS_DIR } from "./models";
+import { helpAsked } from "../cli-help";
 
 export const DASHBOARD_DIR = path.join(WORKLOADS_DIR, "base/observability/dashboards");
 
@@ -248,7 +249,9 @@ export function renderDashboards(): Record<string, string> {
     return out;
 }
 
-if (require.main === module) {
+if (require.main === module && helpAsked(process.argv.slice(2))) {
+    console.log("usage: node --import tsx tools/workloads/dashboards.ts   (rewrites workloads/base/observability/dashboards/*.json; run by npm run generate:workloads)");
+} else if (require.main === module) {
     fs.mkdirSync(DASHBOARD_DIR, { recursive: true });
     for (const [f, text] of Object.entries(renderDashboards())) fs.writeFileSync(path.join(DASHBOARD_DIR, f), text);
     console.log(`wrote ${DASHBOARDS.length} dashboards to ${path.relative(process.cwd(), DASHBOARD_DIR)}`);

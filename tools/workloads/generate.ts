@@ -15,6 +15,7 @@ import { resourceName } from "../../components/core/naming";
 import type { Environment } from "../../config/schema";
 import { loadCatalogue, type ModelEntry, resolveModel, type ResolvedModel, WORKLOADS_DIR } from "./models";
 import { batchPlacement, gpuCapacity, gpuPlacement, nodeAffinity, type Placement, SPOKE_STACKS, type StackFacts, stackFacts } from "./scheduling";
+import { helpAsked } from "../cli-help";
 
 export const NAMESPACE = "ai-serving";
 export const PROMETHEUS_URL = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090";
@@ -436,7 +437,18 @@ export function staleFiles(expected: Record<string, string> = generateAll()): st
     return stale.sort();
 }
 
+const USAGE = "usage: npm run generate:workloads [-- --check]   (--check: exit 1 if the committed generated files are stale, write nothing)";
+
 function main(argv: string[]): number {
+    if (helpAsked(argv)) {
+        console.log(USAGE);
+        return 0;
+    }
+    const unknown = argv.filter((a) => a !== "--check");
+    if (unknown.length) {
+        console.error(`generate:workloads: unknown argument ${unknown.join(" ")}\n${USAGE}`);
+        return 2;
+    }
     let files: Record<string, string>;
     try {
         files = generateAll();
