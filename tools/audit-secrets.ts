@@ -82,15 +82,21 @@ function loadInventory(file: string, stack: string): Inventory {
     if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist: run \`npm run plan -- --stack ${stack}\` first, or pass --plan <stack export>`);
     let doc: unknown;
     try {
-        doc = JSON.parse(fs.readFileSync(file, "utf8"));
+        doc = JSON.parse(fs.readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
     } catch (e) {
         throw new UsageError(`${file}: not JSON (${(e as Error).message})`);
     }
+    let inv: Inventory;
     try {
-        return inventoryOf(doc as never);
+        inv = inventoryOf(doc as never);
     } catch (e) {
         throw new UsageError(`${file}: ${(e as Error).message}`);
     }
+    // Auditing one stack's live vault against another stack's plan would report on the wrong vault under this name.
+    if (inv.stack !== undefined && inv.stack !== stack) {
+        throw new UsageError(`${file} is the plan of ${inv.stack}, not ${stack}: pass --plan with ${stack}'s export (npm run plan -- --stack ${stack})`);
+    }
+    return inv;
 }
 
 function describe(inv: Inventory, now: Date, log: (l: string) => void): void {

@@ -57,6 +57,13 @@ describe("exit codes and input kinds", () => {
         expect(r.err).toEqual([]);
     });
 
+    test("a stack export saved with a UTF-8 byte-order mark is read like any other", () => {
+        const r = run(write("bom.json", "\uFEFF" + exportOf(compliantStack("prd"))));
+        expect(r.err).toEqual([]);
+        expect(r.code).toBe(0);
+        expect(r.out).toEqual([`0 mandatory, 0 advisory violation(s) in ${compliantStack("prd").length} resource(s)`]);
+    });
+
     test("mandatory violation in a stack export: exit 1, one line per violation", () => {
         const r = run(write("bad.json", exportOf(mutated(compliantStack("prd"), "kv", (p) => (p.properties.enablePurgeProtection = false)))));
         expect(r.code).toBe(1);

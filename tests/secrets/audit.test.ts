@@ -183,6 +183,13 @@ describe("live", () => {
 });
 
 describe("exit codes for the environment and input", () => {
+    it("2 when --plan is another stack's export: it would audit that stack's vault under this name", async () => {
+        const r = await audit(["--stack", STACK, "--plan", path.join(PLAN_DIR, "dev-uaenorth.json"), "--offline"]);
+        expect(r.code).toBe(EXIT.usage);
+        expect(r.err[0]).toBe(`audit:secrets: ${path.join(PLAN_DIR, "dev-uaenorth.json")} is the plan of dev-uaenorth, not ${STACK}: pass --plan with ${STACK}'s export (npm run plan -- --stack ${STACK})`);
+        expect(r.calls).toEqual([]);
+    });
+
     it("3 with install instructions when az is missing", async () => {
         const r = await audit(["--stack", STACK, "--plan", PLAN], async () => {
             throw new AzMissingError();

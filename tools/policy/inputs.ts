@@ -70,5 +70,6 @@ export function loadInput(file: string): LoadedInput {
         const err = e as NodeJS.ErrnoException;
         throw new PolicyInputError(err.code === "ENOENT" ? "no such file" : err.code === "EISDIR" ? "is a directory" : `cannot read (${err.code ?? err.message})`);
     }
-    return parseInput(file, text);
+    // Editors on Windows save UTF-8 with a byte-order mark; JSON.parse and YAML would reject or mis-key it.
+    return parseInput(file, text.replace(/^\uFEFF/, ""));
 }
