@@ -20,7 +20,14 @@ const duration = z.string().regex(/^\d+(s|m|h)$/, "must be a duration such as 10
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a 24h time HH:MM");
 const cron = z.string().regex(/^(\S+\s+){4}\S+$/, "must be a 5-field cron expression such as '0 20 * * 1-5'");
 const zone = z.enum(["1", "2", "3"]);
-const isoDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "must be a date YYYY-MM-DD");
+const isoDate = z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "must be a date YYYY-MM-DD")
+    // The pattern admits 2026-02-30; the calendar does not.
+    .refine((s) => {
+        const d = new Date(`${s}T00:00:00Z`);
+        return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) === s; // unparseable: the pattern reports it
+    }, "is not a date in the calendar");
 const labelKey = z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "must be a Kubernetes label key");
 const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
 

@@ -128,6 +128,12 @@ describe("mistakes get one message that names the key, with nothing derived from
         ).toEqual([expect.stringMatching(/^Pulumi\.dev-uaenorth\.yaml: aiplatform:nodepools = .*: unknown key; did you mean 'nodePools'\?$/)]);
     });
 
+    test("an impossible date is refused, not rolled over into the next month", () => {
+        expect(problems("dev-uaenorth", (r) => (r.keyVault.rotation = "2026-02-30"))).toEqual([
+            'Pulumi.dev-uaenorth.yaml: aiplatform:keyVault.rotation = "2026-02-30": is not a date in the calendar',
+        ]);
+    });
+
     test("hubStack must name a hub stack of this repository (not a 3 KB serialisation error at plan time)", () => {
         expect(problems("dev-uaenorth", (r) => (r.hubStack = "organization/aiplatform-hub/hub-westeurope"))).toEqual([
             'Pulumi.dev-uaenorth.yaml: aiplatform:hubStack = "organization/aiplatform-hub/hub-westeurope": names no hub stack of this repository (hub stacks: <organization>/aiplatform-hub/hub-uaenorth)',

@@ -50,6 +50,13 @@ describe("secrets plan reporter", () => {
         expect(r.lines).toContain("kv-aip-dev-uaen/x: text/plain, NO EXPIRY");
     });
 
+    it("fails a vault secret that has already expired (Key Vault refuses to serve it), naming the key that rotates it", () => {
+        const r = (report as any)(ctx({ expires: expiresEpochSeconds(new Date("2026-11-20T00:00:00Z")) }));
+        expect(r.failures).toBe(1);
+        expect(r.lines).toContain("kv-aip-dev-uaen/x: text/plain, expires 2026-11-20 (-6 days)");
+        expect(r.lines.join("\n")).toMatch(/EXPIRED 6 days ago: set aiplatform:keyVault\.rotation/);
+    });
+
     it("ran on every planned spoke without failures", () => {
         for (const s of loadSummary().stacks.filter((x) => !x.stack.startsWith("hub"))) {
             const rep = s.reports.find((x) => x.title.startsWith("secrets:"));

@@ -52,6 +52,11 @@ const report: Reporter = ({ planned, exported }) => {
         const left = expires !== undefined ? Math.floor((expires * 1000 - planned.now.getTime()) / DAY_MS) : undefined;
         lines.push(`${i.vaultName}/${i.secretName}: ${contentType ?? "NO CONTENT TYPE"}, ${expires !== undefined ? `expires ${new Date(expires * 1000).toISOString().slice(0, 10)} (${left} days)` : "NO EXPIRY"}`);
         if (!contentType || expires === undefined) failures++;
+        else if (left! < 0) {
+            // Key Vault refuses reads of an expired secret: ESO stops syncing it and the workloads that need it fail.
+            failures++;
+            lines.push(`  EXPIRED ${-left!} days ago: set aiplatform:keyVault.rotation to today's date to regenerate the platform's secrets (docs/runbooks/secret-rotation.md)`);
+        }
     }
     if (!values.size && !secrets.length) return undefined;
     lines.unshift(`${values.size} secret value(s) held as Pulumi secrets; none in plaintext in outputs or the plan JSON${failures ? " — except as listed" : ""}`);
