@@ -127,9 +127,23 @@ describe("GitOps validator on fixtures", () => {
         const c = compliantCluster();
         find(c, "app").spec.chart.spec.version = ">=4.0.0 <5.0.0";
         expect(messages(c, "dev")).toEqual([]);
-        expect(messages(c, "prd")).toEqual(["infra-controllers: HelmRelease flux-system/app: chart version '>=4.0.0 <5.0.0' is a range: prd pins exact versions"]);
+        expect(messages(c, "prd")).toEqual(["infra-controllers: HelmRelease flux-system/app: chart version '>=4.0.0 <5.0.0' is a range: prd pins exact versions (e.g. 4.0.0)"]);
         delete find(c, "app").spec.chart.spec.version;
         expect(messages(c, "dev")).toEqual(["infra-controllers: HelmRelease flux-system/app: pin an exact chart version (spec.chart.spec.version)"]);
+    });
+
+    test("a chart version that is neither a version nor a range is refused in every environment, with the right words", () => {
+        for (const bad of ["latest", "1.19.0.1"]) {
+            const c = compliantCluster();
+            find(c, "app").spec.chart.spec.version = bad;
+            const expected = [`infra-controllers: HelmRelease flux-system/app: chart version '${bad}' is neither a semver version (1.2.3) nor a semver range (~1.2.0, 1.x)`];
+            expect(messages(c, "dev")).toEqual(expected);
+            expect(messages(c, "prd")).toEqual(expected);
+        }
+        const c = compliantCluster();
+        find(c, "app").spec.chart.spec.version = "v1.19";
+        expect(messages(c, "dev")).toEqual([]);
+        expect(messages(c, "prd")).toEqual(["infra-controllers: HelmRelease flux-system/app: chart version 'v1.19' is a range: prd pins exact versions (e.g. 1.19.0)"]);
     });
 
     test("multi-tenancy: Flux objects outside flux-system, cross-namespace sources, no targetNamespace", () => {

@@ -13,6 +13,7 @@
  */
 import { FLUX_APPLIER, FLUX_CONFIGURATION_NAME, FLUX_LAYERS, FLUX_NAMESPACE, layerKustomizationName } from "../../components/flux-bootstrap/layers";
 import type { K8sObject } from "./render";
+import { minVersion, validRange } from "semver";
 
 export interface Located {
     /** Layer name (infra-controllers, infra-configs, ai). */
@@ -137,6 +138,17 @@ export function variableName(expr: string): string | undefined {
 
 const isExactVersion = (v: string) => /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(v);
 
+/**
+ * What is wrong with a chart version, if anything: not a version at all (`latest`, `1.19.0.1`) is an error in every
+ * environment, since source-controller cannot resolve it; a range (`1.19`, `~1.19.0`, `>=1 <2`) is one only in prd,
+ * which pins exact versions.
+ */
+function chartVersionProblem(version: string, prd: boolean): string | undefined {
+    if (isExactVersion(version)) return undefined;
+    if (!validRange(version)) return `chart version '${version}' is neither a semver version (1.2.3) nor a semver range (~1.2.0, 1.x)`;
+    return prd ? `chart version '${version}' is a range: prd pins exact versions (e.g. ${minVersion(version)?.version ?? "1.2.3"})` : undefined;
+}
+
 export function checkCluster(objects: Located[], ctx: CheckContext): Problem[] {
     const problems: Problem[] = [];
     const add = (layer: string, o: K8sObject, msg: string) => problems.push({ layer, message: `${idOf(o)}: ${msg}` });
@@ -192,8 +204,9 @@ export function checkCluster(objects: Located[], ctx: CheckContext): Problem[] {
                 if (!exists(ref.kind, rns, ref.name)) add(layer, o, `spec.chart.spec.sourceRef ${ref.kind} ${rns}/${ref.name} does not exist`);
                 const version: unknown = chartSpec.version;
                 if (version === undefined || version === "*" || version === "") add(layer, o, `pin an exact chart version (spec.chart.spec.version)`);
-                else if (!isExactVersion(String(version))) {
-                    if (prd) add(layer, o, `chart version '${version}' is a range: prd pins exact versions`);
+                else {
+                    const problem = chartVersionProblem(String(version), prd);
+                    if (problem) add(layer, o, problem);
                 }
             } else if (spec.chartRef) {
                 const ref = spec.chartRef;
@@ -221,8 +234,9 @@ export function checkCluster(objects: Located[], ctx: CheckContext): Problem[] {
             if (ref.semver && prd) add(layer, o, `spec.ref.semver '${ref.semver}' is a range: prd pins a tag or digest`);
             if (ref.tag && !ref.digest && !isExactVersion(ref.tag) && prd) add(layer, o, `spec.ref.tag '${ref.tag}' is not an exact version`);
         }
-        if (o.kind === "HelmChart" && isFlux && spec.version && !isExactVersion(spec.version) && prd) {
-            add(layer, o, `chart version '${spec.version}' is a range: prd pins exact versions`);
+        if (o.kind === "HelmChart" && isFlux && spec.version) {
+            const problem = chartVersionProblem(String(spec.version), prd);
+            if (problem) add(layer, o, problem);
         }
         if (o.kind === "Kustomization" && isFlux) {
             const ref = spec.sourceRef ?? {};
