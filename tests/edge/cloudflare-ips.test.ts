@@ -1,6 +1,7 @@
 /**
- * The vendored Cloudflare ranges: well-formed, one family each, no overlaps, and fresh. The freshness test is meant
- * to fail as time passes: refresh the list (README, Edge: "Cloudflare ranges refresh") and bump `retrieved`.
+ * The vendored Cloudflare ranges: well-formed, one family each, no overlaps, and fresh. Freshness is measured at the
+ * commit's date (tests/support/clock.ts), so a commit made after the horizon fails until the list is refreshed
+ * (README, Edge: "Cloudflare ranges refresh") while an older checkout keeps passing on any day.
  */
 import {
     CLOUDFLARE_IPS_MAX_AGE_DAYS,
@@ -11,10 +12,11 @@ import {
     isCloudflareAddress,
     rangeProblems,
 } from "../../components/edge/cloudflare-ips";
+import { freshnessNow } from "../support/clock";
 
 describe("Cloudflare published ranges (components/edge/cloudflare-ips.ts)", () => {
     it(`were compared with the published list less than ${CLOUDFLARE_IPS_MAX_AGE_DAYS} days ago`, () => {
-        const age = cloudflareRangesAgeDays(new Date());
+        const age = cloudflareRangesAgeDays(freshnessNow());
         if (age > CLOUDFLARE_IPS_MAX_AGE_DAYS || age < 0) {
             throw new Error(
                 `config/upstream/cloudflare-ips.ts was retrieved on ${CLOUDFLARE_IPS_SOURCE.retrieved} (${age} days ago; allowed ${CLOUDFLARE_IPS_MAX_AGE_DAYS}): ` +
