@@ -15,6 +15,7 @@ import { ConfigError } from "../../config/problems";
 import { listStacks, namespaceValues, readStackConfig, REPO_ROOT } from "../../config/stack-files";
 import { AzCallError, AzMissingError, type AzRunner, azJson, spawnAz } from "../audit/live";
 import { type Assumption, assumptions, registerCommand } from "./readiness";
+import { helpAsked } from "../cli-help";
 
 export const EXIT = { ok: 0, notMet: 1, usage: 2, environment: 3 } as const;
 
@@ -94,7 +95,13 @@ async function check(a: Assumption, az: <T>(args: string[]) => Promise<T>, subsc
     }
 }
 
+const USAGE = "usage: npm run preflight -- --stack <spoke>   (checks the live subscription with az for what the plan assumes)";
+
 export async function main(argv: string[], deps: PreflightDeps): Promise<number> {
+    if (helpAsked(argv)) {
+        deps.log(USAGE);
+        return EXIT.ok;
+    }
     const spokes = listStacks(deps.root).filter((s) => s.kind === "spoke");
     let stack: string | undefined;
     try {

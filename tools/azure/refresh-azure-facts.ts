@@ -17,6 +17,7 @@ import type { AzAksVersions, AzVmSku } from "../../config/azure-facts";
 import { KNOWN_VM_SIZES } from "../../config/skus";
 import { listStacks, namespaceValues, readStackConfig, REPO_ROOT } from "../../config/stack-files";
 import { AzCallError, AzMissingError, type AzRunner, azJson, spawnAz } from "../audit/live";
+import { helpAsked } from "../cli-help";
 
 export const EXIT = { ok: 0, usage: 2, environment: 3 } as const;
 export const CALENDAR_URL = "https://raw.githubusercontent.com/MicrosoftDocs/azure-aks-docs/main/articles/aks/supported-kubernetes-versions.md";
@@ -88,7 +89,13 @@ export function renderReadmeBlock(root: string): string[] {
     return renderBeforeFirstDeploy(spokes.map((s) => ({ stack: s.stack, cfg: validateSpokeConfig(s.stack, s.file, namespaceValues(readStackConfig(s.file, root)), root) })));
 }
 
+const USAGE = "usage: npm run refresh:azure-facts -- [--region <name>]... [--readme]   (regenerates the vendored Azure facts with az; --readme rewrites README's generated section only)";
+
 export async function main(argv: string[], deps: RefreshDeps): Promise<number> {
+    if (helpAsked(argv)) {
+        deps.log(USAGE);
+        return EXIT.ok;
+    }
     let v;
     try {
         v = parseArgs({ args: argv, options: { region: { type: "string", multiple: true }, readme: { type: "boolean", default: false } }, allowPositionals: false }).values;
