@@ -42,10 +42,22 @@ function parseDay(s: string, what: string): Date {
     return d;
 }
 
+/**
+ * The stack file with `rotation` set to `next`, every other byte as it was: the existing value is replaced where it
+ * stands in the text (re-serialising the document would restyle unrelated flow collections).
+ */
+function withRotation(text: string, doc: YAML.Document, kv: YAML.YAMLMap, next: string): string {
+    const node = kv.get("rotation", true);
+    if (YAML.isScalar(node) && node.range) return text.slice(0, node.range[0]) + JSON.stringify(next) + text.slice(node.range[1]);
+    kv.set("rotation", next);
+    return doc.toString({ lineWidth: 0 });
+}
+
 export function rotateSecrets(host: Host, root: string, t: Target, opts: RotateOptions): RotateResult {
     if (t.kind !== "spoke") throw new PipelineError(EXIT.badInput, `${t.stack} has no generated secrets to rotate (only spoke stacks have a Key Vault)`);
     const file = path.join(root, t.file);
-    const doc = YAML.parseDocument(host.readFile(file));
+    const text = host.readFile(file);
+    const doc = YAML.parseDocument(text);
     if (doc.errors.length) throw new PipelineError(EXIT.badInput, `${t.file}: YAML error: ${doc.errors[0].message.split("\n")[0]}`);
     const kv = doc.getIn(["config", KEY]);
     if (!YAML.isMap(kv)) throw new PipelineError(EXIT.badInput, `${t.file}: '${KEY}' is missing; add it before rotating`);
@@ -62,8 +74,7 @@ export function rotateSecrets(host: Host, root: string, t: Target, opts: RotateO
     if (prevDate && next <= isoDay(prevDate)) {
         throw new PipelineError(EXIT.badInput, `--date ${next} is not after the current rotation ${isoDay(prevDate)}; a keeper must change to rotate`);
     }
-    kv.set("rotation", next);
-    host.writeFile(file, doc.toString({ lineWidth: 0 }));
+    host.writeFile(file, withRotation(text, doc, kv, next));
     return {
         rotated: true,
         previous: typeof previous === "string" ? previous : undefined,

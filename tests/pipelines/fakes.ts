@@ -6,7 +6,6 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
 import type { EngineEvent, OpType, PropertyDiff, StepEventMetadata } from "@pulumi/pulumi/automation";
 import type { Host } from "../../automation/host";
 import type {
@@ -299,10 +298,10 @@ export function makeRepo(opts: { without?: string[]; rotation?: string } = {}): 
         let text = fs.readFileSync(path.join(REAL_ROOT, file), "utf8");
         const stack = path.basename(file).replace(/^Pulumi\.|\.yaml$/g, "");
         if (key === "dev") {
-            const doc = YAML.parseDocument(text);
-            if (opts.rotation === undefined) doc.deleteIn(["config", "aiplatform:keyVault", "rotation"]);
-            else doc.setIn(["config", "aiplatform:keyVault", "rotation"], opts.rotation);
-            text = doc.toString({ lineWidth: 0 });
+            // Edited as text, so the file keeps the real one's formatting (mixed flow styles) for rotate's diff test.
+            const line = /^(\s+)rotation: .*\n/m;
+            if (!line.test(text)) throw new Error(`${file}: no rotation line to edit`);
+            text = text.replace(line, opts.rotation === undefined ? "" : `$1rotation: "${opts.rotation}"\n`);
         }
         if (!opts.without?.includes(stack)) {
             text = `secretsprovider: ${KV_PROVIDER.replace("pulumi-dev", `pulumi-${key}`)}\nencryptedkey: ZmFrZS1lbmNyeXB0ZWQta2V5\n${text}`;
