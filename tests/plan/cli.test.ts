@@ -26,6 +26,15 @@ test("no stack selected exits 2 with usage", () => {
     expect(r.err).toMatch(/nothing to plan: give --stack <name> or --all\nusage: npm run plan/);
 });
 
+test("--quiet prints one line per stack and the paths as given", () => {
+    const r = plan(["--stack", "hub-uaenorth", "--quiet", "--out", path.join(scratch, "q")], scratch);
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split("\n")).toEqual([
+        expect.stringMatching(new RegExp(`^hub-uaenorth: \\d+ resources, \\d+ reports?, no failures; wrote ${path.join(scratch, "q", "hub-uaenorth.json").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`)),
+        expect.stringMatching(/^planned hub-uaenorth \(\d+\); no failures$/),
+    ]);
+});
+
 test("an unknown flag exits 2", () => {
     const r = plan(["--stak", "dev-uaenorth"]);
     expect(r.code).toBe(2);

@@ -1,5 +1,5 @@
 import { SECRET_SIG, SIG_KEY } from "../../tools/plan/monitor";
-import { ALL_STACKS, loadPlan, loadSummary, planExitCode, resources, stackOutputs } from "../support/plan";
+import { ALL_STACKS, loadPlan, loadSummary, planExitCode, planStdout, resources, stackOutputs } from "../support/plan";
 
 describe.each(ALL_STACKS)("plan export of %s", (stack) => {
     test("is a version 3 stack export with a manifest and resources", () => {
@@ -63,4 +63,16 @@ test("the plan summary lists all four stacks with counts by type", () => {
     // The committed stacks plan clean: a failed global plan fails here, naming the reports that failed.
     const failed = summary.stacks.flatMap((s) => s.reports.filter((r) => r.failures).map((r) => `${s.stack}: ${r.title}: ${r.lines.filter((l) => /FAIL|error|LEAK|EXPIRED|mandatory/i.test(l)).slice(0, 5).join(" | ")}`));
     expect({ exitCode: planExitCode(), failed }).toEqual({ exitCode: 0, failed: [] });
+});
+
+test("the plan prints one resource count per stack: header, counts table, policy line and summary agree with the export", () => {
+    const out = planStdout();
+    for (const stack of ALL_STACKS) {
+        const n = resources(stack).filter((r) => !r.external).length;
+        const section = out.slice(out.indexOf(`=== ${stack} `), out.indexOf("\nwrote ", out.indexOf(`=== ${stack} `)));
+        expect(section).toMatch(new RegExp(`^=== ${stack} \\(.*\\) — ${n} resources( \\(\\+\\d+ read\\))? ===`));
+        expect(section).toMatch(new RegExp(`\\n  total\\s+${n}\\n`));
+        expect(section).toContain(`\n  ${n} resources checked`);
+        expect(out).toMatch(new RegExp(`planned .*${stack} \\(${n}\\)`));
+    }
 });

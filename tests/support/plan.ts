@@ -44,6 +44,12 @@ function failure(): string {
     return fs.existsSync(log) ? fs.readFileSync(log, "utf8").slice(-4000) : `no ${path.join(PLAN_DIR, "cli.log")}: did jest's globalSetup run?`;
 }
 
+/** What the global plan printed on stdout (the CLI as users run it, without --quiet). */
+export function planStdout(): string {
+    const log = fs.readFileSync(path.join(PLAN_DIR, "cli.log"), "utf8");
+    return log.slice(log.indexOf("--- stdout\n") + 11, log.indexOf("\n--- stderr\n"));
+}
+
 const cache = new Map<string, StackExport>();
 
 export function loadPlan(stack: string): StackExport {

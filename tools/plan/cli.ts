@@ -29,7 +29,7 @@ const USAGE = `usage: npm run plan -- (--stack <name> [--stack <name>...] | --al
   --all           plan every stack of both projects
   --out <dir>     where to write <stack>.json and summary.json (default .plan)
   --now <date>    plan as on that day (UTC midnight): support windows, budget month, certificate days (default: now)
-  --quiet         print only summaries and reports, not the resource tree
+  --quiet         one line per stack, plus the lines of any failed report
   --verbose       print stack traces for program errors`;
 
 interface Options {
@@ -191,7 +191,7 @@ export async function main(argv: string[]): Promise<number> {
     timing("reporters loaded and prepared");
     const { planStack, ProgramError } = require("./run") as typeof import("./run");
     const { buildExport } = require("./export") as typeof import("./export");
-    const { renderCounts, renderTree } = require("./print") as typeof import("./print");
+    const { countByType, renderCounts, renderTree } = require("./print") as typeof import("./print");
     /* eslint-enable @typescript-eslint/no-require-imports */
 
 
@@ -233,32 +233,42 @@ export async function main(argv: string[]): Promise<number> {
         const exportFile = path.join(opts.out, `${sf.stack}.json`);
         writeFileAtomic(exportFile, JSON.stringify(exported, null, 2) + "\n");
 
-        console.log(`\n=== ${sf.stack} (${sf.project}, ${sf.file}) — ${p.resources.length} resources ===`);
-        if (!opts.quiet) {
+        // One count everywhere (header, table, policy line, summary): what the stack manages, providers included;
+        // reads (StackReference, .get()) are in the export as `external` and counted apart.
+        const all = exported.deployment.resources.filter((r) => !r.external);
+        const reads = exported.deployment.resources.length - all.length;
+        const reports = await runReporters(reporters, p, exported);
+        const stackFailures = reports.reduce((n, r) => n + r.failures, 0);
+        failures += stackFailures;
+        const reportHeader = (r: PlanReport) => `--- ${r.title}${r.failures ? ` — ${r.failures} failure${r.failures > 1 ? "s" : ""}` : ""}`;
+        if (opts.quiet) {
+            // One line per stack; a failed report follows with its lines.
+            console.log(`${sf.stack}: ${all.length} resources, ${reports.length} reports, ${stackFailures ? `${stackFailures} failure(s)` : "no failures"}; wrote ${exportFile}`);
+            for (const r of reports.filter((x) => x.failures)) console.log([`  ${reportHeader(r)}`, ...r.lines.map((l) => `    ${l}`)].join("\n"));
+        } else {
+            console.log(`\n=== ${sf.stack} (${sf.project}, ${sf.file}) — ${all.length} resources${reads ? ` (+${reads} read)` : ""} ===`);
             console.log(renderTree(p.resources).join("\n"));
             console.log("\nresources by type:");
+            console.log(renderCounts(all).join("\n"));
+            for (const r of reports) {
+                console.log(`\n${reportHeader(r)}`);
+                if (r.lines.length) console.log(r.lines.map((l) => `  ${l}`).join("\n"));
+            }
+            console.log(`\nwrote ${exportFile}`);
         }
-        console.log(renderCounts(p.resources).join("\n"));
-        const reports = await runReporters(reporters, p, exported);
-        for (const r of reports) {
-            console.log(`\n--- ${r.title}${r.failures ? ` — ${r.failures} failure${r.failures > 1 ? "s" : ""}` : ""}`);
-            if (r.lines.length) console.log(r.lines.map((l) => `  ${l}`).join("\n"));
-            failures += r.failures;
-        }
-        console.log(`\nwrote ${exportFile}`);
         summaries.push({
             stack: sf.stack,
             project: sf.project,
             file: sf.file,
-            resources: p.resources.length,
-            byType: Object.fromEntries(p.resources.reduce((m, r) => m.set(r.type, (m.get(r.type) ?? 0) + 1), new Map<string, number>())),
+            resources: all.length,
+            byType: Object.fromEntries(countByType(all)),
             exportFile: path.basename(exportFile),
             reports: reports.map(({ title, failures: f, lines, data }) => ({ title, failures: f, lines, data })),
         });
     }
     writeFileAtomic(path.join(opts.out, "summary.json"), JSON.stringify({ stacks: summaries, failures }, null, 2) + "\n");
     const notPlanned = failed.size ? `; not planned: ${[...failed].join(", ")}` : "";
-    console.log(`\nplanned ${summaries.map((s) => `${s.stack} (${s.resources})`).join(", ") || "nothing"}; ${failures ? `${failures} failure(s)` : "no failures"}${notPlanned}`);
+    console.log(`${opts.quiet ? "" : "\n"}planned ${summaries.map((s) => `${s.stack} (${s.resources})`).join(", ") || "nothing"}; ${failures ? `${failures} failure(s)` : "no failures"}${notPlanned}`);
     return worse(exitCode, failures ? EXIT.failed : EXIT.ok);
 }
 

@@ -35,13 +35,13 @@ export function renderTree(resources: RecordedResource[]): string[] {
     return lines;
 }
 
-export function countByType(resources: RecordedResource[]): [string, number][] {
+export function countByType(resources: readonly { type: string }[]): [string, number][] {
     const counts = new Map<string, number>();
     for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
     return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
-export function renderCounts(resources: RecordedResource[]): string[] {
+export function renderCounts(resources: readonly { type: string }[]): string[] {
     const counts = countByType(resources);
     const width = Math.max(...counts.map(([t]) => t.length));
     return [...counts.map(([t, n]) => `  ${t.padEnd(width)}  ${n}`), `  ${"total".padEnd(width)}  ${resources.length}`];
