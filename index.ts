@@ -141,6 +141,8 @@ export = async () => {
                   storage_account: lake.accountName,
                   logs_container: lake.containerNames.logs,
                   traces_container: lake.containerNames.traces,
+                  mlflow_container: lake.containerNames.mlflow,
+                  argo_container: lake.containerNames.argo,
                   eso_client_id: identities.clientIds.eso,
                   loki_client_id: identities.clientIds.loki,
                   tempo_client_id: identities.clientIds.tempo,

@@ -31,6 +31,10 @@ export interface ClusterVars {
     logs_container: string;
     /** Blob container for Tempo traces. */
     traces_container: string;
+    /** Blob container for MLflow run artifacts (the one MLflow's identity may write). */
+    mlflow_container: string;
+    /** Blob container of Argo's artifact repository (the one Argo's identity may write). */
+    argo_container: string;
     /** Workload-identity client id of External Secrets Operator (Key Vault Secrets User). */
     eso_client_id: string;
     /** Workload-identity client id of Loki (Storage Blob Data Contributor on logs_container). */
@@ -98,6 +102,8 @@ export const CLUSTER_VAR_KEYS = [
     "storage_account",
     "logs_container",
     "traces_container",
+    "mlflow_container",
+    "argo_container",
     "eso_client_id",
     "loki_client_id",
     "tempo_client_id",

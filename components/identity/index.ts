@@ -41,7 +41,9 @@ export const WORKLOAD_IDENTITIES = {
     },
     model_loader: {
         purpose: "the vLLM pods' model-loader init container reads model weights",
-        subjects: [{ namespace: "ai-serving", serviceAccount: "vllm" }],
+        // The ServiceAccount the vLLM pods run as (workloads/base/serving/serviceaccount.yaml, serviceAccountName in
+        // workloads/base/vllm): tests/gitops/names.test.ts matches every subject to one rendered pods use.
+        subjects: [{ namespace: "ai-serving", serviceAccount: "model-loader" }],
         grants: [{ role: "storageBlobDataReader", scope: { kind: "container", container: "models" } }],
     },
     loki: {

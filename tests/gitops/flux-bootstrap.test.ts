@@ -61,6 +61,8 @@ const OUTPUT_VARS = {
     storage_account: "staipdevuaen",
     logs_container: "loki",
     traces_container: "tempo",
+    mlflow_container: "mlflow",
+    argo_container: "argo-artifacts",
     eso_client_id: "aaaaaaaa-0000-0000-0000-000000000001",
     loki_client_id: "aaaaaaaa-0000-0000-0000-000000000002",
     tempo_client_id: "aaaaaaaa-0000-0000-0000-000000000003",

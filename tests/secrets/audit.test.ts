@@ -103,7 +103,7 @@ describe("offline", () => {
         expect(text).toContain("az identity list --resource-group rg-aip-prd-uaen");
         expect(text).toContain("az identity federated-credential list --identity-name id-aip-prd-uaen-eso --resource-group rg-aip-prd-uaen");
         expect(text).toMatch(/secret\s+kv-aip-prd-uaen\/grafana-admin-password\s+text\/plain\s+expires 2027-04-30 \(155 days\)/);
-        expect(text).toMatch(/identity\s+id-aip-prd-uaen-model-loader\s+system:serviceaccount:ai-serving:vllm/);
+        expect(text).toMatch(/identity\s+id-aip-prd-uaen-model-loader\s+system:serviceaccount:ai-serving:model-loader/);
         expect(text).toContain("no findings");
     });
 

@@ -1,6 +1,6 @@
 /**
- * The offline GitOps validator: for every cluster (spoke stack) it renders the three layer entry points
- * gitops-bootstrap/clusters/<stack>/{infra-controllers,infra-configs,ai} with `kubectl kustomize`, validates every
+ * The offline GitOps validator: for every cluster (spoke stack) it renders the layer entry points
+ * gitops-bootstrap/clusters/<stack>/<layer> (FLUX_LAYERS) with `kubectl kustomize`, validates every
  * object against its schema, runs the graph/convention checks over the cluster's objects, runs the policy pack's
  * Kubernetes rules on workloads, and checks that generated files are current.
  *
