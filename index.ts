@@ -19,6 +19,7 @@ import { RbacTemplates } from "./components/rbac";
 import { Registry } from "./components/registry";
 import { Secrets } from "./components/secrets";
 import { DataLake } from "./components/storage";
+import { CustomerManagedKeys } from "./components/encryption";
 import { cloudflareApiToken, Edge, internalDomainOf } from "./components/edge";
 import { FluxBootstrap } from "./components/flux-bootstrap";
 
@@ -44,6 +45,22 @@ export = async () => {
         network: cfg.network,
         hub,
     });
+    // Vault and customer-managed keys come before the cluster and the lake: AKS takes its disk encryption set only
+    // at creation, and the lake's account validates its key when it is created.
+    const data = { names, location: cfg.location, resourceGroupName: foundation.resourceGroupName, workspaceId: foundation.workspaceId };
+    const privateLink = { subnetId: network.subnetIds.privateEndpoints, dnsZoneIds: network.privateDnsZoneIds };
+    const secrets = new Secrets("spoke", {
+        ...data,
+        privateLink,
+        softDeleteRetentionDays: cfg.keyVault.softDeleteRetentionDays,
+        rotation: cfg.keyVault.rotation,
+        secretExpiryDays: cfg.keyVault.secretExpiryDays,
+        pipelinePrincipalId: cfg.rbac.automation,
+        customerManagedKeys: cfg.keyVault.customerManagedKeys,
+    });
+    const cmk = cfg.keyVault.customerManagedKeys
+        ? new CustomerManagedKeys("spoke", { ...data, vaultId: secrets.vaultId, vaultName: secrets.vaultName, vaultUri: secrets.vaultUri, rotationDays: cfg.keyVault.keyRotationDays })
+        : undefined;
     const aks = new AksCluster("spoke-aks", {
         names,
         location: cfg.location,
@@ -57,6 +74,7 @@ export = async () => {
             ingressPublicIpId: network.ingressPublicIpId,
             privateDnsZoneId: network.privateDnsZoneIds.aks,
         },
+        diskEncryptionSetId: cmk?.diskEncryptionSetId,
     });
     if (cfg.scaling.enabled) {
         new PoolSchedule("spoke-scaling", {
@@ -73,9 +91,7 @@ export = async () => {
         });
     }
 
-    // Data layer: registry, vault, lake, workload identities, RBAC personas, budget, prd locks.
-    const data = { names, location: cfg.location, resourceGroupName: foundation.resourceGroupName, workspaceId: foundation.workspaceId };
-    const privateLink = { subnetId: network.subnetIds.privateEndpoints, dnsZoneIds: network.privateDnsZoneIds };
+    // Data layer: registry, lake, workload identities, RBAC personas, budget, prd locks.
     const registry = new Registry("spoke", {
         ...data,
         privateLink,
@@ -83,15 +99,7 @@ export = async () => {
         untaggedRetentionDays: cfg.registry.untaggedRetentionDays,
         geoReplicaLocation: cfg.features.registryGeoReplication ? cfg.registry.geoReplicaLocation : undefined,
     });
-    const secrets = new Secrets("spoke", {
-        ...data,
-        privateLink,
-        softDeleteRetentionDays: cfg.keyVault.softDeleteRetentionDays,
-        rotation: cfg.keyVault.rotation,
-        secretExpiryDays: cfg.keyVault.secretExpiryDays,
-        pipelinePrincipalId: cfg.rbac.automation,
-    });
-    const lake = new DataLake("spoke", { ...data, privateLink, ...cfg.dataLake });
+    const lake = new DataLake("spoke", { ...data, privateLink, ...cfg.dataLake, customerManagedKey: cmk?.lakeKey });
     const identities = new Identities("spoke", {
         names,
         location: cfg.location,

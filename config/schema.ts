@@ -215,6 +215,14 @@ export const spokeSchema = z.strictObject({
          * `keepers`) and moves their Key Vault expiry to this date + secretExpiryDays, so expiry is deterministic.
          */
         rotation: isoDate,
+        /**
+         * Customer-managed keys in this vault (components/encryption) for the AKS node disks (a disk encryption set)
+         * and the data lake. On in stg and prd (policy k18/s8), off in dev (advisories). Turning it on for an existing
+         * cluster replaces it: AKS takes a disk encryption set only at creation.
+         */
+        customerManagedKeys: z.boolean().default(false),
+        /** Days after creation Key Vault rotates a customer-managed key (its rotation policy); it expires at twice that. */
+        keyRotationDays: z.number().int().min(30).max(365).default(180),
     }),
     dataLake: z
         .strictObject({

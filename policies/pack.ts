@@ -46,6 +46,12 @@ import { s6StorageLocalUsersDisabled } from "./rules/azure/s6-storage-local-user
 import { s7StorageGeoRedundantPrd } from "./rules/azure/s7-storage-geo-redundant-prd";
 import { k17AksContainerInsights } from "./rules/azure/k17-aks-container-insights";
 import { r5AcrDedicatedDataEndpoints } from "./rules/azure/r5-acr-dedicated-data-endpoints";
+import { k18AksCmkDisks } from "./rules/azure/k18-aks-cmk-disks";
+import { s8StorageCmk } from "./rules/azure/s8-storage-cmk";
+import { v4KvKeyRotation } from "./rules/azure/v4-kv-key-rotation";
+import { aksCmkDisksDev } from "./rules/azure/aks-cmk-disks-dev";
+import { storageCmkDev } from "./rules/azure/storage-cmk-dev";
+import { kvKeyHsmBacked } from "./rules/azure/kv-key-hsm-backed";
 
 import { aksMaxPods } from "./rules/azure/aks-max-pods";
 import { aksEphemeralOsDisk } from "./rules/azure/aks-ephemeral-os-disk";
@@ -95,11 +101,11 @@ export const azureMandatoryRules: readonly Rule[] = [
     k1AksPrivateCluster, k2AksAzureRbac, k3AksLocalAccountsDisabled, k4AksNetworkPolicy, k5AksAzurePolicyAddon,
     k6AksSecretsStoreRotation, k7AksWorkloadIdentity, k8AksDefender, k9AksManagedIdentity, k10AksAutoUpgrade,
     k11AksPaidTierPrd, k12AksPoolVmssNoPublicIp, k13AksSystemPool, k14AksGpuPoolTaint, k15AksSpotPoolTaint, k16AksNoSpotPrd,
-    k17AksContainerInsights,
+    k17AksContainerInsights, k18AksCmkDisks,
     r1AcrAdminDisabled, r2AcrAnonymousPullDisabled, r3AcrPublicNetworkDisabled, r4AcrPremiumSku, r5AcrDedicatedDataEndpoints,
-    v1KvRbacAuthorization, v2KvPurgeProtection, v3KvNetworkLocked,
+    v1KvRbacAuthorization, v2KvPurgeProtection, v3KvNetworkLocked, v4KvKeyRotation,
     s1StorageHttpsTls12, s2StorageNoPublicBlobNoSharedKey, s3StorageNetworkLocked, s4BlobContainerPrivate,
-    s5StorageRequestLogging, s6StorageLocalUsersDisabled, s7StorageGeoRedundantPrd,
+    s5StorageRequestLogging, s6StorageLocalUsersDisabled, s7StorageGeoRedundantPrd, s8StorageCmk,
     n1NsgNoInternetManagementPorts, n2SubnetHasNsg, n3FirewallPolicyThreatIntelIdps, n4FirewallUsesPolicy, n5NsgInternetInboundAllowlist,
     w1PrivateEndpointRequired, w2PrdStatefulProtected, w3NoSubscriptionOwnerAssignment, w4NoWildcardCustomRole,
     d1DefenderPlans,
@@ -107,10 +113,10 @@ export const azureMandatoryRules: readonly Rule[] = [
 
 /** Advisory Azure rules: hardening beyond the gate (Checkov / Azure Policy checks the pack reports but doesn't block on). */
 export const azureAdvisoryRules: readonly Rule[] = [
-    aksMaxPods, aksEphemeralOsDisk, aksEncryptionAtHost, aksPaidTierStg,
+    aksMaxPods, aksEphemeralOsDisk, aksEncryptionAtHost, aksPaidTierStg, aksCmkDisksDev,
     acrTrustPolicy, acrQuarantinePolicy, acrRetentionPolicy, acrZoneRedundancy,
-    kvSecretExpiry, kvSecretContentType,
-    storageBlobDataProtection, storageInfrastructureEncryption, storageNoCrossTenantReplication,
+    kvSecretExpiry, kvSecretContentType, kvKeyHsmBacked,
+    storageBlobDataProtection, storageCmkDev, storageInfrastructureEncryption, storageNoCrossTenantReplication,
     logAnalyticsRetention, diagnosticSettingsPresent,
 ];
 

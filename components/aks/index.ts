@@ -66,6 +66,8 @@ export interface AksClusterArgs {
     config: AksClusterConfig;
     /** What the cluster needs from the spoke network. */
     network: AksNetworkArgs;
+    /** Disk encryption set for node OS and data disks (components/encryption; stg and prd). Only at cluster creation. */
+    diskEncryptionSetId?: pulumi.Input<string>;
 }
 
 export interface AksClusterOutputs {
@@ -139,7 +141,7 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
         { resourceName: names.of("managedIdentity", "aks"), resourceGroupName: args.resourceGroupName, location: args.location },
         { parent },
     );
-    const assign = (role: string, builtIn: "networkContributor" | "privateDnsZoneContributor", scope: pulumi.Input<string>, why: string) =>
+    const assign = (role: string, builtIn: "networkContributor" | "privateDnsZoneContributor" | "reader", scope: pulumi.Input<string>, why: string) =>
         grant(`${name}-${role}`, { principalId: identity.principalId, principalType: "ServicePrincipal", role: builtIn, scope, subscriptionId, description: why }, parent);
     const subnetRoles: Record<ClusterSubnet, string> = {
         system: "join the system pool's nodes to the subnet",
@@ -157,6 +159,7 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
         assign("net-route-table", "networkContributor", net.routeTableId, "AKS: validate the egress route table (userDefinedRouting)"),
         assign("net-ingress-route-table", "networkContributor", net.ingressRouteTableId, "AKS: validate the ingress subnet's route table (userDefinedRouting)"),
         assign("net-ingress-ip", "networkContributor", net.ingressPublicIpId, "AKS: attach the public ingress IP to its load balancer"),
+        ...(args.diskEncryptionSetId ? [assign("des-reader", "reader", args.diskEncryptionSetId, "AKS: read the disk encryption set its node disks use")] : []),
     ];
 
     // --- the cluster -------------------------------------------------------------------------------------------
@@ -173,6 +176,8 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
             supportPlan: aks.supportPlan,
             identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
             nodeResourceGroup: names.of("resourceGroup", "aks-nodes"),
+            // Customer-managed key for node OS and data disks (stg/prd; Checkov CKV_AZURE_117).
+            ...(args.diskEncryptionSetId ? { diskEncryptionSetID: args.diskEncryptionSetId } : {}),
             // Nobody but AKS changes the node resource group (no hand-edited VMSS, NICs or disks).
             nodeResourceGroupProfile: { restrictionLevel: "ReadOnly" },
 

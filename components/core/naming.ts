@@ -41,6 +41,8 @@ const KINDS = {
     keyVault: { abbr: "kv", max: 24, pattern: /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/ },
     storageAccount: { abbr: "st", max: 24, compact: true, pattern: /^[a-z0-9]{3,24}$/ },
     managedIdentity: { abbr: "id", max: 128, pattern: HYPHENATED },
+    /** Disk encryption set: 1-80 letters, digits, hyphens and underscores. */
+    diskEncryptionSet: { abbr: "des", max: 80, pattern: HYPHENATED },
     maintenance: { abbr: "mc", max: 80, pattern: HYPHENATED },
     budget: { abbr: "budget", max: 63, pattern: HYPHENATED },
     actionGroup: { abbr: "ag", max: 260, pattern: HYPHENATED },

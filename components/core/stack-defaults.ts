@@ -13,6 +13,9 @@ export const STATEFUL_TYPES = new Set<string>([
     "azure-native:containerservice:ManagedCluster",
     "azure-native:containerregistry:Registry",
     "azure-native:keyvault:Vault",
+    // A customer-managed key and its disk encryption set: losing either makes the disks or the lake unreadable.
+    "azure-native:keyvault:Key",
+    "azure-native:compute:DiskEncryptionSet",
     "azure-native:storage:StorageAccount",
     "azure-native:operationalinsights:Workspace",
     "azure-native:dbforpostgresql:Server",

@@ -14,6 +14,8 @@ export const BUILT_IN_ROLES = {
     keyVaultSecretsUser: { id: "4633458b-17de-408a-b874-0445c86b69e6", name: "Key Vault Secrets User" },
     keyVaultSecretsOfficer: { id: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7", name: "Key Vault Secrets Officer" },
     keyVaultReader: { id: "21090545-7ca7-4776-b22c-e363652d74d2", name: "Key Vault Reader" },
+    keyVaultCryptoServiceEncryptionUser: { id: "e147488a-f6f5-4113-8e2d-b22465e65bf6", name: "Key Vault Crypto Service Encryption User" },
+    reader: { id: "acdd72a7-3385-48ef-bd42-f606fba81ae7", name: "Reader" },
     storageBlobDataReader: { id: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", name: "Storage Blob Data Reader" },
     storageBlobDataContributor: { id: "ba92f5b4-2d11-453d-a403-e96b0029c9fe", name: "Storage Blob Data Contributor" },
     aksClusterUser: { id: "4abbcc35-e782-43d8-92c5-2d3f1bd2253f", name: "Azure Kubernetes Service Cluster User Role" },

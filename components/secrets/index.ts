@@ -2,7 +2,8 @@
  * Secrets: the spoke's Key Vault and the secrets the platform generates.
  *
  * The vault authorizes by Azure RBAC only (no access policies), keeps purge protection on and soft-deleted items
- * for `softDeleteRetentionDays`, refuses public network access (default-deny ACLs, no bypass) and is reached
+ * for `softDeleteRetentionDays`, refuses public network access (default-deny ACLs; trusted Azure services bypass
+ * them only when the vault holds customer-managed keys, which disk encryption sets and storage reach that way) and is reached
  * through a private endpoint; its audit events go to Log Analytics. Role assignments on it are exactly: Key Vault
  * Secrets User for the External Secrets Operator identity (declared by components/identity from its table) and
  * Key Vault Secrets Officer for the pipeline identity (declared here) — plus the platform persona's officer grant
@@ -56,6 +57,8 @@ export interface SecretsArgs {
     secretExpiryDays: number;
     /** Object id of the pipeline identity's service principal (rbac.automation): Key Vault Secrets Officer. */
     pipelinePrincipalId?: string;
+    /** The vault holds customer-managed keys (keyVault.customerManagedKeys): let trusted Azure services through. */
+    customerManagedKeys?: boolean;
 }
 
 export interface SecretsOutputs {
@@ -92,7 +95,7 @@ export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Re
                 enabledForDiskEncryption: false,
                 enabledForTemplateDeployment: false,
                 publicNetworkAccess: "Disabled",
-                networkAcls: { defaultAction: "Deny", bypass: "None", ipRules: [], virtualNetworkRules: [] },
+                networkAcls: { defaultAction: "Deny", bypass: args.customerManagedKeys ? "AzureServices" : "None", ipRules: [], virtualNetworkRules: [] },
             },
         },
         { parent },

@@ -15,6 +15,7 @@ import { diagnosticSettings } from "../core/diagnostics";
 import type { Namer } from "../core/naming";
 import { privateEndpoint } from "../network/private-endpoint";
 import type { PrivateLinkArgs } from "../registry";
+import type { LakeKey } from "../encryption";
 
 /** The lake's containers: key → container name and purpose. */
 export const LAKE_CONTAINERS = {
@@ -41,6 +42,8 @@ export interface DataLakeArgs {
     softDeleteDays: number;
     /** Blob versioning (dataLake.versioning). */
     versioning: boolean;
+    /** Customer-managed key (components/encryption; stg and prd); absent: Microsoft-managed keys. */
+    customerManagedKey?: LakeKey;
 }
 
 export interface DataLakeOutputs {
@@ -59,6 +62,7 @@ export interface DataLakeOutputs {
 export function createDataLake(name: string, args: DataLakeArgs, parent: pulumi.Resource): DataLakeOutputs {
     const zones = args.privateLink.dnsZoneIds;
     if (!zones.blob || !zones.dfs) throw new pulumi.ResourceError("DataLake needs privateLink.dnsZoneIds.blob and .dfs", parent);
+    const cmk = args.customerManagedKey;
     const account = new storage.StorageAccount(
         `${name}-st`,
         {
@@ -82,11 +86,19 @@ export function createDataLake(name: string, args: DataLakeArgs, parent: pulumi.
             publicNetworkAccess: "Disabled",
             networkRuleSet: { defaultAction: "Deny", bypass: "None", ipRules: [], virtualNetworkRules: [] },
             encryption: {
-                keySource: "Microsoft.Storage",
+                ...(cmk
+                    ? {
+                          keySource: "Microsoft.Keyvault",
+                          // No key version: the account follows the key's rotation policy.
+                          keyVaultProperties: { keyName: cmk.keyName, keyVaultUri: cmk.vaultUri },
+                          identity: { userAssignedIdentity: cmk.identityId },
+                      }
+                    : { keySource: "Microsoft.Storage" }),
                 // Double encryption at rest; fixed at creation.
                 requireInfrastructureEncryption: true,
                 services: { blob: { enabled: true, keyType: "Account" }, file: { enabled: true, keyType: "Account" } },
             },
+            ...(cmk ? { identity: { type: "UserAssigned", userAssignedIdentities: [cmk.identityId] } } : {}),
         },
         { parent },
     );

@@ -17,7 +17,13 @@ export function environmentOf(props: { tags?: unknown }): Maybe<string | undefin
 
 /** Runs a prd-only check: skipped outside prd, silent while the environment tag is computed. */
 export function inPrd(props: { tags?: unknown }, check: () => void): void {
-    if (environmentOf(props) === "prd") check();
+    inEnvironments(props, ["prd"], check);
+}
+
+/** Runs a check in the given environments only; silent while the environment tag is computed. */
+export function inEnvironments(props: { tags?: unknown }, envs: readonly string[], check: () => void): void {
+    const env = environmentOf(props);
+    if (typeof env === "string" && envs.includes(env)) check();
 }
 
 export interface Taint {

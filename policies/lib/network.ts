@@ -3,6 +3,17 @@
  */
 import * as ipaddr from "ipaddr.js";
 
+/** The NSG rule fields the network rules read; identical for inline `securityRules[]` and standalone SecurityRule. */
+export interface RuleLike {
+    name?: string;
+    direction?: string;
+    access?: string;
+    sourceAddressPrefix?: string;
+    sourceAddressPrefixes?: string[];
+    destinationPortRange?: string;
+    destinationPortRanges?: string[];
+}
+
 /** Source prefixes that admit the whole internet (ARM service tag `Internet`, wildcard, any /0). */
 export function isInternetSource(prefix: string): boolean {
     const p = prefix.trim().toLowerCase();

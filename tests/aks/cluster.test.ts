@@ -186,6 +186,12 @@ describe.each(SPOKES)("%s cluster", (stack) => {
         const assignments = () => ofType(stack, ROLE_ASSIGNMENT).filter((r) => r.inputs.principalId === identity().outputs.principalId);
         const scopesOf = (roleGuid: string) => assignments().filter((r) => String(r.inputs.roleDefinitionId).endsWith(`/${roleGuid}`)).map((r) => r.inputs.scope);
 
+        it("Reader on the disk encryption set, where there is one (customer-managed keys)", () => {
+            const des = ofType(stack, "azure-native:compute:DiskEncryptionSet").map((d) => d.id);
+            expect(scopesOf("acdd72a7-3385-48ef-bd42-f606fba81ae7")).toEqual(des);
+            expect(des).toHaveLength(cfg().keyVault.customerManagedKeys ? 1 : 0);
+        });
+
         it("Private DNS Zone Contributor on the hub's aks zone only", () => {
             expect(scopesOf(DNS_ZONE_CONTRIBUTOR)).toEqual([hubZones().aks]);
         });
@@ -202,7 +208,7 @@ describe.each(SPOKES)("%s cluster", (stack) => {
         it("are declared before the cluster, which depends on each of them", () => {
             const all = resources(stack).map((r) => r.urn);
             const cluster = clusterOf(stack);
-            expect(assignments()).toHaveLength(10);
+            expect(assignments()).toHaveLength(cfg().keyVault.customerManagedKeys ? 11 : 10);
             for (const a of assignments()) {
                 expect(cluster.dependencies).toContain(a.urn);
                 expect(all.indexOf(a.urn)).toBeLessThan(all.indexOf(cluster.urn));

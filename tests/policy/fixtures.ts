@@ -35,6 +35,8 @@ const ids = {
     firewall: `${RG}/providers/Microsoft.Network/azureFirewalls/afw-aip`,
     firewallPolicy: `${RG}/providers/Microsoft.Network/firewallPolicies/afwp-aip`,
     vnet: `${RG}/providers/Microsoft.Network/virtualNetworks/vnet-aip`,
+    des: `${RG}/providers/Microsoft.Compute/diskEncryptionSets/des-aip`,
+    lakeCmkIdentity: `${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-aip-lake-cmk`,
 };
 export { ids as FIXTURE_IDS };
 
@@ -121,6 +123,7 @@ export function compliantStack(env: Env = "prd"): PolicyInputResource[] {
                 defender: { logAnalyticsWorkspaceResourceId: ids.workspace, securityMonitoring: { enabled: true } },
             },
             autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
+            diskEncryptionSetID: ids.des,
             agentPoolProfiles: [systemPool(env)],
             tags: tags(env),
         }, { id: ids.cluster, protect }),
@@ -178,6 +181,20 @@ export function compliantStack(env: Env = "prd"): PolicyInputResource[] {
             properties: { value: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "offline-plan:redacted" }, contentType: "text/plain", attributes: { expires: 1893456000 } },
             tags: tags(env),
         }),
+        res("azure-native:keyvault:Key", "kv-key", {
+            vaultName: "kv-aip",
+            resourceGroupName: "rg-aip",
+            keyName: "data-lake",
+            properties: {
+                kty: "RSA-HSM",
+                keySize: 3072,
+                rotationPolicy: {
+                    attributes: { expiryTime: "P360D" },
+                    lifetimeActions: [{ action: { type: "rotate" }, trigger: { timeAfterCreate: "P180D" } }, { action: { type: "notify" }, trigger: { timeBeforeExpiry: "P30D" } }],
+                },
+            },
+            tags: tags(env),
+        }),
         pe("kv", ids.vault, "vault"),
         diag("kv", ids.vault),
         res("azure-native:storage:StorageAccount", "st", {
@@ -195,7 +212,13 @@ export function compliantStack(env: Env = "prd"): PolicyInputResource[] {
             allowCrossTenantReplication: false,
             publicNetworkAccess: "Disabled",
             networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices" },
-            encryption: { requireInfrastructureEncryption: true, keySource: "Microsoft.Storage" },
+            identity: { type: "UserAssigned", userAssignedIdentities: [ids.lakeCmkIdentity] },
+            encryption: {
+                requireInfrastructureEncryption: true,
+                keySource: "Microsoft.Keyvault",
+                keyVaultProperties: { keyName: "data-lake", keyVaultUri: "https://kv-aip.vault.azure.net/" },
+                identity: { userAssignedIdentity: ids.lakeCmkIdentity },
+            },
             tags: tags(env),
         }, { id: ids.storage, protect }),
         res("azure-native:storage:BlobServiceProperties", "st-blob", {

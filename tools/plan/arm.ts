@@ -80,6 +80,7 @@ const CHILDREN: Record<string, [string, string, string, string]> = {
     "storage:BlobServiceProperties": ["storageAccounts", "accountName", "blobServices", "blobServicesName"],
     "storage:ManagementPolicy": ["storageAccounts", "accountName", "managementPolicies", "managementPolicyName"],
     "keyvault:Secret": ["vaults", "vaultName", "secrets", "secretName"],
+    "keyvault:Key": ["vaults", "vaultName", "keys", "keyName"],
     "managedidentity:FederatedIdentityCredential": ["userAssignedIdentities", "resourceName", "federatedIdentityCredentials", "federatedIdentityCredentialResourceName"],
     "containerregistry:Replication": ["registries", "registryName", "replications", "replicationName"],
     "automation:Runbook": ["automationAccounts", "automationAccountName", "runbooks", "runbookName"],
@@ -198,6 +199,8 @@ export function computedOutputs(type: string, inputs: Record<string, any>, id: s
                 return { customerId: guid(`workspace:${id}`) };
             case "keyvault:Vault":
                 return { properties: { vaultUri: `https://${name}.vault.azure.net/` } };
+            case "keyvault:Key":
+                return { keyUri: `https://${inputs.vaultName}.vault.azure.net/keys/${name}`, keyUriWithVersion: `https://${inputs.vaultName}.vault.azure.net/keys/${name}/${guid(id).replace(/-/g, "")}` };
             case "keyvault:Secret":
                 return { properties: { secretUri: `https://${inputs.vaultName}.vault.azure.net/secrets/${name}`, secretUriWithVersion: `https://${inputs.vaultName}.vault.azure.net/secrets/${name}/${guid(id).replace(/-/g, "")}` } };
             case "containerregistry:Registry":

@@ -1,22 +1,12 @@
 import { validateResourceOfType } from "@pulumi/policy";
 import type { ReportViolation } from "@pulumi/policy";
 import { NetworkSecurityGroup, SecurityRule } from "@pulumi/azure-native/network";
-import { isInternetSource, portsReached } from "../../lib/network";
+import { isInternetSource, portsReached, type RuleLike } from "../../lib/network";
 import type { ResourceRule } from "../../lib/rule";
 import { eachNamed, elements, known, UNKNOWN } from "../../lib/values";
 
 /** SSH, RDP and WinRM (HTTP, HTTPS). */
 export const MANAGEMENT_PORTS = [22, 3389, 5985, 5986] as const;
-
-interface RuleLike {
-    name?: string;
-    direction?: string;
-    access?: string;
-    sourceAddressPrefix?: string;
-    sourceAddressPrefixes?: string[];
-    destinationPortRange?: string;
-    destinationPortRanges?: string[];
-}
 
 const lower = (v: unknown): string | undefined => (typeof v === "string" ? v.toLowerCase() : undefined);
 

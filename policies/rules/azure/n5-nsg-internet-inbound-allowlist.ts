@@ -2,7 +2,7 @@ import { validateResourceOfType } from "@pulumi/policy";
 import type { ReportViolation } from "@pulumi/policy";
 import { NetworkSecurityGroup, SecurityRule } from "@pulumi/azure-native/network";
 import { CLOUDFLARE_IPS } from "../../../config/upstream/cloudflare-ips";
-import { isPublicSource } from "../../lib/network";
+import { isPublicSource, type RuleLike } from "../../lib/network";
 import type { ResourceRule } from "../../lib/rule";
 import { eachNamed, elements, known, UNKNOWN } from "../../lib/values";
 
@@ -23,15 +23,6 @@ export const INTERNET_INBOUND_ALLOWLIST: InternetInboundEntry[] = [
     { nsg: "*-bastion", ports: ["443"], sources: ["Internet"] },
     { nsg: "*-ingress-public", ports: ["443"], sources: [...CLOUDFLARE_IPS.ipv4, ...CLOUDFLARE_IPS.ipv6] },
 ];
-
-interface RuleLike {
-    direction?: string;
-    access?: string;
-    sourceAddressPrefix?: string;
-    sourceAddressPrefixes?: string[];
-    destinationPortRange?: string;
-    destinationPortRanges?: string[];
-}
 
 const glob = (pattern: string) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "i");
 
