@@ -11,7 +11,8 @@ export const d1DefenderPlans: StackRule = {
         "The stack that declares Microsoft Defender for Cloud plans (security:Pricing; the hub, which owns the " +
         "subscription) declares every plan Standard and at least Containers, KeyVaults, StorageAccounts and Arm " +
         "(config requiredPlans). Matches Checkov CKV_AZURE_19 (Standard tier), CKV_AZURE_85 (Kubernetes), CKV_AZURE_87 " +
-        "(Key Vault), CKV_AZURE_84 (Storage), CKV_AZURE_234 (Resource Manager); Azure Policy b7021b2b-08fd-4dc0-9de7-" +
+        "(Key Vault), CKV_AZURE_84 (Storage), CKV_AZURE_234 (Resource Manager), CKV_AZURE_163 (registry image scanning, " +
+        "part of the Containers plan); Azure Policy b7021b2b-08fd-4dc0-9de7-" +
         "3c6ece09faf9 (Defender for Resource Manager).",
     enforcementLevel: "mandatory",
     configSchema: {

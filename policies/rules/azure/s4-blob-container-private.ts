@@ -6,7 +6,8 @@ import { expect } from "../../lib/values";
 export const s4BlobContainerPrivate: ResourceRule = {
     name: "s4-blob-container-private",
     description:
-        "Blob containers are private: publicAccess is absent or None. Matches Checkov CKV_AZURE_34.",
+        "Blob containers are private: publicAccess is absent or None. Matches Checkov CKV_AZURE_34 and CKV2_AZURE_8 (every " +
+        "container, the activity-log one included).",
     enforcementLevel: "mandatory",
     validateResource: validateResourceOfType(BlobContainer, (container, _args, report) => {
         expect(report, () => container.publicAccess === undefined || container.publicAccess === "None", "set publicAccess: \"None\" (or remove it)");
