@@ -77,6 +77,12 @@ test("the vendored index is Checkov's, parsed as the refresh tool parses it", ()
     expect(parseCheckovIndex(md)).toEqual([{ id: "CKV_AZURE_4", resource: "azurerm_kubernetes_cluster", title: "Ensure AKS logging" }]);
 });
 
+test("the vendored index is within its refresh horizon (re-run tools/policy/refresh-checkov-index.ts, then fix the table)", () => {
+    const age = (Date.now() - Date.parse(`${index.retrieved}T00:00:00Z`)) / 86_400_000;
+    expect(age).toBeGreaterThanOrEqual(0);
+    expect(age).toBeLessThanOrEqual(index.horizonDays);
+});
+
 test("every deployed azure-native type is mapped to its Terraform counterparts (add new types to TERRAFORM_TYPES)", () => {
     expect(deployedTypes().filter((t) => !(t in TERRAFORM_TYPES))).toEqual([]);
 });
