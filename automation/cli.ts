@@ -11,6 +11,7 @@ import { combine, type Context, driftStack, preflight, previewStack, promote, ty
 import { classifyError, PipelineError } from "./errors";
 import { EXIT, EXIT_MEANINGS, type ExitCode } from "./exit-codes";
 import { type Host, realHost } from "./host";
+import { keepFederatedTokenFresh } from "./oidc-token";
 import { rotateSecrets } from "./rotate";
 import { allTargets, findTarget, promotionPair, selectTargets, type Target } from "./stacks";
 import type { PipelineWorkspace } from "./workspace";
@@ -168,6 +169,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<ExitCode> {
     const root = deps.root ?? REPO_ROOT;
     const verbose = argv.includes("--verbose");
     let all: Target[] = [];
+    let stopTokens: () => void = () => undefined;
     try {
         all = allTargets(root);
         const p = parse(argv, root);
@@ -194,6 +196,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<ExitCode> {
         if (!commit && (p.command === "up" || p.command === "promote")) {
             throw bad(`${p.command} records the commit it deploys: run it inside the Git checkout or pass --commit <sha>`);
         }
+        stopTokens = await keepFederatedTokenFresh(host);
         const ctx: Context = {
             host,
             workspace: deps.workspace(),
@@ -245,6 +248,8 @@ export async function main(argv: string[], deps: MainDeps): Promise<ExitCode> {
         if (error.code === EXIT.badInput && !(error.cause instanceof Error)) host.err("pipeline: see `npm run pipeline -- --help`");
         if (verbose) host.err(String((error.cause instanceof Error ? error.cause : error).stack));
         return error.code;
+    } finally {
+        stopTokens();
     }
 }
 

@@ -4,6 +4,7 @@
  */
 import { execFile } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 export interface Host {
@@ -22,6 +23,13 @@ export interface Host {
     /** One-line problems (stderr). */
     err(text: string): void;
     now(): Date;
+    tempDir(): string;
+    /** GET a GitHub Actions ID token (`{ value }`) with the job's request bearer token. */
+    requestIdToken(url: string, bearer: string): Promise<string>;
+    /** Writes a file only this user can read, atomically (readers never see a partial token). */
+    writePrivateFile(file: string, text: string): void;
+    /** Calls `fn` every `ms` without keeping the process alive; returns the function that stops it. */
+    every(ms: number, fn: () => void): () => void;
 }
 
 function run(cmd: string, args: string[], cwd: string): Promise<string | undefined> {
@@ -50,5 +58,23 @@ export function realHost(cwd: string): Host {
         out: (text) => process.stdout.write(text.endsWith("\n") ? text : text + "\n"),
         err: (text) => process.stderr.write(text.endsWith("\n") ? text : text + "\n"),
         now: () => new Date(),
+        tempDir: () => os.tmpdir(),
+        requestIdToken: async (url, bearer) => {
+            const r = await fetch(url, { headers: { Authorization: `Bearer ${bearer}`, Accept: "application/json" } });
+            if (!r.ok) throw new Error(`HTTP ${r.status} from the Actions token endpoint`);
+            const value = ((await r.json()) as { value?: unknown }).value;
+            if (typeof value !== "string" || !value) throw new Error("the Actions token endpoint returned no token");
+            return value;
+        },
+        writePrivateFile: (file, text) => {
+            const tmp = `${file}.${process.pid}.tmp`;
+            fs.writeFileSync(tmp, text, { mode: 0o600 });
+            fs.renameSync(tmp, file);
+        },
+        every: (ms, fn) => {
+            const t = setInterval(fn, ms);
+            t.unref();
+            return () => clearInterval(t);
+        },
     };
 }

@@ -253,6 +253,23 @@ export class FakeHost implements Host {
     out = (text: string) => void this.stdout.push(text);
     err = (text: string) => void this.stderr.push(text);
     now = () => this.today;
+    tempDir = () => "/tmp/fake-host";
+    /** requestIdToken hands out header.payload-<n>.sig (or throws this); `every` records its timers. */
+    idTokenError?: Error;
+    readonly tokenRequests: { url: string; bearer: string }[] = [];
+    readonly timers: { ms: number; fn: () => void; stopped: boolean }[] = [];
+    readonly privateFiles = new Map<string, string>();
+    requestIdToken = async (url: string, bearer: string) => {
+        this.tokenRequests.push({ url, bearer });
+        if (this.idTokenError) throw this.idTokenError;
+        return `header.payload-${this.tokenRequests.length}.sig`;
+    };
+    writePrivateFile = (file: string, text: string) => void this.privateFiles.set(file, text);
+    every = (ms: number, fn: () => void) => {
+        const timer = { ms, fn, stopped: false };
+        this.timers.push(timer);
+        return () => void (timer.stopped = true);
+    };
 
     get output(): string {
         return this.stdout.join("\n");

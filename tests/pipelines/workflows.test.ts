@@ -135,7 +135,7 @@ describe("workflow lint", () => {
                 const body = JSON.stringify(job);
                 for (const w of writes) {
                     const why: Record<string, RegExp> = {
-                        "id-token": /azure\/login|pulumi-stack\.yml/,
+                        "id-token": /azure\/login|pulumi-stack\.yml|"ARM_USE_OIDC":"true"/,
                         "security-events": /upload-sarif/,
                         "pull-requests": /createComment|gh pr create/,
                         issues: /issues\.create/,
@@ -158,7 +158,10 @@ describe("workflow lint", () => {
         expect(run.env).toMatchObject({ ARM_USE_OIDC: "true", ARM_CLIENT_ID: "${{ secrets.AZURE_CLIENT_ID }}" });
         expect(run.environment).toBe("${{ inputs.environment }}");
         expect(run.permissions).toEqual({ contents: "read", "id-token": "write" });
-        expect(usesOf(run).some((u) => u.startsWith("azure/login@"))).toBe(true);
+        // issue 17: no azure/login session (it cannot refresh); the CLI keeps the federated token file fresh instead
+        expect(usesOf(run).some((u) => u.startsWith("azure/login@"))).toBe(false);
+        expect(run.env).not.toHaveProperty("AZURE_FEDERATED_TOKEN_FILE");
+        expect(run["timeout-minutes"]).toBe(120);
     });
 
     it("calls only npm scripts that exist (GitHub and GitLab)", () => {
