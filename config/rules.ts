@@ -6,7 +6,7 @@ import { checkName, type NameKind, regionCode, resourceName } from "../component
 import { cronToRecurrence } from "../components/scaling/recurrence";
 import { checkHubAddressPlan, checkSpokeAddressPlan } from "./address-plan";
 import type { Problem } from "./problems";
-import { featureRegistration, kubernetesVersionVerdict, locationRestriction, regionFact, SKUS_SOURCE, skuIn } from "./azure-facts";
+import { factRegions, featureRegistration, kubernetesVersionVerdict, locationRestriction, regionFact, SKUS_SOURCE, skuIn } from "./azure-facts";
 import { planNow } from "./clock";
 import type { HubConfig, SpokeConfig } from "./schema";
 import { VM_SKUS } from "./skus";
@@ -185,6 +185,10 @@ function checkSize(path: (string | number)[], vmSize: string, zones: string[], l
 /** Version, sizes, zones, capabilities and regions against config/azure-facts (what the region and calendar allow). */
 function checkAzureFacts(cfg: SpokeConfig, now: Date): Problem[] {
     const problems: Problem[] = [];
+    if (!factRegions().includes(cfg.location)) {
+        // Without the region's facts nothing below can be judged: one problem, with the command that adds them.
+        return [{ path: ["location"], message: `has no Azure facts (config/azure-facts/regions/${cfg.location}/): run npm run refresh:azure-facts -- --region ${cfg.location} with az logged in` }];
+    }
     const verdict = kubernetesVersionVerdict(cfg.location, cfg.aks.kubernetesVersion, cfg.aks.supportPlan, now, VERSION_WARN_DAYS);
     if (verdict.problem) {
         const hint = cfg.aks.supportPlan === "KubernetesOfficial" ? "; pin a supported minor, or choose aks.supportPlan: AKSLongTermSupport (tier Premium)" : "";

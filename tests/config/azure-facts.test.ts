@@ -141,6 +141,12 @@ describe("config validation against the Azure facts (exit 2: key, value, source)
         );
     });
 
+    it("asks for the facts of a region it has none of, instead of judging sizes there", () => {
+        expect(spokeProblems("dev-uaenorth", (r) => (r.location = "westeurope")).filter((m) => /Azure facts|offered/.test(m))).toEqual([
+            expect.stringMatching(/aiplatform:location = "westeurope": has no Azure facts \(config\/azure-facts\/regions\/westeurope\/\): run npm run refresh:azure-facts -- --region westeurope with az logged in$/),
+        ]);
+    });
+
     it("refuses zones the region does not offer for the size, naming the source", () => {
         expect(spokeProblems("prd-uaenorth", (r) => (r.nodePools[2].zones = ["1", "2"]))).toEqual([
             expect.stringMatching(/aiplatform:nodePools\[2\]\.zones = \["1","2"\]: Standard_ND96isr_MI300X_v5 is offered in zones \[1\] of uaenorth, not \[2\] \(source: az vm list-skus/),
