@@ -34,6 +34,20 @@ describe("GitOps validator on fixtures", () => {
         expect(await validateFixture(compliantCluster())).toEqual([]);
     });
 
+    test("a layer that fails to render is reported alone, not with what its absence makes the other layers look like", async () => {
+        const cluster = compliantCluster();
+        const layers = ["infra-controllers", "infra-configs"].map((layer) => ({
+            stack: "dev-uaenorth",
+            layer: layer as "infra-controllers" | "infra-configs",
+            path: `fixture/${layer}`,
+            objects: layer === "infra-configs" ? [] : cluster.filter((l) => l.layer === layer).map((l) => l.obj),
+            ...(layer === "infra-configs" ? { error: "fixture/infra-configs: kustomize build failed: missing.yaml: no such file" } : {}),
+        }));
+        const reports = await validateRendered("dev-uaenorth", layers, { registry, egress: false, chartFacts: FIXTURE_CHART_FACTS });
+        expect(reports.flatMap((r) => r.errors)).toEqual(["fixture/infra-configs: kustomize build failed: missing.yaml: no such file"]);
+        expect(reports.find((r) => r.path === "fixture/infra-controllers")!.warnings).toEqual(["cluster-wide checks and the policy pack skipped until infra-configs renders"]);
+    });
+
     test("broken reference: a HelmRelease whose HelmRepository does not exist", () => {
         const c = compliantCluster();
         find(c, "app").spec.chart.spec.sourceRef.name = "chartz";

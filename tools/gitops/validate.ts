@@ -176,6 +176,14 @@ export async function validateRendered(
         }
     }
 
+    // A layer that did not render leaves its objects out: the checks below would report their absence (a namespace
+    // without its default-deny, a dependsOn to nothing) on top of the real error. Report that error alone.
+    const unrendered = layers.filter((l) => l.error);
+    if (unrendered.length) {
+        for (const l of layers.filter((x) => !x.error)) reports.get(l.layer)!.warnings.push(`cluster-wide checks and the policy pack skipped until ${unrendered.map((u) => u.layer).join(", ")} renders`);
+        return [...reports.values()];
+    }
+
     // Graph and conventions, over the whole cluster.
     const located: Located[] = layers.flatMap((l) => l.objects.map((obj) => ({ layer: l.layer, obj })));
     for (const p of checkCluster(located, { environment: envOf(stack), clusterVarKeys: CLUSTER_VAR_KEYS })) {
