@@ -4,14 +4,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { checkCrossStackAddresses, type StackAddresses } from "./address-plan";
+import { checkCrossStackAddresses, overlaps, parseCidr, type StackAddresses } from "./address-plan";
 import { automationPrincipalProblems } from "./automation-principal";
 import { planNow } from "./clock";
 import { edgeZoneProblems, type StackEdgeFacts } from "../components/edge/zone-ownership";
 import { closest, ConfigError, formatProblem, type Problem } from "./problems";
 import { hubRules, spokeRules } from "./rules";
 import { hubSchema, type HubConfig, spokeSchema, type SpokeConfig } from "./schema";
-import { CONFIG_NAMESPACE, listStacks, namespaceValues, readStackConfig, REPO_ROOT } from "./stack-files";
+import { CONFIG_NAMESPACE, listStacks, namespaceValues, readStackConfig, REPO_ROOT, type StackFile } from "./stack-files";
 
 export * from "./schema";
 export { ConfigError } from "./problems";
@@ -94,15 +94,53 @@ function validate<S extends z.ZodObject>(
     return parsed.data as z.infer<S>;
 }
 
-/** Address facts of every other stack file in the repository, for the cross-stack overlap check. */
-function otherStacksAddresses(self: string, root: string): StackAddresses[] {
+/**
+ * The other stack files' `aiplatform:` values, for the cross-stack rules. A file that does not parse is left out:
+ * its own stack reports it, and it must not block the stacks that only compare themselves with it.
+ */
+function siblings(self: string, root: string): { sf: StackFile; values: Record<string, unknown> }[] {
     return listStacks(root)
         .filter((s) => s.stack !== self)
-        .map((s) => {
-            const net = (namespaceValues(readStackConfig(s.file, root)).network ?? {}) as Record<string, unknown>;
-            const str = (v: unknown) => (typeof v === "string" ? v : undefined);
-            return { file: s.file, addressSpace: str(net.addressSpace), podCidr: str(net.podCidr), serviceCidr: str(net.serviceCidr) };
+        .flatMap((sf) => {
+            try {
+                return [{ sf, values: namespaceValues(readStackConfig(sf.file, root)) }];
+            } catch (e) {
+                if (e instanceof ConfigError) return [];
+                throw e;
+            }
         });
+}
+
+/** Address facts of every other stack file in the repository, for the cross-stack overlap check. */
+function otherStacksAddresses(self: string, root: string): StackAddresses[] {
+    return siblings(self, root).map(({ sf, values }) => {
+        const net = (values.network ?? {}) as Record<string, unknown>;
+        const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+        return { file: sf.file, addressSpace: str(net.addressSpace), podCidr: str(net.podCidr), serviceCidr: str(net.serviceCidr) };
+    });
+}
+
+/** The blocks a hub allocates must not overlap each other or the hub's own VNet (each is one firewall IP group). */
+function allocationOverlaps(cfg: HubConfig): Problem[] {
+    const problems: Problem[] = [];
+    const hub = parseCidr(cfg.network.addressSpace);
+    const blocks = Object.entries(cfg.spokes).flatMap(([s, text]) => {
+        const c = parseCidr(text);
+        return typeof c === "object" ? [[s, c] as const] : [];
+    });
+    blocks.forEach(([a, ca], i) => {
+        if (typeof hub === "object" && overlaps(ca, hub)) problems.push({ path: ["spokes", a], message: `overlaps the hub's aiplatform:network.addressSpace (${hub.text})` });
+        for (const [b, cb] of blocks.slice(i + 1)) if (overlaps(ca, cb)) problems.push({ path: ["spokes", a], message: `overlaps aiplatform:spokes.${b} (${cb.text})` });
+    });
+    return problems;
+}
+
+/** The spoke's address space must be the block its hub allocates to it (the hub's firewall IP group admits that). */
+function hubAllocationProblems(stack: string, hubStack: string, addressSpace: string, root: string): Problem[] {
+    const hub = siblings(stack, root).find(({ sf }) => sf.kind === "hub" && sf.stack === hubStack.split("/").pop());
+    const allocated = (hub?.values.spokes as Record<string, unknown> | undefined)?.[stack];
+    if (!hub || typeof allocated !== "string" || allocated === addressSpace) return [];
+    return [{ path: ["network", "addressSpace"], message: `must be ${allocated}, the block ${hub.sf.file} allocates to ${stack} (aiplatform:spokes)` }];
 }
 
 /** The hub stack a spoke's `hubStack` names (`<org>/<project>/<stack>`), if that project and stack exist here. */
@@ -118,6 +156,7 @@ function hubStackProblems(hubStack: string, root: string): Problem[] {
 export function validateSpokeConfig(stack: string, file: string, raw: Record<string, unknown>, root = REPO_ROOT, now = planNow()): SpokeConfig {
     return validate(spokeSchema, (s, cfg) => spokeRules(s, cfg, now), stack, file, raw, (cfg) => [
         ...hubStackProblems(cfg.hubStack, root),
+        ...hubAllocationProblems(stack, cfg.hubStack, cfg.network.addressSpace, root),
         ...checkCrossStackAddresses(
             { file, addressSpace: cfg.network.addressSpace, podCidr: cfg.network.podCidr, serviceCidr: cfg.network.serviceCidr },
             otherStacksAddresses(stack, root),
@@ -125,15 +164,13 @@ export function validateSpokeConfig(stack: string, file: string, raw: Record<str
         // The Cloudflare zone is shared by the spokes: one WAF owner per zone, one domain per zone.
         ...edgeZoneProblems(
             { file, edge: cfg.features.edge ? cfg.edge : undefined },
-            listStacks(root)
-                .filter((s) => s.kind === "spoke" && s.stack !== stack)
-                .map((s) => ({ file: s.file, edge: namespaceValues(readStackConfig(s.file, root)).edge as StackEdgeFacts["edge"] })),
+            siblings(stack, root)
+                .filter(({ sf }) => sf.kind === "spoke")
+                .map(({ sf, values }) => ({ file: sf.file, edge: values.edge as StackEdgeFacts["edge"] })),
         ),
         ...automationPrincipalProblems(
             { file, automation: cfg.rbac.automation },
-            listStacks(root)
-                .filter((s) => s.stack !== stack)
-                .map((s) => ({ file: s.file, automation: (namespaceValues(readStackConfig(s.file, root)).rbac as { automation?: unknown } | undefined)?.automation })),
+            siblings(stack, root).map(({ sf, values }) => ({ file: sf.file, automation: (values.rbac as { automation?: unknown } | undefined)?.automation })),
         ),
     ]);
 }
@@ -143,15 +180,16 @@ export function validateHubConfig(stack: string, file: string, raw: Record<strin
         const problems = checkCrossStackAddresses({ file, addressSpace: cfg.network.addressSpace }, otherStacksAddresses(stack, root));
         const spokeFiles = listStacks(root).filter((s) => s.kind === "spoke");
         const known = new Set(spokeFiles.map((s) => s.stack));
-        cfg.spokes.forEach((s, i) => {
-            if (!known.has(s)) problems.push({ path: ["spokes", i], message: `has no stack file Pulumi.${s}.yaml (known: ${[...known].join(", ")})` });
-        });
+        for (const s of Object.keys(cfg.spokes)) {
+            if (!known.has(s)) problems.push({ path: ["spokes", s], message: `has no stack file Pulumi.${s}.yaml (known: ${[...known].join(", ")})` });
+        }
         // Every spoke that names this hub must be served by it: a spoke left out gets no egress IP group.
-        const served = spokeFiles
-            .filter((s) => String(namespaceValues(readStackConfig(s.file, root)).hubStack ?? "").split("/").slice(1).join("/") === `${hubProject(root)}/${stack}`)
-            .map((s) => s.stack)
-            .filter((s) => !cfg.spokes.includes(s));
-        if (served.length) problems.push({ path: ["spokes"], message: `leaves out ${served.join(", ")}, whose aiplatform:hubStack names this hub; list every spoke the hub serves` });
+        const served = siblings(stack, root)
+            .filter(({ sf, values }) => sf.kind === "spoke" && String(values.hubStack ?? "").split("/").slice(1).join("/") === `${hubProject(root)}/${stack}`)
+            .map(({ sf }) => sf.stack)
+            .filter((s) => !(s in cfg.spokes));
+        if (served.length) problems.push({ path: ["spokes"], message: `leaves out ${served.join(", ")}, whose aiplatform:hubStack names this hub; allocate every spoke the hub serves its address block` });
+        problems.push(...allocationOverlaps(cfg));
         return problems;
     });
 }
@@ -191,24 +229,3 @@ function hubProject(root: string): string | undefined {
     return listStacks(root).find((s) => s.kind === "hub")?.project;
 }
 
-/**
- * Address spaces of the spokes the hub serves, read from their stack files (one source of truth). A spoke file
- * without a valid address space fails here with that file's name and key: the hub cannot be deployed without the
- * spoke's egress IP group.
- */
-export function spokeAddressSpaces(spokes: string[], root = REPO_ROOT): Record<string, string> {
-    const out: Record<string, string> = {};
-    const addressSpace = spokeSchema.shape.network.shape.addressSpace;
-    for (const s of spokes) {
-        const file = stackFileOf(s, "spoke");
-        const raw = namespaceValues(readStackConfig(file, root));
-        const value = (raw.network as { addressSpace?: unknown } | undefined)?.addressSpace;
-        const parsed = addressSpace.safeParse(value);
-        if (!parsed.success) {
-            const why = value === undefined ? "is required" : parsed.error.issues[0].message;
-            throw new ConfigError(file, [formatProblem(file, raw, { path: ["network", "addressSpace"], message: `${why} (the hub reads it for ${s}'s firewall IP group)` })]);
-        }
-        out[s] = parsed.data;
-    }
-    return out;
-}

@@ -302,8 +302,14 @@ export const hubSchema = z.strictObject({
     namePrefix,
     tags: ownershipTags,
     logAnalytics,
-    /** Spoke stacks whose address spaces the hub admits (IP groups); read from their stack files. */
-    spokes: z.array(z.string().regex(/^(dev|stg|prd)-[a-z0-9]+$/)).min(1),
+    /**
+     * The spokes this hub serves and the address block it allocates to each (one firewall IP group per spoke). Each
+     * spoke's aiplatform:network.addressSpace must be its block; the hub never reads spoke files, so a broken spoke
+     * file fails that spoke alone.
+     */
+    spokes: z
+        .record(z.string().regex(/^(dev|stg|prd)-[a-z0-9]+$/, "must be a spoke stack name <dev|stg|prd>-<region>"), cidr)
+        .refine((m) => Object.keys(m).length > 0, "must allocate a block to at least one spoke"),
     network: z.strictObject({
         addressSpace: cidr,
         subnets: z.strictObject({

@@ -2,7 +2,7 @@
  * Hub stack program (hub-uaenorth): the shared network and logging every spoke peers with.
  * Its return value is the HubOutputs contract (components/hub/outputs.ts) the spokes read.
  */
-import { loadHubConfig, spokeAddressSpaces } from "../config";
+import { loadHubConfig } from "../config";
 import { Namer } from "../components/core/naming";
 import { applyStackDefaults } from "../components/core/stack-defaults";
 import { Foundation } from "../components/foundation";
@@ -30,7 +30,7 @@ export = async (): Promise<HubOutputValues> => {
         workspaceId: foundation.workspaceId,
         network: cfg.network,
         bastion: cfg.features.bastion,
-        spokeAddressSpaces: spokeAddressSpaces(cfg.spokes),
+        spokeAddressSpaces: cfg.spokes,
     });
     new DefenderPlans("hub-defender", cfg.defender);
 

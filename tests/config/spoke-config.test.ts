@@ -105,7 +105,7 @@ describe("hub config", () => {
         expect(hubProblems((r) => (r.environment = "dev"))[0]).toMatch(/aiplatform:environment = "dev": Invalid input: expected "prd"/);
     });
     test("spokes must have stack files", () => {
-        expect(hubProblems((r) => r.spokes.push("stg-westeurope"))[0]).toMatch(/aiplatform:spokes\[3\] = "stg-westeurope": has no stack file Pulumi.stg-westeurope.yaml/);
+        expect(hubProblems((r) => (r.spokes["stg-westeurope"] = "10.50.0.0/16"))[0]).toMatch(/aiplatform:spokes\.stg-westeurope = "10\.50\.0\.0\/16": has no stack file Pulumi.stg-westeurope.yaml/);
     });
     test("hub VNet overlapping a spoke", () => {
         expect(hubProblems((r) => (r.network.addressSpace = "10.0.0.0/8")).join("\n")).toMatch(/overlaps aiplatform:network\.addressSpace of Pulumi\.dev-uaenorth\.yaml/);
@@ -141,8 +141,20 @@ describe("mistakes get one message that names the key, with nothing derived from
     });
 
     test("the hub must list every spoke whose hubStack names it (a spoke left out gets no egress IP group)", () => {
-        expect(hubProblems((r) => (r.spokes = ["dev-uaenorth", "stg-uaenorth"]))).toEqual([
-            'hub/Pulumi.hub-uaenorth.yaml: aiplatform:spokes = ["dev-uaenorth","stg-uaenorth"]: leaves out prd-uaenorth, whose aiplatform:hubStack names this hub; list every spoke the hub serves',
+        expect(hubProblems((r) => delete r.spokes["prd-uaenorth"])).toEqual([
+            'hub/Pulumi.hub-uaenorth.yaml: aiplatform:spokes = {"dev-uaenorth":"10.10.0.0/16","stg-uaenorth":"10.20.0.0/16"}: leaves out prd-uaenorth, whose aiplatform:hubStack names this hub; allocate every spoke the hub serves its address block',
         ]);
+    });
+
+    test("the hub's allocations may not overlap each other or the hub", () => {
+        expect(hubProblems((r) => (r.spokes["stg-uaenorth"] = "10.10.128.0/17"))).toEqual([
+            'hub/Pulumi.hub-uaenorth.yaml: aiplatform:spokes.dev-uaenorth = "10.10.0.0/16": overlaps aiplatform:spokes.stg-uaenorth (10.10.128.0/17)',
+        ]);
+    });
+
+    test("a spoke's address space must be the block its hub allocates to it", () => {
+        expect(problems("stg-uaenorth", (r) => (r.network.addressSpace = "10.21.0.0/16"))).toContain(
+            'Pulumi.stg-uaenorth.yaml: aiplatform:network.addressSpace = "10.21.0.0/16": must be 10.20.0.0/16, the block hub/Pulumi.hub-uaenorth.yaml allocates to stg-uaenorth (aiplatform:spokes)',
+        );
     });
 });

@@ -3,7 +3,6 @@
  * (concerns, chaining, no `*` destinations on 80/443, IP-group sources), IP groups per spoke, private DNS zones
  * and hub links, diagnostics, the lock, and the outputs the spokes consume.
  */
-import { spokeAddressSpaces } from "../../config";
 import { HUB_OUTPUT_KEYS, PRIVATE_DNS_ZONE_KEYS } from "../../components/hub/outputs";
 import { ofType, one, SPOKES, stackOutputs } from "../support/plan";
 import { rawHub } from "../support/config";
@@ -128,8 +127,8 @@ describe("egress rule collection groups", () => {
 });
 
 describe("IP groups", () => {
-    test("one per spoke stack, holding that spoke's address space from its stack file", () => {
-        const spaces = spokeAddressSpaces(rawHub().spokes);
+    test("one per spoke stack, holding the block the hub allocates to it (which the spoke's file must use)", () => {
+        const spaces = rawHub().spokes as Record<string, string>;
         expect(Object.keys(spaces).sort()).toEqual([...SPOKES].sort());
         for (const [stack, space] of Object.entries(spaces)) expect(inputs(T.ipGroup, `hub-ipg-${stack}`).ipAddresses).toEqual([space]);
         expect(Object.keys(stackOutputs(HUB).ipGroupIds).sort()).toEqual([...SPOKES].sort());

@@ -79,16 +79,16 @@ describe("user mistakes: one message naming the file and key, exit 2, and the re
     });
     afterAll(() => fs.rmSync(mistakes, { recursive: true, force: true }));
 
-    test("a spoke file missing aiplatform:network fails the hub with that file's key (not a crash); a missing environment key stays one message", () => {
+    test("an empty spoke file fails that spoke alone (exit 2 naming its file and keys); the hub and the other spokes are planned", () => {
         const dev = path.join(mistakes, "Pulumi.dev-uaenorth.yaml");
         fs.writeFileSync(dev, "config:\n");
         const stg = path.join(mistakes, "Pulumi.stg-uaenorth.yaml");
         fs.writeFileSync(stg, fs.readFileSync(stg, "utf8").replace(/^config:\n/m, "config:\n  aiplatfrom:namePrefix: xyz\n"));
         const r = plan(["--all", "--quiet", "--out", path.join(mistakes, ".plan")], mistakes);
         expect(r.code).toBe(2);
-        expect(r.err).toContain("plan: hub-uaenorth: reads Pulumi.dev-uaenorth.yaml, which is invalid (1 problem):");
-        expect(r.err).toContain("Pulumi.dev-uaenorth.yaml: aiplatform:network.addressSpace = (not set): is required (the hub reads it for dev-uaenorth's firewall IP group)");
-        expect(r.err).toContain("plan: prd-uaenorth: not planned: it reads the outputs of hub-uaenorth, which failed");
+        expect(r.err).toContain("plan: dev-uaenorth: invalid stack config");
+        expect(r.err).toContain("Pulumi.dev-uaenorth.yaml: aiplatform:network = (not set): is required (object)");
+        expect(r.out).toMatch(/planned hub-uaenorth \(\d+\), stg-uaenorth \(\d+\), prd-uaenorth \(\d+\); no failures; not planned: dev-uaenorth/);
         expect(r.err).toContain("plan: warning: Pulumi.stg-uaenorth.yaml: aiplatfrom:namePrefix: no namespace this project reads");
         expect(r.err).toContain("did you mean aiplatform:namePrefix?");
         expect(r.err).not.toMatch(/Cannot read properties|the program failed/);

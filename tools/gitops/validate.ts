@@ -22,6 +22,7 @@ import { stackFacts } from "../workloads/scheduling";
 import type { ChartFactsFile } from "./vendor-chart-facts";
 import { type K8sObject, KubectlMissingError, RenderError, renderOverlay } from "./render";
 import { ChartValuesRegistry, SchemaRegistry } from "./schemas";
+import { ConfigError } from "../../config/problems";
 
 export { renderOverlay, KubectlMissingError, RenderError } from "./render";
 export type { K8sObject } from "./render";
@@ -311,11 +312,15 @@ export async function validateGitops(opts: ValidateOptions = {}): Promise<Gitops
     const policy = opts.policy === false ? false : loadPolicyEvaluator();
     const overlays: OverlayReport[] = [];
     for (const stack of stacks) {
-        const reports = await validateRendered(
-            stack,
-            rendered.filter((r) => r.stack === stack),
-            { registry, policy, pssVersion: clusterPssVersion(stack, root) },
-        );
+        const layers = rendered.filter((r) => r.stack === stack);
+        let reports: OverlayReport[];
+        try {
+            reports = await validateRendered(stack, layers, { registry, policy, pssVersion: clusterPssVersion(stack, root) });
+        } catch (e) {
+            // This cluster's own stack file is invalid: that is its one error; the other clusters are still checked.
+            if (!(e instanceof ConfigError)) throw e;
+            reports = layers.map((l, i) => ({ env: stack, path: l.path, objects: l.objects.length, errors: i ? [] : e.messages.map((m) => `cannot validate: ${m}`), warnings: [] }));
+        }
         for (const line of stale) {
             const target = staleTarget(line, stack, reports);
             target?.errors.push(line);
@@ -327,6 +332,9 @@ export async function validateGitops(opts: ValidateOptions = {}): Promise<Gitops
 
 /** Which overlay of `stack` a stale-generated-file line belongs to (cluster files: that cluster only). */
 function staleTarget(line: string, stack: string, reports: OverlayReport[]): OverlayReport | undefined {
+    // A generator that stopped on a spoke's stack file concerns that spoke only.
+    const file = /^cannot generate: Pulumi\.([^.]+)\.yaml:/.exec(line);
+    if (file) return file[1] === stack ? reports[0] : undefined;
     const m = /^gitops-bootstrap\/clusters\/([^/:]+)(?:\/([^/:]+))?/.exec(line);
     if (m) {
         if (m[1] !== stack) return undefined;
