@@ -27,6 +27,15 @@ describe("order model on dev's rendered tree", () => {
         expect(order(await layers()).errors).toEqual([]);
     });
 
+    test.each(["dev-uaenorth", "stg-uaenorth", "prd-uaenorth"])("every HelmRelease of %s has vendored chart facts (no release is left unchecked)", async (stack) => {
+        const ls = await renderCluster(stack);
+        const located: Located[] = ls.flatMap((l) => l.objects.map((obj) => ({ layer: l.layer, obj })));
+        const all = located.map((l) => l.obj);
+        const r = orderProblems(located, FLUX_LAYERS, loadChartFacts(), (hr) => releaseChart(hr, all));
+        expect(r.warnings).toEqual([]);
+        expect(r.errors).toEqual([]);
+    });
+
     test.each([
         ["kserve", "cert-manager", "HelmRelease flux-system/kserve: order: chart kserve-resources v0.20.0 renders cert-manager.io/Certificate (charts/kserve-resources/files/kserve/resources.yaml); HelmRelease flux-system/cert-manager installs the CRD of cert-manager.io/Certificate"],
         ["cloudnative-pg", "kube-prometheus-stack", "HelmRelease flux-system/cloudnative-pg: order: chart cloudnative-pg 0.29.0 renders monitoring.coreos.com/PodMonitor (charts/cloudnative-pg/templates/podmonitor.yaml, values monitoring.podMonitorEnabled); HelmRelease flux-system/kube-prometheus-stack installs the CRD of monitoring.coreos.com/PodMonitor"],

@@ -98,6 +98,7 @@ describe("runtime fit catches what would not run", () => {
     test("image references are matched upstream (ACR cache-rule prefix and docker.io/library stripped)", () => {
         expect(upstreamImage("craipdevuaen.azurecr.io/docker.io/vllm/vllm-openai:v0.23.0")).toEqual({ repo: "vllm/vllm-openai", tag: "v0.23.0" });
         expect(upstreamImage("craipdevuaen.azurecr.io/docker.io/library/python:3.13.9-slim")).toEqual({ repo: "python", tag: "3.13.9-slim" });
+        expect(upstreamImage("${acr_login_server}/docker.io/vllm/vllm-openai-rocm:v0.23.0")).toEqual({ repo: "vllm/vllm-openai-rocm", tag: "v0.23.0" });
     });
 });
 

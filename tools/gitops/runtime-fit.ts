@@ -96,10 +96,11 @@ export function replicaProblems(objects: Located[]): Problem[] {
     return problems;
 }
 
-/** An image reference as upstream names it: registry mirror prefix (ACR cache rules) and docker.io/library stripped. */
+/** An image reference as upstream names it: the ACR prefix (cache rules) and docker.io/library stripped. */
 export function upstreamImage(ref: string): { repo: string; tag: string } {
     const [name, tag = "latest"] = ref.split("@")[0].split(/:(?=[^/]+$)/);
-    let repo = name.replace(/^[^/]+\.azurecr\.io\//, "").replace(/^docker\.io\//, "").replace(/^library\//, "");
+    // The registry is the stack's ACR (literal or the ${acr_login_server} cluster var) with the upstream path under it.
+    const repo = name.replace(/^(\$\{\w+\}|[^/]+\.azurecr\.io)\//, "").replace(/^docker\.io\//, "").replace(/^library\//, "");
     return { repo, tag };
 }
 function imageFacts(ref: string, facts: ImageFactsFile): ImageFacts | undefined {
