@@ -4,6 +4,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { listStacks } from "../../config/stack-files";
+import { selectStacks } from "../../tools/plan/cli";
 import { makeScratch, ROOT, runCli } from "../support/scratch";
 
 const plan = (args: string[], cwd = ROOT) => runCli("tools/plan/cli.ts", args, cwd);
@@ -116,4 +118,12 @@ describe("user mistakes: one message naming the file and key, exit 2, and the re
         expect(r.code).toBe(2);
         expect(r.err).toBe(`plan: --out ${file}: is a file, not a folder\n`);
     });
+});
+
+test("--stack plans the stack and its own hub only (a second region's hub is not planned)", () => {
+    const all = listStacks();
+    const otherHub = { ...all.find((s) => s.kind === "hub")!, stack: "hub-westeurope", file: "hub/Pulumi.hub-westeurope.yaml" };
+    const withOther = [otherHub, ...all];
+    expect(selectStacks(withOther, ["prd-uaenorth"], false).map((s) => s.stack)).toEqual(["hub-uaenorth", "prd-uaenorth"]);
+    expect(selectStacks(withOther, ["hub-westeurope"], false).map((s) => s.stack)).toEqual(["hub-westeurope"]);
 });

@@ -25,7 +25,7 @@ class UsageError extends Error {}
 
 const USAGE = `usage: npm run plan -- (--stack <name> [--stack <name>...] | --all) [--out <dir>] [--now YYYY-MM-DD] [--quiet] [--verbose]
 
-  --stack <name>  plan this stack (the hub is always planned first: spokes read its outputs)
+  --stack <name>  plan this stack (a spoke's own hub is planned first: the spoke reads its outputs)
   --all           plan every stack of both projects
   --out <dir>     where to write <stack>.json and summary.json (default .plan)
   --now <date>    plan as on that day (UTC midnight): support windows, budget month, certificate days (default: now)
@@ -84,7 +84,11 @@ export function selectStacks(all: StackFile[], requested: string[], everything: 
         throw new UsageError(`unknown stack ${unknown.map((s) => `'${s}'`).join(", ")}; valid stacks: ${all.map((f) => f.stack).join(", ")}`);
     }
     const wanted = new Set(requested);
-    if (all.some((f) => wanted.has(f.stack) && f.kind === "spoke")) all.filter((f) => f.kind === "hub").forEach((h) => wanted.add(h.stack));
+    // A spoke needs its own hub's outputs (and nothing else): that hub is planned first.
+    for (const f of all.filter((x) => wanted.has(x.stack))) {
+        const hub = hubOf(f);
+        if (hub && all.some((h) => h.stack === hub)) wanted.add(hub);
+    }
     return all.filter((f) => wanted.has(f.stack));
 }
 
@@ -136,8 +140,13 @@ function prepareOutDir(out: string): void {
 /** The hub stack a spoke reads (last part of its `hubStack`), or undefined for a hub or an unreadable file. */
 function hubOf(sf: StackFile): string | undefined {
     if (sf.kind === "hub") return undefined;
-    const ref = namespaceValues(readStackConfig(sf.file)).hubStack;
-    return typeof ref === "string" ? ref.split("/").pop() : undefined;
+    try {
+        const ref = namespaceValues(readStackConfig(sf.file)).hubStack;
+        return typeof ref === "string" ? ref.split("/").pop() : undefined;
+    } catch (e) {
+        if (e instanceof ConfigError) return undefined; // reported when the file is read for planning
+        throw e;
+    }
 }
 
 /** The worse of two exit codes: a program error over bad input over a failed report. */
@@ -196,7 +205,9 @@ export async function main(argv: string[]): Promise<number> {
 
 
     const version = sdkVersion();
-    const planned = new Map<string, PlannedStack>();
+    // Only the outputs later stacks read through StackReference are kept: each stack's resources are written out
+    // and released as soon as its reports are done, so memory does not grow with the number of stacks.
+    const referable: Record<string, Record<string, unknown>> = {};
     const summaries: StackSummary[] = [];
     let failures = 0;
     for (const sf of selected) {
@@ -209,9 +220,8 @@ export async function main(argv: string[]): Promise<number> {
         }
         let p: PlannedStack;
         try {
-            const refs = Object.fromEntries([...planned.values()].map((s) => [s.qualifiedName, s.outputs]));
             timing(`${sf.stack}: program starts`);
-            p = await planStack(sf, refs, opts.now, { traces: opts.verbose });
+            p = await planStack(sf, referable, opts.now, { traces: opts.verbose });
             timing(`${sf.stack}: program planned`);
         } catch (e) {
             failed.add(sf.stack);
@@ -228,7 +238,7 @@ export async function main(argv: string[]): Promise<number> {
             }
             throw e;
         }
-        planned.set(sf.stack, p);
+        if (sf.kind === "hub") referable[p.qualifiedName] = p.outputs;
         const exported = buildExport(p, version);
         const exportFile = path.join(opts.out, `${sf.stack}.json`);
         writeFileAtomic(exportFile, JSON.stringify(exported, null, 2) + "\n");
