@@ -68,30 +68,31 @@ export = async () => {
         workspaceId: foundation.workspaceId,
         config: cfg,
         network: {
+            vnetId: network.vnetId,
             subnetIds: network.subnetIds,
             routeTableId: network.routeTableId,
             ingressRouteTableId: network.ingressRouteTableId,
             ingressPublicIpId: network.ingressPublicIpId,
-            privateDnsZoneId: network.privateDnsZoneIds.aks,
+            privateDnsZoneId: network.aksPrivateDnsZoneId,
         },
         diskEncryptionSetId: cmk?.diskEncryptionSetId,
     });
-    if (cfg.scaling.enabled) {
-        new PoolSchedule("spoke-scaling", {
-            names,
-            location: cfg.location,
-            resourceGroupName: foundation.resourceGroupName,
-            resourceGroupId: foundation.resourceGroupId,
-            clusterId: aks.clusterId,
-            pools: cfg.scaling.pools,
-            scaleDown: cfg.scaling.scaleDown,
-            scaleUp: cfg.scaling.scaleUp,
-            timeZone: cfg.scaling.timeZone,
-            workspaceId: foundation.workspaceId,
-        });
-    }
+    const schedule = cfg.scaling.enabled
+        ? new PoolSchedule("spoke-scaling", {
+              names,
+              location: cfg.location,
+              resourceGroupName: foundation.resourceGroupName,
+              resourceGroupId: foundation.resourceGroupId,
+              clusterId: aks.clusterId,
+              pools: cfg.scaling.pools,
+              scaleDown: cfg.scaling.scaleDown,
+              scaleUp: cfg.scaling.scaleUp,
+              timeZone: cfg.scaling.timeZone,
+              workspaceId: foundation.workspaceId,
+          })
+        : undefined;
 
-    // Data layer: registry, lake, workload identities, RBAC personas, budget, prd locks.
+    // Data layer: registry, lake, workload identities, RBAC personas, budget.
     const registry = new Registry("spoke", {
         ...data,
         privateLink,
@@ -107,17 +108,16 @@ export = async () => {
         oidcIssuerUrl: aks.oidcIssuerUrl,
         scopes: { vault: secrets.vaultId, containers: lake.containerIds },
     });
-    new RbacTemplates("spoke", {
+    const rbac = new RbacTemplates("spoke", {
         environment: cfg.environment,
         stack: pulumi.getStack(),
         principals: { developers: cfg.rbac.developers, platform: cfg.rbac.platform, automation: cfg.rbac.automation },
         developerNamespaces: cfg.rbac.developerNamespaces,
         scopes: { resourceGroup: foundation.resourceGroupId, registry: registry.registryId, vault: secrets.vaultId, workspace: foundation.workspaceId, cluster: aks.clusterId },
     });
-    if (cfg.budget) {
-        new Budget("spoke", { names, ...cfg.budget, startDate: firstDayOfMonth(planNow()), resourceGroupNames: [foundation.resourceGroupName, aks.nodeResourceGroup] });
-    }
-    new Protection("spoke", { names, environment: cfg.environment, resourceGroups: { rg: foundation.resourceGroupId } });
+    const budget = cfg.budget
+        ? new Budget("spoke", { names, ...cfg.budget, startDate: firstDayOfMonth(planNow()), resourceGroupNames: [foundation.resourceGroupName, aks.nodeResourceGroup] })
+        : undefined;
 
     // Cloudflare edge: proxied records on the public ingress IP, origin certificate into the vault, zone floor,
     // origin pulls, and *.<env> in the hub's internal zone → the internal ingress.
@@ -168,6 +168,15 @@ export = async () => {
               },
           })
         : undefined;
+
+    // prd locks last: they depend on everything declared above (deploy-order constraint lock-after-scope).
+    const declared = [foundation, network, secrets, cmk, aks, schedule, registry, lake, identities, rbac, budget, edge, flux];
+    new Protection("spoke", {
+        names,
+        environment: cfg.environment,
+        resourceGroups: { rg: foundation.resourceGroupId },
+        after: declared.filter((c): c is NonNullable<typeof c> => c !== undefined),
+    });
 
     return {
         environment: cfg.environment,

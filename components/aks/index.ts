@@ -20,7 +20,7 @@ import type { SpokeConfig } from "../../config/schema";
 import { diagnosticSettings } from "../core/diagnostics";
 import type { Namer } from "../core/naming";
 import { grant, subscriptionIdOf } from "../rbac/roles";
-import { NodePools, osDiskType, type PoolFacts, poolFacts } from "../gpu-pools";
+import { MIG_PROFILE_LABEL, NodePools, osDiskType, type PoolFacts, poolFacts } from "../gpu-pools";
 import { containerInsights, managedPrometheus } from "./monitoring";
 
 /** Log categories sent to Log Analytics: API-server audit without get/list noise, Entra auth, the autoscaler. */
@@ -33,12 +33,14 @@ export const MAINTENANCE_CONFIGS = {
 } as const;
 
 /** Node labels kube-state-metrics exports, so dashboards can group by pool and GPU vendor/model. */
-const KSM_NODE_LABELS = ["aiplatform.io/pool", "aiplatform.io/gpu-vendor", "aiplatform.io/gpu-model", "aiplatform.io/mig-profile"];
+const KSM_NODE_LABELS = ["aiplatform.io/pool", "aiplatform.io/gpu-vendor", "aiplatform.io/gpu-model", MIG_PROFILE_LABEL];
 
 /** The spoke subnets a cluster uses (SpokeNetwork.subnetIds has these and privateEndpoints). */
 export type ClusterSubnet = "system" | "user" | "gpu" | "apiServer" | "ingressPublic" | "ingressInternal";
 
 export interface AksNetworkArgs {
+    /** The spoke VNet: AKS links the BYO private DNS zone to it, so the control-plane identity needs join rights there. */
+    vnetId: pulumi.Input<string>;
     /** Spoke subnet ids; the control-plane identity gets Network Contributor on each. */
     subnetIds: Record<ClusterSubnet, pulumi.Input<string>>;
     /** The node subnets' route table (0.0.0.0/0 → firewall); AKS validates it for userDefinedRouting. */
@@ -47,7 +49,10 @@ export interface AksNetworkArgs {
     ingressRouteTableId: pulumi.Input<string>;
     /** Public IP that the public ingress load balancer service uses (in the spoke resource group). */
     ingressPublicIpId: pulumi.Input<string>;
-    /** The hub's privatelink.<region>.azmk8s.io zone (SpokeNetwork.privateDnsZoneIds.aks). */
+    /**
+     * The hub's privatelink.<region>.azmk8s.io zone, resolving once the peerings and the spoke's link to it exist
+     * (SpokeNetwork.aksPrivateDnsZoneId): the cluster then waits for them.
+     */
     privateDnsZoneId: pulumi.Input<string>;
 }
 
@@ -153,6 +158,10 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
     };
     const assignments = [
         assign("dns-zone-contributor", "privateDnsZoneContributor", net.privateDnsZoneId, "AKS writes the private API server's A record"),
+        // With a BYO zone AKS links it to the cluster's VNet itself (Learn private-clusters, "Hub and spoke with custom
+        // DNS"); the link needs virtualNetworks/join/action on the VNet. Private DNS Zone Contributor at VNet scope,
+        // as mspnp/aks-baseline grants it, carries that and no VNet write (Network Contributor would).
+        assign("vnet-dns-link", "privateDnsZoneContributor", net.vnetId, "AKS links the private API server's DNS zone to the cluster VNet"),
         ...(Object.keys(subnetRoles) as ClusterSubnet[]).map((s) =>
             assign(`net-${s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, "networkContributor", net.subnetIds[s], `AKS: ${subnetRoles[s]}`),
         ),

@@ -13,6 +13,9 @@ export const GPU_TAINT: Record<GpuVendor, string> = {
     amd: "amd.com/gpu=present:NoSchedule",
 };
 
+/** Node label naming a pool's MIG profile (MIG3g, ...): dashboards group by it, the quota report reads it. */
+export const MIG_PROFILE_LABEL = "aiplatform.io/mig-profile";
+
 /** MIG slice names per GPU memory size (NVIDIA MIG user guide, "Supported MIG profiles"): H100 NVL 94 GB, A100/H100 80 GB. */
 const MIG_SLICES: Record<number, Record<MigProfile, string>> = {
     94: { MIG1g: "1g.12gb", MIG2g: "2g.24gb", MIG3g: "3g.47gb", MIG4g: "4g.47gb", MIG7g: "7g.94gb" },
@@ -74,7 +77,7 @@ export function userPoolFacts(pool: NodePoolConfig): PoolFacts {
         labels["aiplatform.io/gpu-model"] = sku.gpu.model;
         const slice = pool.gpu.migProfile ? migSlice(pool.vmSize, pool.gpu.migProfile) : undefined;
         if (slice) {
-            labels["aiplatform.io/mig-profile"] = pool.gpu.migProfile!;
+            labels[MIG_PROFILE_LABEL] = pool.gpu.migProfile!;
             // Read by the NVIDIA GPU operator's MIG manager (mixed strategy) to partition every GPU on the node.
             labels["nvidia.com/mig.config"] = `all-${slice}`;
         }

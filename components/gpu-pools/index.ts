@@ -16,11 +16,11 @@ export * from "./facts";
 
 /**
  * Pool properties AKS cannot change in place. A change to any of them replaces the pool (delete, then create under
- * the same name), which drains its nodes: change VM size or MIG profile by adding a new pool instead.
+ * the same name), which drains its nodes: change VM size by adding a new pool instead. (A MIG profile is a node
+ * label the GPU operator's MIG manager applies in place.)
  */
 export const IMMUTABLE_POOL_PROPERTIES = [
     "vmSize",
-    "gpuInstanceProfile",
     "osDiskType",
     "osDiskSizeGB",
     "maxPods",
@@ -87,25 +87,27 @@ export function agentPoolArgs(pool: NodePoolConfig, facts: PoolFacts, args: Omit
         ...(pool.spot
             ? { scaleSetPriority: "Spot", scaleSetEvictionPolicy: "Delete", spotMaxPrice: -1 }
             : { scaleSetPriority: "Regular" }),
-        ...(facts.gpu
-            ? {
-                  // The NVIDIA / AMD GPU operator (GitOps) installs driver, toolkit, device plugin and MIG manager.
-                  gpuProfile: { driver: "None" },
-                  ...(facts.gpu.migProfile ? { gpuInstanceProfile: facts.gpu.migProfile } : {}),
-              }
-            : {}),
+        // The NVIDIA / AMD GPU operator (GitOps) installs driver, toolkit, device plugin and MIG manager. No
+        // gpuInstanceProfile: AKS partitions MIG only when it installs the driver itself, so with driver None it would
+        // do nothing but pin the pool to a replacement; the MIG manager partitions from the pool's
+        // nvidia.com/mig.config label (pool facts), the one owner of MIG.
+        ...(facts.gpu ? { gpuProfile: { driver: "None" } } : {}),
     };
 }
 
 export function createNodePools(name: string, args: NodePoolsArgs, parent: pulumi.Resource): NodePoolsOutputs {
     const facts: PoolFacts[] = [];
     const poolIds: Record<string, pulumi.Output<string>> = {};
+    let previous: containerservice.AgentPool | undefined;
     for (const pool of args.pools) {
         const f = userPoolFacts(pool);
         facts.push(f);
         const agentPool = new containerservice.AgentPool(`${name}-${pool.name}`, agentPoolArgs(pool, f, args), {
             parent,
-            // VM size, MIG profile and the other IMMUTABLE_POOL_PROPERTIES cannot be updated by AKS
+            // One pool at a time: AKS refuses a pool write while another pool of the cluster is being written
+            // (409 OperationNotAllowed, aka.ms/aks-pending-operation; Azure/AKS#1913).
+            dependsOn: previous ? [previous] : [],
+            // VM size and the other IMMUTABLE_POOL_PROPERTIES cannot be updated by AKS
             // (az aks nodepool update has no flag for them): make a change a visible replacement in the plan.
             replaceOnChanges: [...IMMUTABLE_POOL_PROPERTIES],
             // The pool name is fixed, so the old pool must go before the new one can take its name.
@@ -115,6 +117,7 @@ export function createNodePools(name: string, args: NodePoolsArgs, parent: pulum
             ignoreChanges: ["count"],
         });
         poolIds[pool.name] = agentPool.id;
+        previous = agentPool;
     }
     return { facts, poolIds };
 }

@@ -5,7 +5,8 @@
  *
  * Sources (checked 2026-11):
  * - AKS: Microsoft Learn "Outbound network and FQDN rules for AKS clusters" (required, optional-recommended, GPU,
- *   Azure Monitor, Azure Policy, Defender, cluster extensions). Private clusters with API Server VNet Integration
+ *   Azure Monitor, Azure Policy, Defender — its table vendored in config/upstream/aks-egress-defender.md —, cluster
+ *   extensions). Private clusters with API Server VNet Integration
  *   need neither UDP 1194 / TCP 9000 nor `*.hcp.<region>.azmk8s.io`: nodes reach the API server inside the VNet.
  * - NVIDIA: GPU Operator images and Helm charts (nvcr.io, helm.ngc.nvidia.com), driver/toolkit downloads
  *   (download.nvidia.com and mirrors, nvidia.github.io), NVIDIA/gpu-operator#804 for ngc.download.nvidia.com.
@@ -120,6 +121,15 @@ export function egressGroups(location: string): EgressGroup[] {
                         `${location}.handler.control.monitor.azure.com`,
                         "global.handler.control.monitor.azure.com",
                     ],
+                    protocols: HTTPS,
+                },
+                {
+                    kind: "application",
+                    name: "defender-for-containers",
+                    // Learn table vendored in config/upstream/aks-egress-defender.md; the sensor uploads to
+                    // *.cloud.defender.microsoft.com, which no other rule allows.
+                    description: "Defender sensor (securityProfile.defender): Entra auth, Log Analytics, security events upload",
+                    fqdns: ["login.microsoftonline.com", "*.ods.opinsights.azure.com", "*.oms.opinsights.azure.com", "*.cloud.defender.microsoft.com"],
                     protocols: HTTPS,
                 },
                 {

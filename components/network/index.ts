@@ -26,6 +26,7 @@ import { diagnosticSettings } from "../core/diagnostics";
 import type { Namer } from "../core/naming";
 import { isPrivateLinkZone, PRIVATE_DNS_ZONE_KEYS, type PrivateDnsZoneKey } from "../hub/dns-zones";
 import type { HubOutputs } from "../hub/outputs";
+import { readyAfter } from "../rbac/roles";
 import { type SpokeSubnetRole, spokeNsgRules } from "./nsg-rules";
 
 export { privateEndpoint, type PrivateEndpointArgs, type PrivateLinkGroup, PRIVATE_LINK_GROUPS } from "./private-endpoint";
@@ -80,6 +81,12 @@ export interface SpokeNetworkResult {
     /** Fixed address of the internal NGINX load balancer inside the ingressInternal subnet. */
     ingressInternalIp: string;
     privateDnsZoneIds: Record<PrivateDnsZoneKey, pulumi.Output<string>>;
+    /**
+     * The hub's AKS private DNS zone id, resolving only once both peerings and this VNet's link to the zone exist:
+     * a private cluster must not start before its nodes can resolve and reach through the hub (deploy-order
+     * constraint cluster-after-network-and-identity).
+     */
+    aksPrivateDnsZoneId: pulumi.Output<string>;
 }
 
 export function createSpokeNetwork(name: string, args: SpokeNetworkArgs, parent: pulumi.Resource): SpokeNetworkResult {
@@ -179,7 +186,7 @@ export function createSpokeNetwork(name: string, args: SpokeNetworkArgs, parent:
 
     // Peering, both directions, after the last subnet write (a peering write on a busy VNet also gets 409).
     const afterSubnets = { parent, dependsOn: [previous!] };
-    new network.VirtualNetworkPeering(
+    const toHub = new network.VirtualNetworkPeering(
         `${name}-peer-to-hub`,
         {
             virtualNetworkPeeringName: names.of("peering", "to-hub"),
@@ -194,7 +201,7 @@ export function createSpokeNetwork(name: string, args: SpokeNetworkArgs, parent:
         },
         afterSubnets,
     );
-    new network.VirtualNetworkPeering(
+    const fromHub = new network.VirtualNetworkPeering(
         `${name}-peer-from-hub`,
         {
             virtualNetworkPeeringName: names.of("peering", "from-hub"),
@@ -211,9 +218,10 @@ export function createSpokeNetwork(name: string, args: SpokeNetworkArgs, parent:
 
     // Links from every hub zone to this VNet (the hub links its own VNet; spokes link themselves).
     const zoneIds = {} as Record<PrivateDnsZoneKey, pulumi.Output<string>>;
+    const zoneLinks = {} as Record<PrivateDnsZoneKey, privatedns.VirtualNetworkLink>;
     for (const key of PRIVATE_DNS_ZONE_KEYS) {
         zoneIds[key] = pulumi.output(hub.privateDnsZoneIds).apply((z) => z[key]);
-        new privatedns.VirtualNetworkLink(
+        zoneLinks[key] = new privatedns.VirtualNetworkLink(
             `${name}-zone-${key}-link`,
             {
                 virtualNetworkLinkName: names.of("virtualNetwork"),
@@ -258,6 +266,7 @@ export function createSpokeNetwork(name: string, args: SpokeNetworkArgs, parent:
         ingressPublicIpName,
         ingressInternalIp: internalIp,
         privateDnsZoneIds: zoneIds,
+        aksPrivateDnsZoneId: readyAfter(zoneIds.aks, [toHub, fromHub, zoneLinks.aks]),
     };
 }
 
@@ -273,6 +282,7 @@ export class SpokeNetwork extends pulumi.ComponentResource {
     public readonly ingressPublicIpName: string;
     public readonly ingressInternalIp: string;
     public readonly privateDnsZoneIds: Record<PrivateDnsZoneKey, pulumi.Output<string>>;
+    public readonly aksPrivateDnsZoneId: pulumi.Output<string>;
 
     constructor(name: string, args: SpokeNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("aiplatform:network:SpokeNetwork", name, {}, opts);
@@ -288,6 +298,7 @@ export class SpokeNetwork extends pulumi.ComponentResource {
         this.ingressPublicIpName = out.ingressPublicIpName;
         this.ingressInternalIp = out.ingressInternalIp;
         this.privateDnsZoneIds = out.privateDnsZoneIds;
+        this.aksPrivateDnsZoneId = out.aksPrivateDnsZoneId;
         this.registerOutputs({ ...out });
     }
 }

@@ -27,6 +27,12 @@ export interface ProtectionArgs {
     environment: Environment;
     /** Resource groups to lock in prd: key (lock name role) → group ARM id. */
     resourceGroups: Record<string, pulumi.Input<string>>;
+    /**
+     * Everything the locks protect (components stand for all their resources): each lock depends on it, so it is
+     * created last and deleted first — a lock that stands while Pulumi replaces or destroys something in its group
+     * makes that delete fail (the hub's lock does the same).
+     */
+    after: pulumi.Resource[];
 }
 
 export interface ProtectionOutputs {
@@ -39,7 +45,7 @@ export function createProtection(name: string, args: ProtectionArgs, parent: pul
     const lockNames: string[] = [];
     for (const [role, scope] of Object.entries(args.resourceGroups)) {
         const lockName = args.names.of("lock", role);
-        new authorization.ManagementLockByScope(`${name}-${role}-lock`, { lockName, scope, level: "CanNotDelete", notes: LOCK_NOTES }, { parent });
+        new authorization.ManagementLockByScope(`${name}-${role}-lock`, { lockName, scope, level: "CanNotDelete", notes: LOCK_NOTES }, { parent, dependsOn: args.after });
         lockNames.push(lockName);
     }
     return { lockNames };

@@ -74,14 +74,27 @@ function recurrenceOf(cron: string, timeZone: string): Recurrence {
     return r;
 }
 
+/** AgentPool provisioning states after which AKS accepts the next pool operation. */
+export const TERMINAL_PROVISIONING_STATES = ["Succeeded", "Failed", "Canceled"] as const;
+
+/** How long a workflow waits for one pool operation, and how often it looks. */
+const POLL = { interval: { count: 30, unit: "Second" }, limit: { count: 120, timeout: "PT1H" } } as const;
+
 /**
- * The workflow definition: on each recurrence, for every pool in turn (AKS allows one pool operation at a time),
- * read the pool and, unless it is already in `powerState`, PUT it back with that power state.
+ * The workflow definition: on each recurrence, for every pool in turn, wait until the pool is idle, PUT it back with
+ * `powerState` unless it is already there, and wait until that operation has finished before the next pool — AKS
+ * runs one agent-pool operation per cluster at a time (409 OperationNotAllowed otherwise, aka.ms/aks-pending-operation),
+ * and its PUT answers 200/201 with the pool still Stopping/Starting, which Logic Apps does not poll by itself. A pool
+ * that does not end in Succeeded is recorded, and the run fails naming it once every pool has been tried.
  */
 export function workflowDefinition(recurrence: Recurrence, identityId: pulumi.Input<string>, powerState: PowerState): Record<string, unknown> {
     const auth = { type: "ManagedServiceIdentity", identity: identityId, audience: "https://management.azure.com/" };
     const retryPolicy = { type: "exponential", count: 4, interval: "PT30S" };
     const uri = `@{concat('https://management.azure.com', parameters('clusterId'), '/agentPools/', item(), '?api-version=${AKS_API_VERSION}')}`;
+    const get = { type: "Http", inputs: { method: "GET", uri, authentication: auth, retryPolicy } };
+    const state = (action: string) => `@body('${action}')?['properties']?['provisioningState']`;
+    const terminal = (action: string) => `@contains(createArray('${TERMINAL_PROVISIONING_STATES.join("', '")}'), ${state(action).slice(1)})`;
+    const pause = { type: "Wait", inputs: { interval: POLL.interval } };
     return {
         $schema: "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#",
         contentVersion: "1.0.0.0",
@@ -93,15 +106,32 @@ export function workflowDefinition(recurrence: Recurrence, identityId: pulumi.In
             [powerState === "Stopped" ? "Evening" : "Morning"]: { type: "Recurrence", recurrence },
         },
         actions: {
+            Failed_pools: { type: "InitializeVariable", inputs: { variables: [{ name: "failedPools", type: "array", value: [] }] } },
             For_each_pool: {
                 type: "Foreach",
                 foreach: "@parameters('pools')",
+                runAfter: { Failed_pools: ["Succeeded"] },
                 runtimeConfiguration: { concurrency: { repetitions: 1 } },
                 actions: {
-                    Get_pool: { type: "Http", inputs: { method: "GET", uri, authentication: auth, retryPolicy } },
+                    // An upgrade or the other workflow may still be running on this pool.
+                    Wait_until_idle: {
+                        type: "Until",
+                        expression: terminal("Get_pool"),
+                        limit: POLL.limit,
+                        actions: {
+                            Get_pool: get,
+                            Pause_while_busy: {
+                                type: "If",
+                                runAfter: { Get_pool: ["Succeeded"] },
+                                expression: { and: [{ not: { equals: [terminal("Get_pool"), true] } }] },
+                                actions: { Pause: pause },
+                                else: { actions: {} },
+                            },
+                        },
+                    },
                     [`Unless_already_${powerState}`]: {
                         type: "If",
-                        runAfter: { Get_pool: ["Succeeded"] },
+                        runAfter: { Wait_until_idle: ["Succeeded"] },
                         expression: { and: [{ not: { equals: [`@body('Get_pool')?['properties']?['powerState']?['code']`, powerState] } }] },
                         actions: {
                             [`Set_${powerState}`]: {
@@ -114,10 +144,45 @@ export function workflowDefinition(recurrence: Recurrence, identityId: pulumi.In
                                     body: `@setProperty(body('Get_pool'), 'properties', setProperty(body('Get_pool')['properties'], 'powerState', json('{"code":"${powerState}"}')))`,
                                 },
                             },
+                            // Also after a refused PUT: the next pool must not start while this one is busy.
+                            Wait_until_done: {
+                                type: "Until",
+                                runAfter: { [`Set_${powerState}`]: ["Succeeded", "Failed", "TimedOut"] },
+                                expression: terminal("Poll_pool"),
+                                limit: POLL.limit,
+                                actions: { Pause: pause, Poll_pool: { ...get, runAfter: { Pause: ["Succeeded"] } } },
+                            },
+                            Record_unless_Succeeded: {
+                                type: "If",
+                                runAfter: { Wait_until_done: ["Succeeded", "Failed", "TimedOut"] },
+                                expression: {
+                                    or: [
+                                        { not: { equals: [`@actions('Set_${powerState}')?['status']`, "Succeeded"] } },
+                                        { not: { equals: [state("Poll_pool"), "Succeeded"] } },
+                                    ],
+                                },
+                                actions: { Record_failure: { type: "AppendToArrayVariable", inputs: { name: "failedPools", value: "@item()" } } },
+                                else: { actions: {} },
+                            },
                         },
                         else: { actions: {} },
                     },
                 },
+            },
+            Fail_if_a_pool_failed: {
+                type: "If",
+                runAfter: { For_each_pool: ["Succeeded", "Failed"] },
+                expression: { and: [{ greater: ["@length(variables('failedPools'))", 0] }] },
+                actions: {
+                    Fail_run: {
+                        type: "Terminate",
+                        inputs: {
+                            runStatus: "Failed",
+                            runError: { code: "AgentPoolNotSucceeded", message: `@{concat('not ${powerState} (provisioningState not Succeeded): ', join(variables('failedPools'), ', '))}` },
+                        },
+                    },
+                },
+                else: { actions: {} },
             },
         },
         outputs: {},

@@ -5,6 +5,7 @@
  */
 import { poolFacts } from "../../components/gpu-pools/facts";
 import { TENANT_ID } from "../../tools/plan/arm";
+import { PlanGraph } from "../../tools/plan/deploy-order";
 import { one, ofType, resources, SPOKES, stackOutputs } from "../support/plan";
 import { byUrn, cfgOf, CLUSTER, clusterOf, nameOf, ROLE_ASSIGNMENT, subnetIdByPrefix } from "./support";
 
@@ -192,8 +193,9 @@ describe.each(SPOKES)("%s cluster", (stack) => {
             expect(des).toHaveLength(cfg().keyVault.customerManagedKeys ? 1 : 0);
         });
 
-        it("Private DNS Zone Contributor on the hub's aks zone only", () => {
-            expect(scopesOf(DNS_ZONE_CONTRIBUTOR)).toEqual([hubZones().aks]);
+        it("Private DNS Zone Contributor on the hub's aks zone and on the spoke VNet (AKS links a BYO zone to it itself)", () => {
+            const vnet = one(stack, "azure-native:network:VirtualNetwork", "spoke-vnet").id;
+            expect(scopesOf(DNS_ZONE_CONTRIBUTOR).sort()).toEqual([hubZones().aks, vnet].sort());
         });
 
         it("Network Contributor on the node, API server and ingress subnets, both route tables and the public ingress IP", () => {
@@ -208,12 +210,21 @@ describe.each(SPOKES)("%s cluster", (stack) => {
         it("are declared before the cluster, which depends on each of them", () => {
             const all = resources(stack).map((r) => r.urn);
             const cluster = clusterOf(stack);
-            expect(assignments()).toHaveLength(cfg().keyVault.customerManagedKeys ? 11 : 10);
+            expect(assignments()).toHaveLength(cfg().keyVault.customerManagedKeys ? 12 : 11);
             for (const a of assignments()) {
                 expect(cluster.dependencies).toContain(a.urn);
                 expect(all.indexOf(a.urn)).toBeLessThan(all.indexOf(cluster.urn));
             }
         });
+    });
+
+    it("waits for both peerings and the spoke's link to the AKS zone (DNS and egress go through the hub)", () => {
+        const plan = new PlanGraph(resources(stack));
+        const cluster = clusterOf(stack);
+        for (const name of ["spoke-peer-to-hub", "spoke-peer-from-hub", "spoke-zone-aks-link"]) {
+            const r = resources(stack).find((x) => nameOf(x) === name)!;
+            expect([name, plan.after(cluster, r)]).toEqual([name, true]);
+        }
     });
 
     it("exports the outputs other components code against, and pool facts equal to the config's", () => {

@@ -45,6 +45,7 @@ beforeAll(async () => {
             workspaceId: "/subscriptions/s/resourceGroups/rg-aip-dev-uaen/providers/Microsoft.OperationalInsights/workspaces/log-aip-dev-uaen",
             config: cfg,
             network: {
+                vnetId: "/subscriptions/s/resourceGroups/rg-aip-dev-uaen/providers/Microsoft.Network/virtualNetworks/v",
                 subnetIds: { system: subnet("system"), user: subnet("user"), gpu: subnet("gpu"), apiServer: subnet("api"), ingressPublic: subnet("ingp"), ingressInternal: subnet("ingi") },
                 routeTableId: "/rt-nodes",
                 ingressRouteTableId: "/rt-ingress",

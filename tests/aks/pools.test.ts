@@ -1,6 +1,7 @@
 /**
- * The planned standalone AgentPools: built from pool facts, vendor taints and labels, MIG only on H100 pools,
- * driver None on GPU pools, spot settings, no spot in prd, immutable properties as replacements.
+ * The planned standalone AgentPools: created one at a time, built from pool facts, vendor taints and labels, MIG
+ * labels only on H100 pools (never gpuInstanceProfile), driver None on GPU pools, spot settings, no spot in prd,
+ * immutable properties as replacements.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -26,6 +27,11 @@ describe.each(SPOKES)("%s pools", (stack) => {
     it("has one standalone AgentPool per configured user pool", () => {
         expect(Object.keys(pools()).sort()).toEqual(EXPECTED_POOLS[stack]);
         for (const r of Object.values(pools())) expect(r.inputs.resourceName).toBe(clusterOf(stack).inputs.resourceName);
+    });
+
+    it("are created one after another, in config order (AKS refuses a second pool operation with 409)", () => {
+        const ordered = cfg().nodePools.map((p) => pools()[p.name]);
+        ordered.slice(1).forEach((pool, i) => expect([pool.inputs.agentPoolName, pool.dependencies]).toEqual([pool.inputs.agentPoolName, expect.arrayContaining([ordered[i].urn])]));
     });
 
     it("takes taints and labels verbatim from the pool facts", () => {
@@ -81,15 +87,17 @@ describe.each(SPOKES)("%s pools", (stack) => {
         });
     });
 
-    it("MIG profile only on H100 pools, with the MIG labels the GPU operator reads", () => {
+    it("MIG only as the labels the GPU operator's MIG manager reads on H100 pools; never gpuInstanceProfile (driver None)", () => {
         each((p, i) => {
+            // AKS partitions MIG only when it installs the driver; with driver None the profile would do nothing
+            // but pin the pool to a replacement. One owner: the MIG manager.
+            expect(i.gpuInstanceProfile).toBeUndefined();
             if (p.vmSize.includes("H100")) {
-                expect(i.gpuInstanceProfile).toBe(p.gpu!.migProfile);
+                expect(i.gpuProfile).toEqual({ driver: "None" });
                 expect(i.nodeLabels["aiplatform.io/mig-profile"]).toBe(p.gpu!.migProfile);
                 expect(i.nodeLabels["nvidia.com/mig.config"]).toMatch(/^all-\dg\.\d+gb$/);
                 expect(i.minCount).toBe(0);
             } else {
-                expect(i.gpuInstanceProfile).toBeUndefined();
                 expect(i.nodeLabels["nvidia.com/mig.config"]).toBeUndefined();
             }
         });
@@ -108,9 +116,10 @@ describe.each(SPOKES)("%s pools", (stack) => {
         });
     });
 
-    it("a VM size or MIG profile change is a replacement (delete first: the pool name is fixed); the autoscaler owns count", () => {
+    it("a VM size change is a replacement (delete first: the pool name is fixed); the autoscaler owns count", () => {
         for (const r of Object.values(pools())) {
-            expect(r.replaceOnChanges).toEqual(expect.arrayContaining(["vmSize", "gpuInstanceProfile"]));
+            expect(r.replaceOnChanges).toEqual(expect.arrayContaining(["vmSize", "enableEncryptionAtHost"]));
+            expect(r.replaceOnChanges).not.toContain("gpuInstanceProfile");
             expect(r.deleteBeforeReplace).toBe(true);
             expect(r.ignoreChanges).toEqual(["count"]);
         }
@@ -135,13 +144,13 @@ describe("pools across environments", () => {
     it("prd has a CPU pool, an H100 MIG pool and an AMD MI300X pool", () => {
         const p = poolsOf("prd-uaenorth");
         expect(p.cpu.inputs.vmSize).toBe("Standard_D16ds_v5");
-        expect(p.h100.inputs).toMatchObject({ vmSize: "Standard_NC40ads_H100_v5", gpuInstanceProfile: "MIG3g" });
+        expect(p.h100.inputs).toMatchObject({ vmSize: "Standard_NC40ads_H100_v5", nodeLabels: { "aiplatform.io/mig-profile": "MIG3g", "nvidia.com/mig.config": "all-3g.47gb" } });
         expect(p.mi300x.inputs).toMatchObject({ vmSize: "Standard_ND96isr_MI300X_v5", nodeTaints: ["amd.com/gpu=present:NoSchedule"] });
         expect((p.mi300x.inputs.nodeLabels as any)["aiplatform.io/gpu-vendor"]).toBe("amd");
     });
 
-    it("the printed plan says which pools a VM size / MIG profile change replaces", () => {
+    it("the printed plan says which pools a VM size change replaces", () => {
         const log = fs.readFileSync(path.join(PLAN_DIR, "cli.log"), "utf8");
-        expect(log).toMatch(/spoke-aks-pools-h100 {2}\(replace on change: vmSize, gpuInstanceProfile/);
+        expect(log).toMatch(/spoke-aks-pools-h100 {2}\(replace on change: vmSize, osDiskType/);
     });
 });

@@ -72,9 +72,9 @@ describe("quota figures", () => {
         expect(data.rows.map((r: any) => r.family)).not.toContain("standardNCASv3_T4Family");
     });
 
-    it("names the pools whose VM size / MIG profile cannot change in place", () => {
+    it("names the pools whose VM size cannot change in place (with their MIG profile, from the pool's label)", () => {
         const lines = report("prd-uaenorth").lines.join("\n");
-        expect(lines).toMatch(/immutable: a change to vmSize or gpuInstanceProfile .* replaces the pool/);
+        expect(lines).toMatch(/immutable: a change to vmSize or osDiskType .* replaces the pool/);
         expect(lines).toMatch(/h100: Standard_NC40ads_H100_v5, MIG profile MIG3g/);
     });
 });

@@ -51,6 +51,25 @@ describe.each(["dev-uaenorth", "stg-uaenorth"])("%s scheduled scaling", (stack) 
         }
     });
 
+    it("waits for each pool's operation to finish (provisioningState terminal) before the next, and fails the run naming pools that did not succeed", () => {
+        for (const [s, state] of [["stop", "Stopped"], ["start", "Running"]] as const) {
+            const def = wf(s).inputs.definition as any;
+            const loop = def.actions.For_each_pool.actions;
+            const terminal = "contains(createArray('Succeeded', 'Failed', 'Canceled'),";
+            // Idle first: an upgrade (or the other workflow) may still be running on the pool.
+            expect(loop.Wait_until_idle).toMatchObject({ type: "Until", limit: { timeout: "PT1H" } });
+            expect(loop.Wait_until_idle.expression).toContain(`@${terminal} body('Get_pool')?['properties']?['provisioningState'])`);
+            expect(loop[`Unless_already_${state}`].runAfter).toEqual({ Wait_until_idle: ["Succeeded"] });
+            // Then the PUT, then poll until the pool has left Stopping/Starting.
+            const branch = loop[`Unless_already_${state}`].actions;
+            expect(branch.Wait_until_done).toMatchObject({ type: "Until", runAfter: { [`Set_${state}`]: ["Succeeded", "Failed", "TimedOut"] } });
+            expect(branch.Wait_until_done.expression).toContain(`@${terminal} body('Poll_pool')?['properties']?['provisioningState'])`);
+            expect(branch.Wait_until_done.actions.Poll_pool.inputs).toMatchObject({ method: "GET", uri: branch[`Set_${state}`].inputs.uri });
+            expect(branch.Record_unless_Succeeded.actions.Record_failure).toEqual({ type: "AppendToArrayVariable", inputs: { name: "failedPools", value: "@item()" } });
+            expect(def.actions.Fail_if_a_pool_failed.actions.Fail_run).toMatchObject({ type: "Terminate", inputs: { runStatus: "Failed" } });
+        }
+    });
+
     it("the identity holds a custom role with agent-pool read/write only, on this cluster only", () => {
         expect(role().inputs.permissions).toEqual([{ actions: [...SCHEDULER_ACTIONS] }]);
         expect(role().inputs.assignableScopes).toEqual([one(stack, "azure-native:resources:ResourceGroup").id]);

@@ -3,6 +3,7 @@
  * outside prd.
  */
 import { LOCK_NOTES } from "../../components/protection";
+import { PlanGraph } from "../../tools/plan/deploy-order";
 import { ofType, one, resources, SPOKES, T } from "./support";
 
 const STATEFUL = [T.cluster, T.registry, T.vault, T.account, "azure-native:operationalinsights:Workspace"];
@@ -23,6 +24,17 @@ describe.each(SPOKES)("protection in %s", (stack) => {
         }
         expect(locks.map((l) => l.inputs)).toEqual([{ lockName: "lock-aip-prd-uaen-rg", scope: rg.id, level: "CanNotDelete", notes: LOCK_NOTES }]);
     });
+
+    if (prd) {
+        it("creates the lock last: it waits for every resource in the group (so a destroy deletes it first)", () => {
+            const [lock] = ofType(stack, T.lock);
+            const rgId = one(stack, T.group, "spoke-rg").id!.toLowerCase();
+            const inGroup = resources(stack).filter((r) => r !== lock && r.custom && !r.external && r.id && (r.id.toLowerCase() + "/").startsWith(`${rgId}/`));
+            const plan = new PlanGraph(resources(stack));
+            expect(inGroup.length).toBeGreaterThan(100);
+            expect(inGroup.filter((r) => !plan.after(lock, r)).map((r) => r.urn.split("::").pop())).toEqual([]);
+        });
+    }
 
     it("never locks the AKS node resource group or uses ReadOnly locks", () => {
         for (const l of ofType(stack, T.lock)) {

@@ -3,6 +3,8 @@
  * (concerns, chaining, no `*` destinations on 80/443, IP-group sources), IP groups per spoke, private DNS zones
  * and hub links, diagnostics, the lock, and the outputs the spokes consume.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { HUB_OUTPUT_KEYS, PRIVATE_DNS_ZONE_KEYS } from "../../components/hub/outputs";
 import { ofType, one, SPOKES, stackOutputs } from "../support/plan";
 import { rawHub } from "../support/config";
@@ -100,6 +102,20 @@ describe("egress rule collection groups", () => {
         expect(fqdns("gpu-drivers")).toEqual(expect.arrayContaining(["nvcr.io", "nvidia.github.io", "download.nvidia.com", "repo.radeon.com"]));
         expect(fqdns("gitops-sources")).toEqual(expect.arrayContaining(["github.com"]));
         expect(fqdns("os-updates")).toEqual(expect.arrayContaining(["security.ubuntu.com", "azure.archive.ubuntu.com"]));
+    });
+
+    test("the Defender sensor reaches every host Learn lists for it, from every spoke, over HTTPS", () => {
+        // Learn's table, vendored verbatim; the first FQDN of each row is the Azure public cloud one.
+        const table = fs.readFileSync(path.join(__dirname, "../../config/upstream/aks-egress-defender.md"), "utf8");
+        const hosts = table.split("\n").filter((l) => /^\|\s*\*\*`/.test(l)).map((l) => /`([^`]+)`/.exec(l)![1]);
+        expect(hosts).toEqual(["login.microsoftonline.com", "*.ods.opinsights.azure.com", "*.oms.opinsights.azure.com", "*.cloud.defender.microsoft.com"]);
+        const spokeGroups = SPOKES.map((s) => one(HUB, T.ipGroup, `hub-ipg-${s}`).id);
+        for (const host of hosts) {
+            const allowing = rules().filter(
+                (r) => r.ruleType === "ApplicationRule" && (r.targetFqdns ?? []).includes(host) && r.protocols.some((p: any) => p.protocolType === "Https" && p.port === 443),
+            );
+            expect({ host, allowedFrom: spokeGroups.filter((g) => allowing.some((r) => r.sourceIpGroups.includes(g))) }).toEqual({ host, allowedFrom: spokeGroups });
+        }
     });
 
     test("no rule allows a bare `*` (or any-address) destination", () => {

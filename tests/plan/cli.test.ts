@@ -43,6 +43,23 @@ test("an unknown flag exits 2", () => {
     expect(r.err).toMatch(/Unknown option '--stak'/);
 });
 
+test("a required deploy order removed from the code exits 1 naming the constraint and the resources", () => {
+    const file = path.join(scratch, "components/gpu-pools/index.ts");
+    const code = fs.readFileSync(file, "utf8");
+    const broken = code.replace("dependsOn: previous ? [previous] : [],", "dependsOn: [],");
+    expect(broken).not.toBe(code);
+    fs.writeFileSync(file, broken);
+    try {
+        const r = plan(["--stack", "dev-uaenorth", "--quiet", "--out", path.join(scratch, ".plan")], scratch);
+        expect(r.code).toBe(1);
+        expect(r.out).toMatch(/--- deploy order .* — \d+ failures/);
+        expect(r.out).toMatch(/FAIL agent-pools-serialised: 6 orders — the AgentPools of one cluster one after another/);
+        expect(r.out).toMatch(/spoke-aks-pools-\w+ does not wait for spoke-aks-pools-[\w, -]+: parallel pool writes on one cluster fail with 409 OperationNotAllowed \(source: .*Azure\/AKS#1913\)/);
+    } finally {
+        fs.writeFileSync(file, code);
+    }
+});
+
 test("a stack file with a broken value exits 2 naming file, key, value and what is allowed — before any spoke resource", () => {
     const file = path.join(scratch, "Pulumi.stg-uaenorth.yaml");
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("tier: Standard", "tier: Free").replace("minCount: 2\n      maxCount: 4", "minCount: 6\n      maxCount: 4"));

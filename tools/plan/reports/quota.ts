@@ -4,9 +4,10 @@
  * Spot pools draw on the regional spot quota (lowPriorityCores), not on their family. Read from the planned
  * ManagedCluster and AgentPool inputs, so it reports what will deploy, not what config meant.
  *
- * It also names the pool properties whose change replaces a pool (VM size, MIG profile, ...).
+ * It also names the pool properties whose change replaces a pool (VM size, OS disk, zones, ...).
  */
 import { VM_SKUS } from "../../../config/skus";
+import { MIG_PROFILE_LABEL } from "../../../components/gpu-pools/facts";
 import type { ExportResource } from "../export";
 import type { PlanReport, Reporter } from "../reports";
 
@@ -63,7 +64,7 @@ function poolOf(p: Record<string, any>, replaceOnChanges: string[]): PlannedPool
         maxCount,
         spot,
         surge: surgeOf(p.upgradeSettings?.maxSurge, maxCount, spot),
-        ...(p.gpuInstanceProfile ? { migProfile: String(p.gpuInstanceProfile) } : {}),
+        ...(p.nodeLabels?.[MIG_PROFILE_LABEL] ? { migProfile: String(p.nodeLabels[MIG_PROFILE_LABEL]) } : {}),
         replaceOnChanges,
     };
 }
@@ -125,7 +126,7 @@ export function renderQuota(q: QuotaData): string[] {
     if (immutable.length) {
         const props = [...new Set(immutable.flatMap((p) => p.replaceOnChanges))];
         lines.push(
-            `immutable: a change to ${props.slice(0, 2).join(" or ")} (or ${props.slice(2).join(", ")}) replaces the pool — delete, then create under the same name — so change VM size or MIG profile by adding a new pool:`,
+            `immutable: a change to ${props.slice(0, 2).join(" or ")} (or ${props.slice(2).join(", ")}) replaces the pool — delete, then create under the same name — so change VM size by adding a new pool:`,
         );
         for (const p of immutable) lines.push(`  ${p.name}: ${p.vmSize}${p.migProfile ? `, MIG profile ${p.migProfile}` : ""}`);
     }
