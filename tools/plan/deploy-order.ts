@@ -116,10 +116,10 @@ export class PlanGraph {
 }
 
 /** Every pair of `group` ordered one way or the other: one write at a time on the parent they share. */
-function serialised(group: ExportResource[], why: string, what: string): OrderPair[] {
+function serialised(group: ExportResource[], why: string): OrderPair[] {
     const pairs: OrderPair[] = [];
     for (let i = 0; i < group.length; i++) {
-        for (let j = i + 1; j < group.length; j++) pairs.push({ later: group[j], earlier: group[i], what, why, eitherWay: true });
+        for (let j = i + 1; j < group.length; j++) pairs.push({ later: group[j], earlier: group[i], what: "", why, eitherWay: true });
     }
     return pairs;
 }
@@ -134,6 +134,11 @@ function byParentId(resources: ExportResource[], segment: string): ExportResourc
         groups.set(key, [...(groups.get(key) ?? []), r]);
     }
     return [...groups.values()];
+}
+
+/** Children of `type` under one parent (named by the id segment before theirs) are written one at a time. */
+function oneAtATime(c: Omit<OrderConstraint, "pairs">, type: string, segment: string, why: string): OrderConstraint {
+    return { ...c, pairs: (plan) => byParentId(plan.ofType(type), segment).flatMap((group) => serialised(group, why)) };
 }
 
 function satisfied(plan: PlanGraph, p: OrderPair): boolean {
@@ -178,15 +183,16 @@ export const CONSTRAINTS: OrderConstraint[] = [
             return pairs;
         },
     },
-    {
-        id: "agent-pools-serialised",
-        rule: "the AgentPools of one cluster one after another",
-        source: "AKS allows one agent-pool operation per cluster at a time: 409 OperationNotAllowed 'Another agentpool operation ... is in progress' (aka.ms/aks-pending-operation; Azure/AKS#1913)",
-        pairs: (plan) =>
-            byParentId(plan.ofType(T.agentPool), "agentPools").flatMap((pools) =>
-                serialised(pools, "parallel pool writes on one cluster fail with 409 OperationNotAllowed", "another pool of the same cluster"),
-            ),
-    },
+    oneAtATime(
+        {
+            id: "agent-pools-serialised",
+            rule: "the AgentPools of one cluster one after another",
+            source: "AKS allows one agent-pool operation per cluster at a time: 409 OperationNotAllowed 'Another agentpool operation ... is in progress' (aka.ms/aks-pending-operation; Azure/AKS#1913)",
+        },
+        T.agentPool,
+        "agentPools",
+        "parallel pool writes on one cluster fail with 409 OperationNotAllowed",
+    ),
     {
         id: "registry-endpoint-after-replicas",
         rule: "a registry's private endpoint after every replica of the registry",
@@ -227,15 +233,16 @@ export const CONSTRAINTS: OrderConstraint[] = [
             return pairs;
         },
     },
-    {
-        id: "rule-collection-groups-serialised",
-        rule: "the rule collection groups of one firewall policy one after another",
-        source: "'Only one Rule Collection Group can be updated at a time with Azure Firewall Policy' (Azure/bicep#1013, hashicorp/terraform-provider-azurerm#15440)",
-        pairs: (plan) =>
-            byParentId(plan.ofType(T.ruleCollectionGroup), "ruleCollectionGroups").flatMap((groups) =>
-                serialised(groups, "parallel writes on one firewall policy fail (409, policy in Updating state)", "another rule collection group of the same policy"),
-            ),
-    },
+    oneAtATime(
+        {
+            id: "rule-collection-groups-serialised",
+            rule: "the rule collection groups of one firewall policy one after another",
+            source: "'Only one Rule Collection Group can be updated at a time with Azure Firewall Policy' (Azure/bicep#1013, hashicorp/terraform-provider-azurerm#15440)",
+        },
+        T.ruleCollectionGroup,
+        "ruleCollectionGroups",
+        "parallel writes on one firewall policy fail (409, policy in Updating state)",
+    ),
     {
         id: "subnets-serialised",
         rule: "the subnets of one VNet one after another, and its peerings after them",
@@ -243,7 +250,7 @@ export const CONSTRAINTS: OrderConstraint[] = [
         pairs(plan) {
             const pairs: OrderPair[] = [];
             for (const subnets of byParentId(plan.ofType(T.subnet), "subnets")) {
-                pairs.push(...serialised(subnets, "parallel subnet writes on one VNet fail with 409 AnotherOperationInProgress", "another subnet of the same VNet"));
+                pairs.push(...serialised(subnets, "parallel subnet writes on one VNet fail with 409 AnotherOperationInProgress"));
                 const vnet = norm(subnets[0].id).replace(/\/subnets\/[^/]+$/, "");
                 for (const peering of plan.ofType(T.peering).filter((p) => within(norm(p.id), vnet))) {
                     for (const s of subnets) pairs.push({ later: peering, earlier: s, what: "", why: "a peering write on a VNet busy with a subnet write fails with 409" });
