@@ -75,7 +75,7 @@ function recurrenceOf(cron: string, timeZone: string): Recurrence {
 }
 
 /** AgentPool provisioning states after which AKS accepts the next pool operation. */
-export const TERMINAL_PROVISIONING_STATES = ["Succeeded", "Failed", "Canceled"] as const;
+const TERMINAL_PROVISIONING_STATES = ["Succeeded", "Failed", "Canceled"] as const;
 
 /** How long a workflow waits for one pool operation, and how often it looks. */
 const POLL = { interval: { count: 30, unit: "Second" }, limit: { count: 120, timeout: "PT1H" } } as const;
@@ -124,7 +124,8 @@ export function workflowDefinition(recurrence: Recurrence, identityId: pulumi.In
                                 type: "If",
                                 runAfter: { Get_pool: ["Succeeded"] },
                                 expression: { and: [{ not: { equals: [terminal("Get_pool"), true] } }] },
-                                actions: { Pause: pause },
+                                // Action names are unique per workflow, loops included.
+                                actions: { Pause_idle: pause },
                                 else: { actions: {} },
                             },
                         },
@@ -150,7 +151,7 @@ export function workflowDefinition(recurrence: Recurrence, identityId: pulumi.In
                                 runAfter: { [`Set_${powerState}`]: ["Succeeded", "Failed", "TimedOut"] },
                                 expression: terminal("Poll_pool"),
                                 limit: POLL.limit,
-                                actions: { Pause: pause, Poll_pool: { ...get, runAfter: { Pause: ["Succeeded"] } } },
+                                actions: { Pause_done: pause, Poll_pool: { ...get, runAfter: { Pause_done: ["Succeeded"] } } },
                             },
                             Record_unless_Succeeded: {
                                 type: "If",
