@@ -70,6 +70,15 @@ describe.each(["dev-uaenorth", "stg-uaenorth"])("%s scheduled scaling", (stack) 
         }
     });
 
+    it("names every action once per workflow, loops and branches included (Logic Apps rejects a repeated name)", () => {
+        const names = (actions: Record<string, any> = {}): string[] =>
+            Object.entries(actions).flatMap(([name, a]) => [name, ...names(a.actions), ...names(a.else?.actions)]);
+        for (const s of ["stop", "start"] as const) {
+            const all = names((wf(s).inputs.definition as any).actions);
+            expect(all.filter((n, i) => all.indexOf(n) !== i)).toEqual([]);
+        }
+    });
+
     it("the identity holds a custom role with agent-pool read/write only, on this cluster only", () => {
         expect(role().inputs.permissions).toEqual([{ actions: [...SCHEDULER_ACTIONS] }]);
         expect(role().inputs.assignableScopes).toEqual([one(stack, "azure-native:resources:ResourceGroup").id]);
