@@ -92,9 +92,15 @@ export function workflowDefinition(recurrence: Recurrence, identityId: pulumi.In
     const retryPolicy = { type: "exponential", count: 4, interval: "PT30S" };
     const uri = `@{concat('https://management.azure.com', parameters('clusterId'), '/agentPools/', item(), '?api-version=${AKS_API_VERSION}')}`;
     const get = { type: "Http", inputs: { method: "GET", uri, authentication: auth, retryPolicy } };
-    const state = (action: string) => `@body('${action}')?['properties']?['provisioningState']`;
-    const terminal = (action: string) => `@contains(createArray('${TERMINAL_PROVISIONING_STATES.join("', '")}'), ${state(action).slice(1)})`;
+    // Expressions without the leading "@", to compose; `at` makes one a workflow expression.
+    const read = (action: string) => `equals(actions('${action}')?['status'], 'Succeeded')`;
+    const state = (action: string) => `body('${action}')?['properties']?['provisioningState']`;
+    const terminal = (action: string) => `contains(createArray('${TERMINAL_PROVISIONING_STATES.join("', '")}'), ${state(action)})`;
+    const at = (expression: string) => `@${expression}`;
+    // A loop ends when the pool has settled, or when reading it failed (after the retry policy): no busy polling.
+    const settledOrUnreadable = (action: string) => at(`or(not(${read(action)}), ${terminal(action)})`);
     const pause = { type: "Wait", inputs: { interval: POLL.interval } };
+    const record = { type: "AppendToArrayVariable", inputs: { name: "failedPools", value: "@item()" } };
     return {
         $schema: "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#",
         contentVersion: "1.0.0.0",
@@ -105,6 +111,7 @@ export function workflowDefinition(recurrence: Recurrence, identityId: pulumi.In
         triggers: {
             [powerState === "Stopped" ? "Evening" : "Morning"]: { type: "Recurrence", recurrence },
         },
+        // Action names are unique per workflow, loops and branches included.
         actions: {
             Failed_pools: { type: "InitializeVariable", inputs: { variables: [{ name: "failedPools", type: "array", value: [] }] } },
             For_each_pool: {
@@ -116,15 +123,14 @@ export function workflowDefinition(recurrence: Recurrence, identityId: pulumi.In
                     // An upgrade or the other workflow may still be running on this pool.
                     Wait_until_idle: {
                         type: "Until",
-                        expression: terminal("Get_pool"),
+                        expression: settledOrUnreadable("Get_pool"),
                         limit: POLL.limit,
                         actions: {
                             Get_pool: get,
                             Pause_while_busy: {
                                 type: "If",
                                 runAfter: { Get_pool: ["Succeeded"] },
-                                expression: { and: [{ not: { equals: [terminal("Get_pool"), true] } }] },
-                                // Action names are unique per workflow, loops included.
+                                expression: { and: [{ equals: [at(terminal("Get_pool")), false] }] },
                                 actions: { Pause_idle: pause },
                                 else: { actions: {} },
                             },
@@ -132,8 +138,13 @@ export function workflowDefinition(recurrence: Recurrence, identityId: pulumi.In
                     },
                     [`Unless_already_${powerState}`]: {
                         type: "If",
-                        runAfter: { Wait_until_idle: ["Succeeded"] },
-                        expression: { and: [{ not: { equals: [`@body('Get_pool')?['properties']?['powerState']?['code']`, powerState] } }] },
+                        runAfter: { Wait_until_idle: ["Succeeded", "Failed", "TimedOut"] },
+                        expression: {
+                            and: [
+                                { equals: [at(read("Get_pool")), true] },
+                                { not: { equals: [`@body('Get_pool')?['properties']?['powerState']?['code']`, powerState] } },
+                            ],
+                        },
                         actions: {
                             [`Set_${powerState}`]: {
                                 type: "Http",
@@ -149,24 +160,29 @@ export function workflowDefinition(recurrence: Recurrence, identityId: pulumi.In
                             Wait_until_done: {
                                 type: "Until",
                                 runAfter: { [`Set_${powerState}`]: ["Succeeded", "Failed", "TimedOut"] },
-                                expression: terminal("Poll_pool"),
+                                expression: settledOrUnreadable("Poll_pool"),
                                 limit: POLL.limit,
                                 actions: { Pause_done: pause, Poll_pool: { ...get, runAfter: { Pause_done: ["Succeeded"] } } },
                             },
                             Record_unless_Succeeded: {
                                 type: "If",
                                 runAfter: { Wait_until_done: ["Succeeded", "Failed", "TimedOut"] },
-                                expression: {
-                                    or: [
-                                        { not: { equals: [`@actions('Set_${powerState}')?['status']`, "Succeeded"] } },
-                                        { not: { equals: [state("Poll_pool"), "Succeeded"] } },
-                                    ],
-                                },
-                                actions: { Record_failure: { type: "AppendToArrayVariable", inputs: { name: "failedPools", value: "@item()" } } },
+                                expression: { and: [{ equals: [at(`and(${read(`Set_${powerState}`)}, equals(${state("Poll_pool")}, 'Succeeded'))`), false] }] },
+                                actions: { Record_failure: record },
                                 else: { actions: {} },
                             },
                         },
-                        else: { actions: {} },
+                        // Already in the power state — or the pool could not be read at all, which is a failure too.
+                        else: {
+                            actions: {
+                                Record_if_unreadable: {
+                                    type: "If",
+                                    expression: { and: [{ equals: [at(read("Get_pool")), false] }] },
+                                    actions: { Record_unreadable: record },
+                                    else: { actions: {} },
+                                },
+                            },
+                        },
                     },
                 },
             },

@@ -55,18 +55,20 @@ describe.each(["dev-uaenorth", "stg-uaenorth"])("%s scheduled scaling", (stack) 
         for (const [s, state] of [["stop", "Stopped"], ["start", "Running"]] as const) {
             const def = wf(s).inputs.definition as any;
             const loop = def.actions.For_each_pool.actions;
-            const terminal = "contains(createArray('Succeeded', 'Failed', 'Canceled'),";
+            const settled = (a: string) =>
+                `@or(not(equals(actions('${a}')?['status'], 'Succeeded')), contains(createArray('Succeeded', 'Failed', 'Canceled'), body('${a}')?['properties']?['provisioningState']))`;
             // Idle first: an upgrade (or the other workflow) may still be running on the pool.
-            expect(loop.Wait_until_idle).toMatchObject({ type: "Until", limit: { timeout: "PT1H" } });
-            expect(loop.Wait_until_idle.expression).toContain(`@${terminal} body('Get_pool')?['properties']?['provisioningState'])`);
-            expect(loop[`Unless_already_${state}`].runAfter).toEqual({ Wait_until_idle: ["Succeeded"] });
-            // Then the PUT, then poll until the pool has left Stopping/Starting.
+            expect(loop.Wait_until_idle).toMatchObject({ type: "Until", expression: settled("Get_pool"), limit: { timeout: "PT1H" } });
+            expect(loop.Wait_until_idle.actions.Pause_while_busy.actions.Pause_idle).toEqual({ type: "Wait", inputs: { interval: { count: 30, unit: "Second" } } });
+            expect(loop[`Unless_already_${state}`].runAfter).toEqual({ Wait_until_idle: ["Succeeded", "Failed", "TimedOut"] });
+            // Then the PUT, then poll until the pool has left Stopping/Starting — also when the PUT was refused.
             const branch = loop[`Unless_already_${state}`].actions;
-            expect(branch.Wait_until_done).toMatchObject({ type: "Until", runAfter: { [`Set_${state}`]: ["Succeeded", "Failed", "TimedOut"] } });
-            expect(branch.Wait_until_done.expression).toContain(`@${terminal} body('Poll_pool')?['properties']?['provisioningState'])`);
+            expect(branch.Wait_until_done).toMatchObject({ type: "Until", expression: settled("Poll_pool"), runAfter: { [`Set_${state}`]: ["Succeeded", "Failed", "TimedOut"] } });
             expect(branch.Wait_until_done.actions.Poll_pool.inputs).toMatchObject({ method: "GET", uri: branch[`Set_${state}`].inputs.uri });
-            expect(branch.Record_unless_Succeeded.actions.Record_failure).toEqual({ type: "AppendToArrayVariable", inputs: { name: "failedPools", value: "@item()" } });
-            expect(def.actions.Fail_if_a_pool_failed.actions.Fail_run).toMatchObject({ type: "Terminate", inputs: { runStatus: "Failed" } });
+            const record = { type: "AppendToArrayVariable", inputs: { name: "failedPools", value: "@item()" } };
+            expect(branch.Record_unless_Succeeded.actions.Record_failure).toEqual(record);
+            expect(loop[`Unless_already_${state}`].else.actions.Record_if_unreadable.actions.Record_unreadable).toEqual(record);
+            expect(def.actions.Fail_if_a_pool_failed).toMatchObject({ runAfter: { For_each_pool: ["Succeeded", "Failed"] }, actions: { Fail_run: { type: "Terminate", inputs: { runStatus: "Failed" } } } });
         }
     });
 
