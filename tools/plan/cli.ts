@@ -5,7 +5,7 @@
  * feeding the spokes' StackReference), prints the resource tree and counts, writes `<out>/<stack>.json` in
  * `pulumi stack export` shape plus `<out>/summary.json`, and runs every plan reporter (policy pack, GitOps, ...).
  *
- * Exit codes: 0 ok · 1 a reporter failed (mandatory policy violation, invalid GitOps overlay)
+ * Exit codes: 0 ok · 1 a reporter failed (mandatory policy violation, invalid GitOps overlay, missing deploy order)
  *             2 bad input (unknown stack, bad arguments, invalid stack config) · 3 the program itself failed.
  */
 import * as fs from "fs";
