@@ -159,7 +159,7 @@ export interface MainDeps {
     workspace: () => PipelineWorkspace;
     root?: string;
     /** Default: the repository's `policies/` pack. */
-    policyPacks?: string[];
+    policyPack?: string;
     /** SIGINT/SIGTERM handling (cancel.ts); none in tests that don't exercise it. */
     cancellation?: Cancellation;
 }
@@ -201,7 +201,7 @@ export async function main(argv: string[], deps: MainDeps): Promise<ExitCode> {
             host,
             workspace: deps.workspace(),
             root,
-            policyPacks: deps.policyPacks ?? [path.join(root, "policies")],
+            policyPack: deps.policyPack ?? path.join(root, "policies"),
             summaryDir: p.summaryDir,
             commit,
             create: p.create,

@@ -12,6 +12,7 @@ import { checkAzureCredentials } from "./credentials";
 import type { Host } from "./host";
 import { requireKeyVaultSecrets, type Target } from "./stacks";
 import { renderChangeSummary, renderDriftSummary } from "./summary";
+import { stackPolicyConfig } from "../tools/policy/stack-config";
 import type { PipelineWorkspace, StackHandle } from "./workspace";
 
 /**
@@ -31,8 +32,8 @@ export interface Context {
     host: Host;
     workspace: PipelineWorkspace;
     root: string;
-    /** Absolute paths of the policy packs every preview and update runs. */
-    policyPacks: string[];
+    /** Absolute path of the repository's policy pack, which every preview and update runs with the stack's config. */
+    policyPack: string;
     /** Where <stack>.<command>.md (and drift JSON) are written. */
     summaryDir: string;
     /** The commit this run deploys (full SHA), when known. */
@@ -109,6 +110,17 @@ function countsLine(c: Record<string, number>): string {
     return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to delete`;
 }
 
+/**
+ * The pack and its config for one stack, as the plan runs it (tools/policy/stack-config.ts): without a config the
+ * CLI would judge the pss-* rules at `latest` rather than at the cluster's `aks.kubernetesVersion`. Written next to
+ * the summaries, so the run's config is kept with its results.
+ */
+function policyPack(ctx: Context, t: Target): { policyPacks: string[]; policyPackConfigs: string[] } {
+    const file = summaryFile(ctx, t.stack, "policy-pack-config", "json");
+    ctx.host.writeFile(file, JSON.stringify(stackPolicyConfig(t.stack, ctx.root).config, null, 2) + "\n");
+    return { policyPacks: [ctx.policyPack], policyPackConfigs: [file] };
+}
+
 interface Checked {
     collector: EventCollector;
     code: ExitCode;
@@ -121,7 +133,7 @@ async function checkedPreview(ctx: Context, stack: StackHandle, t: Target, gateP
     const collector = new EventCollector("changes");
     try {
         await stack.preview({
-            policyPacks: ctx.policyPacks,
+            ...policyPack(ctx, t),
             refresh: true,
             message: message(ctx, "preview", t.stack),
             onOutput: ctx.host.progress,
@@ -258,7 +270,7 @@ export async function upStack(ctx: Context, t: Target, promotedFrom?: string): P
     try {
         for (const tag of VERIFIED_TAGS) await stack.removeTag(tag);
         const r = await stack.up({
-            policyPacks: ctx.policyPacks,
+            ...policyPack(ctx, t),
             refresh: true,
             message: message(ctx, command === "promote" ? `promote from ${promotedFrom} to` : "up", t.stack),
             onOutput: ctx.host.progress,

@@ -24,6 +24,7 @@ export function wrapStack(stack: automation.Stack): StackHandle {
         async preview(req) {
             const r = await stack.preview({
                 policyPacks: req.policyPacks,
+                policyPackConfigs: req.policyPackConfigs,
                 refresh: req.refresh,
                 message: req.message,
                 diff: false,
@@ -36,6 +37,7 @@ export function wrapStack(stack: automation.Stack): StackHandle {
         async up(req) {
             const r = await stack.up({
                 policyPacks: req.policyPacks,
+                policyPackConfigs: req.policyPackConfigs,
                 refresh: req.refresh,
                 message: req.message,
                 diff: false,

@@ -25,6 +25,8 @@ export interface Cancellable {
 export interface PreviewRequest extends EngineHooks, Cancellable {
     /** Absolute paths of policy packs to run (`--policy-pack`). */
     policyPacks: string[];
+    /** Absolute paths of their JSON configs, one per pack in the same order (`--policy-pack-config`). */
+    policyPackConfigs: string[];
     /** Refresh the state from Azure before previewing. */
     refresh: boolean;
     message: string;

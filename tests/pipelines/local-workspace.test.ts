@@ -70,9 +70,9 @@ describe("localWorkspace (the LocalWorkspace adapter)", () => {
         const log: Recorded[] = [];
         const stack = await localWorkspace(root, fakeAutomation(log)).openStack(dev, { create: false });
         log.length = 0;
-        const packs = [path.join(root, "policies")];
-        expect(await stack.preview({ policyPacks: packs, refresh: true, message: "p", ...hooks })).toEqual({ changeSummary: { create: 2 } });
-        expect(await stack.up({ policyPacks: packs, refresh: true, message: "u", ...hooks })).toEqual({ result: "succeeded", version: 9, resourceChanges: { update: 1 } });
+        const packs = { policyPacks: [path.join(root, "policies")], policyPackConfigs: [path.join(root, ".pipeline/dev-uaenorth.policy-pack-config.json")] };
+        expect(await stack.preview({ ...packs, refresh: true, message: "p", ...hooks })).toEqual({ changeSummary: { create: 2 } });
+        expect(await stack.up({ ...packs, refresh: true, message: "u", ...hooks })).toEqual({ result: "succeeded", version: 9, resourceChanges: { update: 1 } });
         expect(await stack.previewRefresh({ expectNoChanges: true, message: "d", ...hooks })).toEqual({ changeSummary: { same: 4 } });
         const [h] = await stack.history(10);
         expect(h).toEqual({ kind: "update", result: "succeeded", version: 9, message: "m", startTime: new Date("2026-08-20T10:00:00Z"), environment: { "git.head": "abc" } });
@@ -93,8 +93,8 @@ describe("localWorkspace (the LocalWorkspace adapter)", () => {
             "stack.listTags",
         ]);
         expect(log[7].args).toEqual(["aiplatform:verified-commit"]);
-        expect(log[0].args[0]).toEqual({ policyPacks: packs, refresh: true, message: "p", diff: false, ...hooks });
-        expect(log[1].args[0]).toEqual({ policyPacks: packs, refresh: true, message: "u", diff: false, ...hooks });
+        expect(log[0].args[0]).toEqual({ ...packs, refresh: true, message: "p", diff: false, ...hooks });
+        expect(log[1].args[0]).toEqual({ ...packs, refresh: true, message: "u", diff: false, ...hooks });
         expect(log[2].args[0]).toEqual({ expectNoChanges: true, message: "d", ...hooks });
         expect(log[3].args).toEqual([10, 1, false]); // never showSecrets
         expect(log[5].args).toEqual(["aiplatform:deployed-commit", "abc"]);
@@ -107,8 +107,8 @@ describe("cancellation reaches the Automation API", () => {
         const stack = await localWorkspace(makeRepo(), fakeAutomation(log)).openStack(listStacks(makeRepo()).find((t) => t.stack === "dev-uaenorth")!, { create: false });
         const signal = new AbortController().signal;
         const hooks = { onOutput: () => undefined, onEvent: () => undefined, signal };
-        await stack.preview({ policyPacks: [], refresh: true, message: "p", ...hooks });
-        await stack.up({ policyPacks: [], refresh: true, message: "u", ...hooks });
+        await stack.preview({ policyPacks: [], policyPackConfigs: [], refresh: true, message: "p", ...hooks });
+        await stack.up({ policyPacks: [], policyPackConfigs: [], refresh: true, message: "u", ...hooks });
         await stack.previewRefresh({ expectNoChanges: true, message: "d", ...hooks });
         const ops = log.filter((l) => l.fn.startsWith("stack."));
         expect(ops.map((l) => (l.args[0] as { signal?: AbortSignal }).signal === signal)).toEqual([true, true, true]);

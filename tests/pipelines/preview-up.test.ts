@@ -3,7 +3,9 @@
  * update, the post-deploy refresh and the commit tags), in which order (hub before spokes), what is refused
  * (mandatory policy → 1, protected replace/delete → 4 unless allowed), and what is printed and written.
  */
+import * as fs from "fs";
 import * as path from "path";
+import { rules as packRules } from "../../policies/pack";
 import { main } from "../../automation/cli";
 import { TAGS } from "../../automation/commands";
 import { EXIT } from "../../automation/exit-codes";
@@ -51,6 +53,7 @@ describe("preview", () => {
         expect(ws.methods()).toEqual(["whoAmI", "openStack", "preview"]);
         expect(ws.call("preview")!.args).toEqual({
             policyPacks: [path.join(root, "policies")],
+            policyPackConfigs: [path.join(summaryDir, "dev-uaenorth.policy-pack-config.json")],
             refresh: true,
             message: `aiplatform pipeline preview dev-uaenorth commit ${COMMIT}`,
             hooks: true,
@@ -97,6 +100,35 @@ describe("preview", () => {
         expect(md).toContain("| 1 / 1 |");
     });
 
+    it("runs the pack with the stack's config, as the plan does: pss-* rules at the cluster's aks.kubernetesVersion", async () => {
+        const repo = makeRepo();
+        const prdFile = path.join(repo, "Pulumi.prd-uaenorth.yaml");
+        const text = fs.readFileSync(prdFile, "utf8");
+        expect(text).toMatch(/^\s+kubernetesVersion: .*$/m);
+        fs.writeFileSync(prdFile, text.replace(/^(\s+kubernetesVersion:) .*$/m, '$1 "1.33.2"'));
+        fs.mkdirSync(path.join(repo, "policies/config"), { recursive: true });
+        fs.writeFileSync(path.join(repo, "policies/config/prd-uaenorth.json"), JSON.stringify({ "pss-disallow-host-probes": { version: "latest" }, "pss-restrict-sysctls": "advisory", "k8s-probes": "advisory" }));
+        const ws = new FakeWorkspace({});
+        const host = new FakeHost();
+        expect(await main(["preview", "--all"], { host, root: repo, workspace: () => ws })).toBe(EXIT.ok);
+
+        const configOf = (stack: string) => {
+            const file = path.join(repo, ".pipeline", `${stack}.policy-pack-config.json`);
+            expect(ws.call("preview", stack)!.args).toMatchObject({ policyPacks: [path.join(repo, "policies")], policyPackConfigs: [file] });
+            return JSON.parse(host.written.get(file)!) as Record<string, unknown>;
+        };
+        const versioned = packRules.filter((r) => r.configSchema?.properties?.version !== undefined).map((r) => r.name);
+        expect(versioned).toContain("pss-restrict-volume-types");
+        const prd = configOf("prd-uaenorth");
+        for (const name of versioned.filter((n) => !["pss-disallow-host-probes", "pss-restrict-sysctls"].includes(n))) expect(prd[name]).toEqual({ version: "v1.33" });
+        // the stack's own config file wins where it sets a version, and keeps its levels
+        expect(prd["pss-disallow-host-probes"]).toEqual({ version: "latest" });
+        expect(prd["pss-restrict-sysctls"]).toEqual({ enforcementLevel: "advisory", version: "v1.33" });
+        expect(prd["k8s-probes"]).toBe("advisory");
+        // the hub has no cluster: the pack's defaults
+        expect(configOf("hub-uaenorth")).toEqual({});
+    });
+
     it("reports (but does not refuse) a protected replacement", async () => {
         const scripts = {
             "prd-uaenorth": {
@@ -139,6 +171,7 @@ describe("up", () => {
         expect(ws.methods("dev-uaenorth")).toEqual(["openStack", "preview", "removeTag", "removeTag", "removeTag", "up", "setTag", "previewRefresh", "setTag", "setTag", "setTag"]);
         expect(ws.call("up")!.args).toEqual({
             policyPacks: [path.join(root, "policies")],
+            policyPackConfigs: [path.join(summaryDir, "dev-uaenorth.policy-pack-config.json")],
             refresh: true,
             message: `aiplatform pipeline up dev-uaenorth commit ${COMMIT}`,
             hooks: true,

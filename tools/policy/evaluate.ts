@@ -111,10 +111,26 @@ function configValidator(rule: Rule): ValidateFunction {
 }
 
 /**
+ * The pack config with `version` set to `pssVersion` on every rule that has that setting (the pss-* rules) and whose
+ * entry leaves it unset: what the plan evaluates and what the pipeline hands `pulumi preview/up` as its pack config.
+ */
+export function packConfigAtVersion(config: PackConfig = {}, pssVersion?: string, rules: readonly Rule[] = packRules): PackConfig {
+    if (pssVersion === undefined) return config;
+    const out: PackConfig = { ...config };
+    for (const rule of rules) {
+        if (rule.configSchema?.properties?.version === undefined) continue;
+        const entry = config[rule.name];
+        out[rule.name] = { version: pssVersion, ...(typeof entry === "string" ? { enforcementLevel: entry } : entry) };
+    }
+    return out;
+}
+
+/**
  * Applies a pack config to the rules: the level each runs at (disabled ones are dropped) and the config each
  * rule's `getConfig()` returns (schema defaults, then the given values), after checking it as the Pulumi CLI does.
  */
-export function resolveRules(rules: readonly Rule[], config: PackConfig = {}, pssVersion?: string): ResolvedRule[] {
+export function resolveRules(rules: readonly Rule[], packConfig: PackConfig = {}, pssVersion?: string): ResolvedRule[] {
+    const config = packConfigAtVersion(packConfig, pssVersion, rules);
     const problems: string[] = [];
     const byName = new Map(rules.map((r) => [r.name, r]));
     const entryOf = (name: string): { enforcementLevel?: EnforcementLevel; [k: string]: unknown } => {
@@ -138,8 +154,7 @@ export function resolveRules(rules: readonly Rule[], config: PackConfig = {}, ps
     const allLevel = entryOf("all").enforcementLevel;
     for (const rule of rules) {
         const { enforcementLevel, ...given } = entryOf(rule.name);
-        const versioned = pssVersion !== undefined && rule.configSchema?.properties?.version !== undefined;
-        const cfg = { ...defaultsOf(rule), ...(versioned ? { version: pssVersion } : {}), ...given };
+        const cfg = { ...defaultsOf(rule), ...given };
         if (Object.keys(given).length > 0 || rule.configSchema) {
             const validate = configValidator(rule);
             if (!validate(cfg)) {
