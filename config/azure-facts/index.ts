@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 
-export const FACTS_DIR = __dirname;
+const FACTS_DIR = __dirname;
 const DAY_MS = 86_400_000;
 
 /** One entry of `az vm list-skus` (fields this platform reads; the files keep everything az printed). */
