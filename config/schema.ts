@@ -161,8 +161,13 @@ export const spokeSchema = z.strictObject({
         }),
         monitoring: z
             .strictObject({
-                /** Container Insights (logs, inventory) into the spoke workspace through a data collection rule. */
-                containerInsights: z.boolean().default(true),
+                /**
+                 * Container Insights (logs, inventory) into the spoke workspace through a data collection rule: always
+                 * on. Only `true` is accepted, so an explicit `false` is refused with the reason, not at plan time.
+                 */
+                containerInsights: z
+                    .literal(true, { error: "Container Insights is required on every cluster (policy k17-aks-container-insights, Checkov CKV_AZURE_4); only true is allowed" })
+                    .default(true),
                 /**
                  * Azure Monitor managed Prometheus (ama-metrics → an Azure Monitor workspace). Off by default: the
                  * GitOps tree runs kube-prometheus-stack in the cluster; both would scrape every target twice.

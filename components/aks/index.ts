@@ -225,9 +225,7 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
             addonProfiles: {
                 azurepolicy: { enabled: true },
                 azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
-                ...(aks.monitoring.containerInsights
-                    ? { omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: args.workspaceId, useAADAuth: "true" } } }
-                    : {}),
+                omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: args.workspaceId, useAADAuth: "true" } },
                 // kubeDashboard and httpApplicationRouting are retired add-ons: left out, i.e. off.
             },
             securityProfile: {
@@ -304,7 +302,7 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
         clusterId: cluster.id,
         workspaceId: args.workspaceId,
     };
-    if (aks.monitoring.containerInsights) containerInsights(name, monitoringArgs, parent);
+    containerInsights(name, monitoringArgs, parent);
     const prometheus = aks.monitoring.managedPrometheus ? managedPrometheus(name, monitoringArgs, parent) : undefined;
 
     const kubelet = cluster.identityProfile.apply((p) => required(p?.kubeletidentity, "kubelet identity", cluster));

@@ -9,6 +9,16 @@ describe("AKS config rules", () => {
         expect(problems(stack, () => {})).toEqual([]);
     });
 
+    it("refuses turning Container Insights off: the plan's policy k17 requires it (CKV_AZURE_4)", () => {
+        const p = problems("dev-uaenorth", (r) => {
+            r.aks.monitoring = { containerInsights: false };
+        });
+        expect(p).toEqual([
+            "Pulumi.dev-uaenorth.yaml: aiplatform:aks.monitoring.containerInsights = false: Container Insights is required on every cluster (policy k17-aks-container-insights, Checkov CKV_AZURE_4); only true is allowed",
+        ]);
+        expect(problems("dev-uaenorth", (r) => void (r.aks.monitoring = { containerInsights: true }))).toEqual([]);
+    });
+
     it("rejects a spot pool in prd", () => {
         const p = problems("prd-uaenorth", (r) => {
             r.nodePools[0].spot = true;
