@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { HUB_OUTPUT_KEYS, PRIVATE_DNS_ZONE_KEYS } from "../../components/hub/outputs";
+import { freshnessNow } from "../support/clock";
 import { ofType, one, SPOKES, stackOutputs } from "../support/plan";
 import { rawHub } from "../support/config";
 
@@ -116,6 +117,13 @@ describe("egress rule collection groups", () => {
             );
             expect({ host, allowedFrom: spokeGroups.filter((g) => allowing.some((r) => r.sourceIpGroups.includes(g))) }).toEqual({ host, allowedFrom: spokeGroups });
         }
+    });
+
+    test("the vendored Defender table is within its refresh horizon (measured at this commit's date)", () => {
+        const header = fs.readFileSync(path.join(__dirname, "../../config/upstream/aks-egress-defender.md"), "utf8");
+        const retrieved = Date.parse(/retrieved (\d{4}-\d{2}-\d{2})/.exec(header)![1]);
+        const horizonDays = Number(/Horizon: (\d+) days/.exec(header)![1]);
+        expect(Math.floor((freshnessNow().getTime() - retrieved) / 86_400_000)).toBeLessThanOrEqual(horizonDays);
     });
 
     test("no rule allows a bare `*` (or any-address) destination", () => {
