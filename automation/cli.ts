@@ -11,12 +11,13 @@ import { combine, type Context, driftStack, preflight, previewStack, promote, ty
 import { classifyError, PipelineError } from "./errors";
 import { EXIT, EXIT_MEANINGS, type ExitCode } from "./exit-codes";
 import { type Host, realHost } from "./host";
+import { modelGate } from "./model-gate";
 import { keepFederatedTokenFresh } from "./oidc-token";
 import { rotateSecrets } from "./rotate";
 import { allTargets, findTarget, promotionPair, selectTargets, type Target } from "./stacks";
 import type { PipelineWorkspace } from "./workspace";
 
-export const COMMANDS = ["preview", "up", "promote", "drift", "rotate"] as const;
+export const COMMANDS = ["preview", "up", "promote", "drift", "rotate", "model-gate"] as const;
 type Command = (typeof COMMANDS)[number];
 
 export function usage(stacks: string[]): string {
@@ -36,6 +37,10 @@ commands:
   rotate   --stack <spoke>             move aiplatform:keyVault.rotation (the random keepers of generated secrets) to
            [--due-within <days>]       today or --date; with --due-within, only when they expire within that many days.
            [--date YYYY-MM-DD]         Edits the stack file; the change then ships through a PR like any other.
+  model-gate --stack <stg|prd stack>   before a model rollout: every model workloads/models/models.yaml deploys there
+                                       must be, at its registryVersion, approved for that environment in the MLflow
+                                       registry (tags approval.<env>, .by, .at; aiplatform.source = its weights).
+                                       One JSON audit line per model (who, what, when, decision); exit 13 if refused.
 
 options:
   --stack <name>              stack to act on (repeatable); one of: ${stacks.join(", ")}
@@ -54,6 +59,9 @@ environment:
   PULUMI_BACKEND_URL          azblob://<container>?storage_account=<account> (README: state backend)
   ARM_USE_OIDC=true, ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID
                               Azure OIDC federation in CI (no client secret); locally an \`az login\` session
+  MLFLOW_TRACKING_URI         model-gate: the environment's MLflow (https://mlflow.<internal zone>), with
+  MLFLOW_TRACKING_TOKEN       a bearer token, or MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD (never printed);
+                              MLFLOW_HTTP_REQUEST_TIMEOUT seconds per request (default 10)
 
 exit codes:
 ${codes}`;
@@ -117,6 +125,7 @@ function parse(argv: string[], root: string): Parsed | "help" {
     } else {
         if (v.from || v.to) throw bad(`--from/--to belong to promote, not ${command}`);
         if (command === "rotate" && (v.all || stacks.length !== 1)) throw bad("rotate acts on exactly one --stack <spoke>");
+        if (command === "model-gate" && (v.all || stacks.length !== 1)) throw bad("model-gate acts on exactly one --stack <stg or prd stack>");
         if (!v.all && !stacks.length) throw bad(`${command} needs --stack <name> or --all`);
         if (v.all && stacks.length) throw bad("give either --stack or --all, not both");
     }
@@ -188,6 +197,11 @@ export async function main(argv: string[], deps: MainDeps): Promise<ExitCode> {
                     : `pipeline: ${t.stack}: rotation not due (generated secrets expire ${r.expires}, more than ${p.dueWithin} days away)`,
             );
             return EXIT.ok;
+        }
+
+        if (p.command === "model-gate") {
+            // Reads models.yaml and the MLflow registry only: no Pulumi, no Azure login.
+            return await modelGate(host, findTarget(all, p.stacks[0]), { root, commit: await resolveCommit(host, p.commit), summaryDir: p.summaryDir });
         }
 
         const targets = p.command === "promote" ? [] : selectTargets(all, p.stacks, p.all);

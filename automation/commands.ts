@@ -11,7 +11,7 @@ import { EXIT, type ExitCode } from "./exit-codes";
 import { checkAzureCredentials } from "./credentials";
 import type { Host } from "./host";
 import { requireKeyVaultSecrets, type Target } from "./stacks";
-import { renderChangeSummary, renderDriftSummary } from "./summary";
+import { publishSummary, renderChangeSummary, renderDriftSummary } from "./summary";
 import { stackPolicyConfig } from "../tools/policy/stack-config";
 import type { PipelineWorkspace, StackHandle } from "./workspace";
 
@@ -97,9 +97,7 @@ function summaryFile(ctx: Context, stack: string, kind: string, ext = "md"): str
 }
 
 function publish(ctx: Context, file: string, markdown: string): void {
-    ctx.host.writeFile(file, markdown);
-    const jobSummary = ctx.host.env.GITHUB_STEP_SUMMARY;
-    if (jobSummary) ctx.host.appendFile(jobSummary, markdown + "\n");
+    publishSummary(ctx.host, file, markdown);
 }
 
 function message(ctx: Context, what: string, stack: string): string {

@@ -16,6 +16,8 @@ export const EXIT = {
     operationFailed: 10,
     postDeployChecks: 11,
     cancelled: 12,
+    modelNotApproved: 13,
+    modelRegistryUnavailable: 14,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -35,4 +37,6 @@ export const EXIT_MEANINGS: readonly [ExitCode, string][] = [
     [EXIT.operationFailed, "the Pulumi operation failed (engine, provider or program error)"],
     [EXIT.postDeployChecks, "the update succeeded but the post-deploy checks failed (the stack is not clean right after deploying)"],
     [EXIT.cancelled, "cancelled (SIGINT/SIGTERM): Pulumi was asked to stop after the operations in flight; if the stack stays locked see docs/runbooks/cancelled-deployment.md"],
+    [EXIT.modelNotApproved, "model-gate refused: a model version stg/prd would deploy has no approval for that environment in the MLflow registry"],
+    [EXIT.modelRegistryUnavailable, "model-gate: the MLflow registry is not configured (MLFLOW_TRACKING_URI), unreachable, or rejected the pipeline's credentials"],
 ];

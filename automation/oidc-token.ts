@@ -16,6 +16,11 @@ import type { Host } from "./host";
 export const AUDIENCE = "api://AzureADTokenExchange";
 export const REFRESH_MS = 60_000;
 
+/** The Actions ID-token request URL for the Entra token-exchange audience. */
+export function idTokenRequestUrl(url: string): string {
+    return `${url}${url.includes("?") ? "&" : "?"}audience=${encodeURIComponent(AUDIENCE)}`;
+}
+
 /** Starts keeping the token file fresh when this is a GitHub OIDC job; returns the function that stops it. */
 export async function keepFederatedTokenFresh(host: Host): Promise<() => void> {
     const env = host.env;
@@ -23,7 +28,7 @@ export async function keepFederatedTokenFresh(host: Host): Promise<() => void> {
     const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
     if (env.ARM_USE_OIDC !== "true" || !url || !bearer) return () => undefined;
     const file = path.join(env.RUNNER_TEMP ?? host.tempDir(), "azure-federated-token");
-    const requestUrl = `${url}${url.includes("?") ? "&" : "?"}audience=${encodeURIComponent(AUDIENCE)}`;
+    const requestUrl = idTokenRequestUrl(url);
     const refresh = async () => host.writePrivateFile(file, await host.requestIdToken(requestUrl, bearer));
     try {
         await refresh();

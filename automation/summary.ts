@@ -4,6 +4,7 @@
  * messages and counts appear here, never property values.
  */
 import type { ChangeOp, DriftedResource, PolicyViolation, ResourceChange } from "./events";
+import type { Host } from "./host";
 
 /** Hidden first line that identifies the comment/issue of one stack and command, so it is updated, not duplicated. */
 export function marker(kind: string, stack: string): string {
@@ -12,7 +13,14 @@ export function marker(kind: string, stack: string): string {
 
 const MAX_ROWS = 200;
 
-function cell(s: string): string {
+/** Writes a summary file and appends it to the GitHub job summary when there is one. */
+export function publishSummary(host: Host, file: string, markdown: string): void {
+    host.writeFile(file, markdown);
+    const jobSummary = host.env.GITHUB_STEP_SUMMARY;
+    if (jobSummary) host.appendFile(jobSummary, markdown + "\n");
+}
+
+export function cell(s: string): string {
     return s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ").replace(/</g, "&lt;");
 }
 

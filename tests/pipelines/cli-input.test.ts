@@ -23,16 +23,16 @@ describe("pipeline --help", () => {
         const { code, host, created } = await run(["--help"]);
         expect(code).toBe(EXIT.ok);
         expect(created).toBe(0);
-        for (const cmd of ["preview", "up", "promote", "drift", "rotate"]) expect(host.output).toMatch(new RegExp(`^  ${cmd} `, "m"));
+        for (const cmd of ["preview", "up", "promote", "drift", "rotate", "model-gate"]) expect(host.output).toMatch(new RegExp(`^  ${cmd} `, "m"));
         expect(host.output).toContain("one of: hub-uaenorth, dev-uaenorth, stg-uaenorth, prd-uaenorth");
         for (const [c, meaning] of EXIT_MEANINGS) expect(host.output).toContain(`${String(c).padStart(2)}  ${meaning}`);
-        expect(EXIT_MEANINGS.map(([c]) => c)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        expect(EXIT_MEANINGS.map(([c]) => c)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
     });
 });
 
 describe("bad input exits 2 with one line and no Pulumi call", () => {
     const cases: [string, string[], RegExp][] = [
-        ["no command", [], /no command given; one of: preview, up, promote, drift, rotate/],
+        ["no command", [], /no command given; one of: preview, up, promote, drift, rotate, model-gate/],
         ["unknown command", ["deploy", "--stack", "dev-uaenorth"], /unknown command 'deploy'/],
         ["unknown flag", ["preview", "--stack", "dev-uaenorth", "--force"], /Unknown option '--force'/],
         ["unknown stack", ["preview", "--stack", "nope"], /unknown stack 'nope'; valid stacks: hub-uaenorth, dev-uaenorth, stg-uaenorth, prd-uaenorth/],

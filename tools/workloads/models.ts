@@ -53,6 +53,8 @@ const environmentEntry = z
         maxReplicas: z.number().int().min(1).max(32),
         /** direct: rolling update behind a Service; canary: Flagger, real traffic by replica share; blue-green: Flagger, load-tester traffic, then switch. */
         rollout: z.enum(["direct", "canary", "blue-green"]),
+        /** Version of the MLflow registered model `<name>` these weights are; stg/prd deploy only an approved one (`pipeline model-gate`). */
+        registryVersion: z.string().regex(/^[1-9]\d*$/, "must be an MLflow model version number such as \"3\"").optional(),
     })
     .refine((e) => e.maxReplicas >= e.replicas, { message: "maxReplicas must be >= replicas" });
 
@@ -91,6 +93,8 @@ export interface ResolvedModel {
     replicas: number;
     maxReplicas: number;
     rollout: "direct" | "canary" | "blue-green";
+    /** MLflow registry version (of the registered model named like the entry), when pinned. */
+    registryVersion?: string;
 }
 
 export function resolveModel(m: ModelEntry, env: Environment): ResolvedModel | undefined {
@@ -110,13 +114,18 @@ export function resolveModel(m: ModelEntry, env: Environment): ResolvedModel | u
         replicas: e.replicas,
         maxReplicas: e.maxReplicas,
         rollout: e.rollout,
+        registryVersion: e.registryVersion,
     };
 }
 
 /** Reads and validates the catalogue; every problem at once, each naming the file and key. */
 export function loadCatalogue(file = MODELS_FILE): ModelEntry[] {
-    const rel = path.relative(path.resolve(WORKLOADS_DIR, ".."), file);
-    const doc = YAML.parse(fs.readFileSync(file, "utf8"));
+    return parseCatalogue(fs.readFileSync(file, "utf8"), path.relative(path.resolve(WORKLOADS_DIR, ".."), file));
+}
+
+/** Validates catalogue text (e.g. models.yaml at another commit); `rel` names it in messages. */
+export function parseCatalogue(text: string, rel: string): ModelEntry[] {
+    const doc = YAML.parse(text);
     const parsed = catalogueSchema.safeParse(doc);
     if (!parsed.success) {
         const lines = parsed.error.issues.map((i) => `${rel}: ${i.path.join(".")}: ${i.message}`);
