@@ -25,6 +25,7 @@ export const KEY_VAULT_SECRETS = [
     "hf-token",
     "vllm-api-key",
     "mlflow-db-password",
+    "mlflow-admin-password",
     "qdrant-api-key",
     "alertmanager-ml-platform-webhook-url",
     "alertmanager-oncall-webhook-url",
