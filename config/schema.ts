@@ -280,7 +280,7 @@ export const spokeSchema = z.strictObject({
             /** Cloudflare zone id of the domain. */
             zoneId: z.string().regex(/^[0-9a-f]{32}$/, "must be a 32-hex Cloudflare zone id"),
             domain: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, "must be a DNS domain"),
-            /** Host labels published through Cloudflare, e.g. [api, chat] -> api.<env>.<domain>. */
+            /** Host labels published through Cloudflare, e.g. [api] -> api.<env>.<domain>; each must be served by one nginx-public Ingress in the cluster (validate:gitops). */
             hostnames: z.array(z.string().regex(/^[a-z0-9-]+$/)).min(1),
             certValidityDays: z.union([z.literal(7), z.literal(30), z.literal(90), z.literal(365), z.literal(730), z.literal(1095), z.literal(5475)]).default(365),
             /** Date the origin certificate was last issued (YYYY-MM-DD); changing it issues a new key + certificate. */

@@ -405,3 +405,38 @@ export function unreachableSources(objects: Located[], allow: readonly string[])
     }
     return problems;
 }
+
+/** The public host form the edge publishes for a label (Flux substitutes the variables). */
+export const publicHost = (label: string) => `${label}.\${environment}.\${dns_zone}`;
+
+/**
+ * The edge's DNS records against the public Ingresses (class nginx-public) of one cluster (issue 22 §6): a record
+ * that no Ingress owns points Cloudflare at the public controller for a name anyone able to create an Ingress could
+ * claim, and an Ingress for a name the edge does not publish has no record and no origin certificate. `hostnames`
+ * are the labels of `aiplatform:edge.hostnames` in `file`.
+ */
+export function publicHostProblems(objects: Located[], hostnames: readonly string[], file: string): Problem[] {
+    const problems: Problem[] = [];
+    const served = new Map<string, Located>();
+    for (const l of objects) {
+        if (l.obj.kind !== "Ingress" || l.obj.spec?.ingressClassName !== "nginx-public") continue;
+        for (const r of l.obj.spec?.rules ?? []) {
+            const host: string = r.host ?? "";
+            const label = host.endsWith(publicHost("")) ? host.slice(0, -publicHost("").length) : undefined;
+            if (label === undefined || !hostnames.includes(label)) {
+                problems.push({ layer: l.layer, message: `${idOf(l.obj)}: public host '${host}' is not published by the edge (${file}: aiplatform:edge.hostnames = ${JSON.stringify(hostnames)}); serve <label>.\${environment}.\${dns_zone} for one of them` });
+                continue;
+            }
+            const prev = served.get(label);
+            if (prev) problems.push({ layer: l.layer, message: `${idOf(l.obj)}: public host '${host}' is already served by ${idOf(prev.obj)}; one Ingress owns each public name` });
+            else served.set(label, l);
+        }
+    }
+    const layer = objects.find((l) => l.layer === "ai")?.layer ?? objects[0]?.layer ?? "ai";
+    for (const label of hostnames) {
+        if (!served.has(label)) {
+            problems.push({ layer, message: `${file}: aiplatform:edge.hostnames publishes '${label}' (${publicHost(label)}) but no Ingress of class nginx-public in this cluster serves it; remove the label or add its Ingress (an unowned record can be claimed)` });
+        }
+    }
+    return problems;
+}

@@ -8,13 +8,13 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../../config/stack-files";
+import { namespaceValues, readStackConfig, REPO_ROOT } from "../../config/stack-files";
 import { clusterPssVersion } from "../policy/cluster-version";
 import type { PoolFacts } from "../../components/gpu-pools/facts";
 import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
 import { envOf, FLUX_LAYERS, type FluxLayer, layerPath } from "../../components/flux-bootstrap/layers";
 import type { PolicyReport } from "../policy/evaluate";
-import { checkCluster, httpsAllowList, idOf, type Located, unreachableSources } from "./checks";
+import { checkCluster, httpsAllowList, idOf, type Located, publicHostProblems, unreachableSources } from "./checks";
 import { generateGitops, spokeStacks, staleGenerated } from "./generate";
 import { layerTimingProblems, loadChartFacts, orderProblems } from "./order";
 import { runtimeFitProblems } from "./runtime-fit";
@@ -152,6 +152,8 @@ export async function validateRendered(
         pssVersion?: string;
         /** What the charts install (order model); default the vendored schemas/runtime/chart-facts.json. */
         chartFacts?: ChartFactsFile;
+        /** The edge's public host labels and the stack file they come from; checked against the public Ingresses. */
+        edge?: { file: string; hostnames: string[] };
     } = {},
 ): Promise<OverlayReport[]> {
     const registry = opts.registry ?? schemaRegistry();
@@ -201,6 +203,12 @@ export async function validateRendered(
     const fit = runtimeFitProblems(located, poolsOf(stack));
     for (const p of fit.errors) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
     for (const p of fit.warnings) (reports.get(p.layer) ?? reports.values().next().value!).warnings.push(p.message);
+
+    // Every published public name has exactly one Ingress, and every public Ingress a published name (only when every
+    // layer rendered: a missing ai layer is reported above, not as missing Ingresses).
+    if (opts.edge && layers.every((l) => !l.error)) {
+        for (const p of publicHostProblems(located, opts.edge.hostnames, opts.edge.file)) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
+    }
 
     // Every source must be reachable through the hub firewall (advisory: the rules belong to the network).
     if (opts.egress !== false) {
@@ -315,7 +323,7 @@ export async function validateGitops(opts: ValidateOptions = {}): Promise<Gitops
         const layers = rendered.filter((r) => r.stack === stack);
         let reports: OverlayReport[];
         try {
-            reports = await validateRendered(stack, layers, { registry, policy, pssVersion: clusterPssVersion(stack, root) });
+            reports = await validateRendered(stack, layers, { registry, policy, pssVersion: clusterPssVersion(stack, root), edge: edgeHostnames(stack, root) });
         } catch (e) {
             // This cluster's own stack file is invalid: that is its one error; the other clusters are still checked.
             if (!(e instanceof ConfigError)) throw e;
@@ -328,6 +336,18 @@ export async function validateGitops(opts: ValidateOptions = {}): Promise<Gitops
         overlays.push(...reports);
     }
     return { overlays, errors: overlays.reduce((n, o) => n + o.errors.length, 0) };
+}
+
+/** The public host labels the stack's edge publishes (none without the edge); undefined when the file cannot be read. */
+function edgeHostnames(stack: string, root: string): { file: string; hostnames: string[] } | undefined {
+    const file = `Pulumi.${stack}.yaml`;
+    try {
+        const cfg = namespaceValues(readStackConfig(file, root)) as { features?: { edge?: boolean }; edge?: { hostnames?: unknown } };
+        const hostnames = cfg.features?.edge === false ? [] : cfg.edge?.hostnames;
+        return Array.isArray(hostnames) ? { file, hostnames: hostnames.map(String) } : { file, hostnames: [] };
+    } catch {
+        return undefined; // the config's own validation reports an unreadable stack file
+    }
 }
 
 /** Which overlay of `stack` a stale-generated-file line belongs to (cluster files: that cluster only). */
