@@ -92,6 +92,8 @@ import { k8sAllowedRegistries } from "./rules/kubernetes/k8s-allowed-registries"
 import { k8sRequestsLimits } from "./rules/kubernetes/k8s-requests-limits";
 import { k8sProbes } from "./rules/kubernetes/k8s-probes";
 import { k8sGpuToleration } from "./rules/kubernetes/k8s-gpu-toleration";
+import { esoNoNamespacedSecretStore } from "./rules/kubernetes/eso-no-namespaced-secret-store";
+import { esoStoreExplicitIdentity } from "./rules/kubernetes/eso-store-explicit-identity";
 
 export const PACK_NAME = "aiplatform-policies";
 
@@ -136,8 +138,11 @@ export const pssRestrictedRules: readonly Rule[] = [
 /** Workload hygiene for every pod template: pinned images, allowed registries, resources, probes, GPU tolerations. */
 export const workloadRules: readonly Rule[] = [k8sImagePinned, k8sAllowedRegistries, k8sRequestsLimits, k8sProbes, k8sGpuToleration];
 
+/** Who may reach Key Vault from the cluster (issue 22 §2). */
+export const secretAccessRules: readonly Rule[] = [esoNoNamespacedSecretStore, esoStoreExplicitIdentity];
+
 /** Every rule of the pack. */
-export const rules: readonly Rule[] = [...azureMandatoryRules, ...azureAdvisoryRules, ...pssBaselineRules, ...pssRestrictedRules, ...workloadRules];
+export const rules: readonly Rule[] = [...azureMandatoryRules, ...azureAdvisoryRules, ...pssBaselineRules, ...pssRestrictedRules, ...workloadRules, ...secretAccessRules];
 
 /** Default enforcement level per rule name; pack config overrides it per stack. */
 export const defaultLevels: Readonly<Record<string, Rule["enforcementLevel"]>> = Object.fromEntries(rules.map((r) => [r.name, r.enforcementLevel]));
