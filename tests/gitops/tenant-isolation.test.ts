@@ -58,6 +58,12 @@ describe.each(STACKS)("%s: tenants and Key Vault (§2)", (stack) => {
         expect(r.match.any).toEqual([{ resources: { kinds: ["external-secrets.io/*/SecretStore"], operations: ["CREATE", "UPDATE"] } }]);
         expect(r.exclude).toBeUndefined();
         expect(r.validate).toMatchObject({ failureAction: "Enforce", deny: {} });
+        // ...and no pod may run as the store's ServiceAccount (it would hold the vault identity itself).
+        const ref = one(await layers(stack), "ClusterSecretStore", "azure-key-vault").spec.provider.azurekv.serviceAccountRef;
+        const pods = rule(p, "no-pods-as-key-vault-reader");
+        expect(pods.match.any[0].resources).toMatchObject({ kinds: ["Pod"], namespaces: [ref.namespace] });
+        expect(pods.validate.failureAction).toBe("Enforce");
+        expect(pods.validate.deny.conditions.any).toEqual([{ key: "{{ request.object.spec.serviceAccountName || 'default' }}", operator: "Equals", value: ref.name }]);
     });
 
     test("tenant namespaces are outside the store's conditions", async () => {
