@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { checkCrossStackAddresses, overlaps, parseCidr, type StackAddresses } from "./address-plan";
 import { automationPrincipalProblems } from "./automation-principal";
 import { planNow } from "./clock";
-import { edgeZoneProblems, type StackEdgeFacts } from "../components/edge/zone-ownership";
+import { edgeZoneProblems, type StackEdgeFacts } from "./edge-zones";
 import { closest, ConfigError, formatProblem, type Problem } from "./problems";
 import { hubRules, spokeRules } from "./rules";
 import { hubSchema, type HubConfig, spokeSchema, type SpokeConfig } from "./schema";

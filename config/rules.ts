@@ -2,8 +2,8 @@
  * Rules that relate config fields to each other, to the stack name and to the SKU table.
  * Each returns problems rather than throwing so validation reports everything at once.
  */
-import { checkName, type NameKind, regionCode, resourceName } from "../components/core/naming";
-import { cronToRecurrence } from "../components/scaling/recurrence";
+import { checkName, type NameKind, regionCode, resourceName } from "./naming";
+import { cronToRecurrence } from "./recurrence";
 import { checkHubAddressPlan, checkSpokeAddressPlan } from "./address-plan";
 import type { Problem } from "./problems";
 import { factRegions, featureRegistration, kubernetesVersionVerdict, locationRestriction, regionFact, SKUS_SOURCE, skuIn } from "./azure-facts";

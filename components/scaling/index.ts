@@ -20,7 +20,7 @@ import { createHash } from "crypto";
 import { diagnosticSettings } from "../core/diagnostics";
 import type { Namer } from "../core/naming";
 import { grant, subscriptionIdOf } from "../rbac/roles";
-import { cronToRecurrence, type Recurrence } from "./recurrence";
+import { cronToRecurrence, type Recurrence } from "../../config/recurrence";
 
 /** AKS REST API version the workflows call (the one @pulumi/azure-native 3.28 uses for AgentPool). */
 export const AKS_API_VERSION = "2025-09-01";

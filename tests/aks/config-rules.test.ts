@@ -1,7 +1,7 @@
 /**
  * The AKS config rules: each starts from a real stack file, changes one field, and expects the exact problem.
  */
-import { cronToRecurrence } from "../../components/scaling/recurrence";
+import { cronToRecurrence } from "../../config/recurrence";
 import { spokeProblems as problems } from "../support/config";
 
 describe("AKS config rules", () => {

@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import { checkName, Namer, resourceName } from "../../components/core/naming";
+import { checkName, resourceName } from "../../config/naming";
+import { Namer } from "../../components/core/naming";
 import { REGION_CODES } from "../../config/skus";
 
 const ctx = { prefix: "aip", environment: "prd", location: "uaenorth" };

@@ -2,7 +2,7 @@
  * The shared Cloudflare zone: one WAF owner per zone and one domain per zone, checked across the real stack files
  * and with single mutations of them.
  */
-import { edgeZoneProblems } from "../../components/edge/zone-ownership";
+import { edgeZoneProblems } from "../../config/edge-zones";
 import { rawSpoke as raw, spokeProblems as problemsOf } from "../support/config";
 
 

@@ -11,7 +11,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { resourceName } from "../../components/core/naming";
+import { resourceName } from "../../config/naming";
 import type { Environment } from "../../config/schema";
 import { loadCatalogue, type ModelEntry, resolveModel, type ResolvedModel, WORKLOADS_DIR } from "./models";
 import { batchPlacement, gpuCapacity, gpuPlacement, nodeAffinity, type Placement, SPOKE_STACKS, type StackFacts, stackFacts } from "./scheduling";
@@ -315,7 +315,7 @@ export function acrLoginServer(facts: StackFacts): string {
 
 function registryComponent(facts: StackFacts): Record<string, string> {
     const acr = acrLoginServer(facts);
-    const what = `the image list in tools/workloads/generate.ts (UPSTREAM_IMAGES) and the ACR name from components/core/naming.ts: ${acr}`;
+    const what = `the image list in tools/workloads/generate.ts (UPSTREAM_IMAGES) and the ACR name from config/naming.ts: ${acr}`;
     const component: Obj = {
         apiVersion: "kustomize.config.k8s.io/v1alpha1",
         kind: "Component",

@@ -3,7 +3,7 @@
  * - at most one stack per zone owns the zone-wide WAF/rate-limit rulesets (`edge.waf: true`; see waf.ts);
  * - stacks naming the same zoneId must name the same domain (a zone has one apex).
  */
-import type { Problem } from "../../config/problems";
+import type { Problem } from "./problems";
 
 export interface StackEdgeFacts {
     /** Stack file, e.g. Pulumi.prd-uaenorth.yaml. */
