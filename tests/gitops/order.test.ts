@@ -71,6 +71,13 @@ describe("order model on dev's rendered tree", () => {
         expect(msgs.some((m) => m.startsWith(`InferenceService ai-serving/${isvc.metadata.name}: order: HelmRelease flux-system/kserve installs the admission webhook for serving.kserve.io/inferenceservices`))).toBe(true);
     });
 
+    test("a kind of a group Kubernetes itself serves needs no CRD (the groups schema validation models)", async () => {
+        const ls = await layers();
+        const flowSchema = { apiVersion: "flowcontrol.apiserver.k8s.io/v1", kind: "FlowSchema", metadata: { name: "gpu-jobs" }, spec: {} };
+        ls.find((l) => l.layer === "infra-controllers")!.objects.push(flowSchema as never);
+        expect(order(ls).errors.filter((p) => p.message.includes("FlowSchema"))).toEqual([]);
+    });
+
     test("a CRD kind nothing in the cluster installs is an error", async () => {
         const ls = await layers();
         const facts = structuredClone(loadChartFacts());

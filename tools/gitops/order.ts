@@ -16,6 +16,7 @@ import type { FluxLayer } from "../../components/flux-bootstrap/layers";
 import { podSpecs } from "../workloads/checks";
 import { REPO_ROOT } from "../../config/stack-files";
 import { idOf, type Located, type Problem } from "./checks";
+import { KUBERNETES_GROUPS } from "./kubernetes-groups";
 import type { K8sObject } from "./render";
 import type { ChartFacts, ChartFactsFile } from "./vendor-chart-facts";
 
@@ -27,24 +28,6 @@ export function loadChartFacts(root = REPO_ROOT): ChartFactsFile {
     return (cached ??= JSON.parse(fs.readFileSync(path.join(root, CHART_FACTS_FILE), "utf8")));
 }
 
-/** API groups the cluster serves before Flux applies anything (Kubernetes itself, the Flux extension). */
-const BUILTIN_GROUPS = new Set([
-    "",
-    "apps",
-    "batch",
-    "autoscaling",
-    "policy",
-    "networking.k8s.io",
-    "rbac.authorization.k8s.io",
-    "storage.k8s.io",
-    "scheduling.k8s.io",
-    "admissionregistration.k8s.io",
-    "apiextensions.k8s.io",
-    "coordination.k8s.io",
-    "discovery.k8s.io",
-    "node.k8s.io",
-    "certificates.k8s.io",
-]);
 const FLUX_GROUP = /\.toolkit\.fluxcd\.io$/;
 
 const groupOf = (o: K8sObject) => (o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "");
@@ -164,7 +147,8 @@ export function orderProblems(
     const needs = (kind: string): { crd?: Installer; webhooks: Installer[]; missing?: string } => {
         const [group, k] = [kind.slice(0, kind.lastIndexOf("/")), kind.slice(kind.lastIndexOf("/") + 1)];
         const webhooks = webhookInstallers.filter((w) => w.resource === `${group}/*` || w.resource === `${group}/${plural(k)}`).map((w) => w.inst);
-        if (BUILTIN_GROUPS.has(group) || FLUX_GROUP.test(group) || platform.has(group)) return { webhooks };
+        // Served before Flux applies anything: Kubernetes itself and the Flux extension.
+        if (group === "" || KUBERNETES_GROUPS.has(group) || FLUX_GROUP.test(group) || platform.has(group)) return { webhooks };
         const crd = crdInstaller.get(kind);
         return crd ? { crd, webhooks } : { webhooks, missing: `kind ${kind} comes from a CRD that no release or CRD bundle of this cluster installs (${CHART_FACTS_FILE})` };
     };

@@ -20,31 +20,11 @@ import * as path from "path";
 import * as vm from "vm";
 import * as YAML from "yaml";
 import { REPO_ROOT } from "../../config/stack-files";
+import { KUBERNETES_GROUPS } from "./kubernetes-groups";
 import { GITOPS_CACHE_ROOT, jsonExact } from "./render";
 import { writeFileAtomic } from "../write-atomic";
 
 export const SCHEMAS_DIR = path.join(REPO_ROOT, "schemas");
-
-const CORE_GROUPS = new Set([
-    "apps",
-    "batch",
-    "policy",
-    "autoscaling",
-    "networking.k8s.io",
-    "rbac.authorization.k8s.io",
-    "storage.k8s.io",
-    "scheduling.k8s.io",
-    "admissionregistration.k8s.io",
-    "apiextensions.k8s.io",
-    "apiregistration.k8s.io",
-    "coordination.k8s.io",
-    "discovery.k8s.io",
-    "node.k8s.io",
-    "certificates.k8s.io",
-    "events.k8s.io",
-    "flowcontrol.apiserver.k8s.io",
-    "resource.k8s.io",
-]);
 
 const MODEL_PACKAGES: [RegExp, string][] = [
     [/\.toolkit\.fluxcd\.io$/, "@kubernetes-models/flux-cd"],
@@ -60,7 +40,7 @@ export function modelModule(apiVersion: string): string | undefined {
     const slash = apiVersion.indexOf("/");
     if (slash < 0) return apiVersion === "v1" ? "kubernetes-models/v1" : undefined;
     const group = apiVersion.slice(0, slash);
-    if (CORE_GROUPS.has(group)) return `kubernetes-models/${apiVersion}`;
+    if (KUBERNETES_GROUPS.has(group)) return `kubernetes-models/${apiVersion}`;
     const pkg = MODEL_PACKAGES.find(([re]) => re.test(group))?.[1];
     return pkg ? `${pkg}/${apiVersion}` : undefined;
 }
