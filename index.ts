@@ -10,8 +10,8 @@ import { applyStackDefaults } from "./components/core/stack-defaults";
 import { Foundation } from "./components/foundation";
 import { readHubOutputs } from "./components/hub/outputs";
 import { SpokeNetwork } from "./components/network";
-import { AksCluster } from "./components/aks";
-import { PoolSchedule } from "./components/scaling";
+import { AksCluster, networkReaderRoleGuid } from "./components/aks";
+import { PoolSchedule, poolSchedulerRoleGuid } from "./components/scaling";
 import { Budget, firstDayOfMonth } from "./components/cost";
 import { Identities } from "./components/identity";
 import { Protection } from "./components/protection";
@@ -113,6 +113,7 @@ export = async () => {
         stack: pulumi.getStack(),
         principals: { developers: cfg.rbac.developers, platform: cfg.rbac.platform, automation: cfg.rbac.automation },
         developerNamespaces: cfg.rbac.developerNamespaces,
+        customServiceRoles: [networkReaderRoleGuid(names.of("aksCluster")), ...(cfg.scaling.enabled ? [poolSchedulerRoleGuid(names.of("aksCluster"))] : [])],
         scopes: { resourceGroup: foundation.resourceGroupId, registry: registry.registryId, vault: secrets.vaultId, workspace: foundation.workspaceId, cluster: aks.clusterId },
     });
     const budget = cfg.budget

@@ -19,7 +19,7 @@ import { maxSurgeSetting } from "../../config/address-plan";
 import type { SpokeConfig } from "../../config/schema";
 import { diagnosticSettings } from "../core/diagnostics";
 import type { Namer } from "../core/naming";
-import { grant, subscriptionIdOf } from "../rbac/roles";
+import { grant, readyAfter, stableGuid, subscriptionIdOf } from "../rbac/roles";
 import { MIG_PROFILE_LABEL, NodePools, osDiskType, type PoolFacts, poolFacts } from "../gpu-pools";
 import { containerInsights, managedPrometheus } from "./monitoring";
 
@@ -47,7 +47,7 @@ export interface AksNetworkArgs {
     routeTableId: pulumi.Input<string>;
     /** The ingressPublic subnet's route table (firewall default + Cloudflare ranges direct), where the ingress pool runs. */
     ingressRouteTableId: pulumi.Input<string>;
-    /** Public IP that the public ingress load balancer service uses (in the spoke resource group). */
+    /** Public IP that the public ingress load balancer service uses; its resource group gets the network reader role. */
     ingressPublicIpId: pulumi.Input<string>;
     /**
      * The hub's privatelink.<region>.azmk8s.io zone, resolving once the peerings and the spoke's link to it exist
@@ -133,6 +133,51 @@ export function systemPoolProfile(cfg: AksClusterConfig, facts: PoolFacts, subne
     };
 }
 
+/** GUID of the cluster's network reader custom role (stable: the pipeline's ABAC condition names it). */
+export function networkReaderRoleGuid(clusterName: string): string {
+    return stableGuid(`aiplatform:aks-network-reader:${clusterName}`);
+}
+
+/**
+ * cloud-provider-azure lists public IPs in the IP's resource group (the spoke's) to find the LoadBalancer's static
+ * IP; a grant on the IP alone leaves the Service pending (Learn aks/static-ip.md, Azure/AKS#921). A read-only custom
+ * role at that group, not Network Contributor there: that would let the identity rewrite NSGs and route tables.
+ * (The VNet join for the BYO zone link is the Private DNS Zone Contributor grant at VNet scope above.)
+ */
+function networkReader(name: string, args: AksClusterArgs, identity: managedidentity.UserAssignedIdentity, subscriptionId: pulumi.Output<string>, parent: pulumi.Resource) {
+    const ipGroup = pulumi.output(args.network.ingressPublicIpId).apply((id) => id.split("/providers/")[0]);
+    const clusterName = args.names.of("aksCluster");
+    const guid = networkReaderRoleGuid(clusterName);
+    const role = new authorization.RoleDefinition(
+        `${name}-network-reader`,
+        {
+            roleDefinitionId: guid,
+            roleName: `${clusterName} network reader`,
+            description: "AKS control plane: find the public ingress IP in its resource group.",
+            roleType: "CustomRole",
+            scope: ipGroup,
+            assignableScopes: [ipGroup],
+            permissions: [{ actions: [...AKS_NETWORK_READER_ACTIONS], notActions: [], dataActions: [], notDataActions: [] }],
+        },
+        { parent },
+    );
+    return grant(
+        `${name}-net-reader-ip-group`,
+        {
+            principalId: identity.principalId,
+            principalType: "ServicePrincipal",
+            role: { customRoleGuid: readyAfter(guid, [role]) },
+            scope: ipGroup,
+            subscriptionId,
+            description: "AKS: list public IPs in the ingress IP's resource group",
+        },
+        parent,
+    );
+}
+
+/** The custom role's actions (read: list; join: VNet link of the BYO private DNS zone). */
+export const AKS_NETWORK_READER_ACTIONS = ["Microsoft.Network/publicIPAddresses/read"] as const;
+
 export function createAksCluster(name: string, args: AksClusterArgs, parent: pulumi.Resource): AksClusterOutputs {
     const { names, config: cfg, network: net } = args;
     const aks = cfg.aks;
@@ -169,6 +214,7 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
         assign("net-ingress-route-table", "networkContributor", net.ingressRouteTableId, "AKS: validate the ingress subnet's route table (userDefinedRouting)"),
         assign("net-ingress-ip", "networkContributor", net.ingressPublicIpId, "AKS: attach the public ingress IP to its load balancer"),
         ...(args.diskEncryptionSetId ? [assign("des-reader", "reader", args.diskEncryptionSetId, "AKS: read the disk encryption set its node disks use")] : []),
+        networkReader(name, args, identity, subscriptionId, parent),
     ];
 
     // --- the cluster -------------------------------------------------------------------------------------------

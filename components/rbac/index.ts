@@ -8,10 +8,10 @@
  */
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "crypto";
 import type { Environment } from "../../config/schema";
-import { assignableRolesCondition, LOCK_WRITER, PERSONA_GRANTS, type Persona, type PersonaGrant, type PersonaScope } from "./personas";
-import { grant, subscriptionIdOf } from "./roles";
+import { assignmentCondition } from "./condition";
+import { LOCK_WRITER, PERSONA_GRANTS, pipelineAssignmentRules, type Persona, type PersonaGrant, type PersonaScope } from "./personas";
+import { grant, stableGuid, subscriptionIdOf } from "./roles";
 
 export interface RbacTemplatesArgs {
     environment: Environment;
@@ -19,6 +19,8 @@ export interface RbacTemplatesArgs {
     stack: string;
     /** Entra object ids per persona (rbac.developers / rbac.platform groups, rbac.automation service principal). */
     principals: { developers: string[]; platform: string[]; automation?: string };
+    /** GUIDs of the stack's custom roles the pipeline assigns to its managed identities (pool scheduler, public IP reader). */
+    customServiceRoles?: string[];
     /** Namespaces the developers persona gets its namespace-scoped role on (rbac.developerNamespaces). */
     developerNamespaces: string[];
     /** ARM ids of the scopes the table names (the subscription is the deploying one); `cluster` undefined skips cluster and namespace grants. */
@@ -36,11 +38,6 @@ export interface RbacTemplatesOutputs {
     assignmentCounts: Record<Persona, number>;
 }
 
-/** A stable GUID from a seed: custom role definitions are named by GUID, and must not change between runs. */
-export function stableGuid(seed: string): string {
-    const h = createHash("sha1").update(seed).digest("hex");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 const PRINCIPAL_TYPE: Record<Persona, "Group" | "ServicePrincipal"> = { developers: "Group", platform: "Group", automation: "ServicePrincipal" };
 
@@ -69,6 +66,7 @@ export function createRbacTemplates(name: string, args: RbacTemplatesArgs, paren
         return lockWriterGuid;
     };
 
+    const condition = assignmentCondition(pipelineAssignmentRules(args.environment, args.principals, args.customServiceRoles));
     const scopesOf = (scope: PersonaScope): { key: string; id: pulumi.Input<string> }[] => {
         switch (scope) {
             case "namespaces":
@@ -96,7 +94,7 @@ export function createRbacTemplates(name: string, args: RbacTemplatesArgs, paren
                             scope: scope.id,
                             subscriptionId,
                             description: `persona ${persona} (${args.environment}): ${g.why}`,
-                            ...(g.constrained ? { condition: assignableRolesCondition() } : {}),
+                            ...(g.constrained ? { condition } : {}),
                         },
                         parent,
                     );

@@ -5,6 +5,7 @@
  * pipeline its lock-writer role (prd is the only environment with locks).
  */
 import type { Environment } from "../../config/schema";
+import { type AssignmentRule } from "./condition";
 import { BUILT_IN_ROLES, type BuiltInRole } from "./roles";
 
 export const PERSONAS = ["developers", "platform", "automation"] as const;
@@ -22,7 +23,7 @@ export interface PersonaGrant {
     scope: PersonaScope;
     /** Why the persona needs it (role assignment description, README). */
     why: string;
-    /** The pipeline's Role Based Access Control Administrator is constrained to the ASSIGNABLE_ROLES allow-list. */
+    /** The pipeline's Role Based Access Control Administrator is constrained by pipelineAssignmentRules (roles and principals). */
     constrained?: true;
 }
 
@@ -79,36 +80,41 @@ export const PERSONA_GRANTS: Record<Environment, Record<Persona, PersonaGrant[]>
     },
 };
 
-/**
- * Roles the pipeline may assign (and remove) through its constrained Role Based Access Control Administrator:
- * everything the platform's components assign, and nothing that grants access management itself.
- */
-export const ASSIGNABLE_ROLES: BuiltInRole[] = (Object.keys(BUILT_IN_ROLES) as BuiltInRole[]).filter(
-    (r) => !["contributor", "rbacAdministrator", "costManagementContributor"].includes(r),
-);
+/** Roles the pipeline assigns to the managed identities its stack creates (workloads, AKS control plane, kubelet). */
+export const SERVICE_ROLES: BuiltInRole[] = [
+    "keyVaultSecretsUser",
+    "storageBlobDataReader",
+    "storageBlobDataContributor",
+    "acrPull",
+    "networkContributor",
+    "privateDnsZoneContributor",
+    "monitoringMetricsPublisher",
+];
 
-/** ABAC condition (version 2.0) limiting roleAssignments/write and /delete to `roles` (Azure's "constrain roles" template). */
-export function assignableRolesCondition(roles: BuiltInRole[] = ASSIGNABLE_ROLES): string {
-    const guids = roles.map((r) => BUILT_IN_ROLES[r].id).join(", ");
+/**
+ * What the pipeline's constrained Role Based Access Control Administrator may assign, role AND principal (issue 22
+ * §4: a role allow-list alone let it make anyone prd cluster-admin or Secrets Officer):
+ * - each persona's roles (this environment's table) only to that persona's groups, as groups;
+ * - Key Vault Secrets Officer to the pipeline itself (components/secrets);
+ * - SERVICE_ROLES and the stack's own custom roles only to service principals (managed identities: their object ids
+ *   exist only after creation, and a condition naming them would need an Owner on every new identity).
+ * Nothing that grants access management, Contributor, AcrPush or cost rights: those are the pipeline's own, granted
+ * once by the break-glass Owner.
+ */
+export function pipelineAssignmentRules(
+    environment: Environment,
+    principals: { developers: string[]; platform: string[]; automation?: string },
+    customServiceRoles: string[] = [],
+): AssignmentRule[] {
+    const guid = (r: PersonaRole) => BUILT_IN_ROLES[r as BuiltInRole].id;
+    const personaRule = (persona: "developers" | "platform"): AssignmentRule[] =>
+        principals[persona].length
+            ? [{ roles: [...new Set(PERSONA_GRANTS[environment][persona].map((g) => guid(g.role)))], principalIds: principals[persona], principalTypes: ["Group"] }]
+            : [];
     return [
-        "(",
-        " (",
-        "  !(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})",
-        " )",
-        " OR",
-        " (",
-        `  @Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${guids}}`,
-        " )",
-        ")",
-        "AND",
-        "(",
-        " (",
-        "  !(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})",
-        " )",
-        " OR",
-        " (",
-        `  @Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${guids}}`,
-        " )",
-        ")",
-    ].join("\n");
+        ...personaRule("platform"),
+        ...personaRule("developers"),
+        ...(principals.automation ? [{ roles: [BUILT_IN_ROLES.keyVaultSecretsOfficer.id], principalIds: [principals.automation], principalTypes: ["ServicePrincipal"] }] : []),
+        { roles: [...SERVICE_ROLES.map((r) => BUILT_IN_ROLES[r].id), ...customServiceRoles], principalTypes: ["ServicePrincipal"] },
+    ];
 }

@@ -7,6 +7,7 @@
  */
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 
 export const BUILT_IN_ROLES = {
     acrPull: { id: "7f951dda-4ed3-4680-a7ca-43fe172d538d", name: "AcrPull" },
@@ -89,4 +90,10 @@ export function subscriptionIdOf(parent: pulumi.Resource): pulumi.Output<string>
 /** A value that resolves only after `after` are created (their ids known): the "ready" pattern consumers wait on. */
 export function readyAfter<T>(value: pulumi.Input<T>, after: pulumi.CustomResource[]): pulumi.Output<T> {
     return pulumi.all([value, ...after.map((r) => r.id)]).apply(([v]) => v as T);
+}
+
+/** A stable GUID from a seed: custom role definitions are named by GUID, and must not change between runs. */
+export function stableGuid(seed: string): string {
+    const h = createHash("sha1").update(seed).digest("hex");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

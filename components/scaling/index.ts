@@ -16,10 +16,9 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as logic from "@pulumi/azure-native/logic";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "crypto";
 import { diagnosticSettings } from "../core/diagnostics";
 import type { Namer } from "../core/naming";
-import { grant, subscriptionIdOf } from "../rbac/roles";
+import { grant, stableGuid, subscriptionIdOf } from "../rbac/roles";
 import { cronToRecurrence, type Recurrence } from "../../config/recurrence";
 
 /** AKS REST API version the workflows call (the one @pulumi/azure-native 3.28 uses for AgentPool). */
@@ -61,10 +60,9 @@ export interface PoolScheduleOutputs {
     startWorkflowId: pulumi.Output<string>;
 }
 
-/** A GUID derived from `seed` (custom role definition ids must be GUIDs and should be stable per environment). */
-export function stableGuid(seed: string): string {
-    const h = createHash("sha1").update(seed).digest("hex");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+/** GUID of the pool scheduler's custom role (stable: the pipeline's ABAC condition names it). */
+export function poolSchedulerRoleGuid(clusterName: string): string {
+    return stableGuid(`aiplatform:pool-scheduler:${clusterName}`);
 }
 
 function recurrenceOf(cron: string, timeZone: string): Recurrence {
@@ -216,7 +214,7 @@ export function createPoolSchedule(name: string, args: PoolScheduleArgs, parent:
     const role = new authorization.RoleDefinition(
         `${name}-role`,
         {
-            roleDefinitionId: stableGuid(`aiplatform:pool-scheduler:${clusterName}`),
+            roleDefinitionId: poolSchedulerRoleGuid(clusterName),
             // Custom role names are unique per tenant: the cluster name carries environment and region.
             roleName: `${clusterName} pool scheduler`,
             description: `Stops and starts the node pools of ${clusterName} on a schedule (aiplatform scheduled scaling).`,

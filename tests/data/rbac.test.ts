@@ -3,7 +3,8 @@
  * prd is narrower than dev, nothing is Owner / User Access Administrator, and the pipeline's access-management right
  * is constrained to the platform's roles.
  */
-import { ASSIGNABLE_ROLES, assignableRolesCondition, LOCK_WRITER, PERSONA_GRANTS, type Persona } from "../../components/rbac/personas";
+import { parseAssignmentCondition, ruleAllows } from "../../components/rbac/condition";
+import { LOCK_WRITER, PERSONA_GRANTS, type Persona } from "../../components/rbac/personas";
 import { BUILT_IN_ROLES, FORBIDDEN_ROLES } from "../../components/rbac/roles";
 import { cfgOf, clusterOf, nameOf, ofType, one, parentType, roleGuid, roleKeyOf, SPOKES, T } from "./support";
 
@@ -67,15 +68,34 @@ describe.each(SPOKES)("personas in %s", (stack) => {
         expect(ofType(stack, T.assignment).filter((a) => forbidden.has(roleGuid(a))).map(nameOf)).toEqual([]);
     });
 
-    it("constrains the pipeline's RBAC Administrator to the platform's roles (never access management itself)", () => {
+    it("constrains the pipeline's RBAC Administrator by role AND principal (issue 22 §4)", () => {
         const admin = ofType(stack, T.assignment).filter((a) => roleGuid(a) === BUILT_IN_ROLES.rbacAdministrator.id);
         expect(admin).toHaveLength(1);
-        expect(admin[0].inputs).toMatchObject({ principalId: cfg.rbac.automation, conditionVersion: "2.0", condition: assignableRolesCondition() });
+        expect(admin[0].inputs).toMatchObject({ principalId: cfg.rbac.automation, conditionVersion: "2.0" });
         const condition = String(admin[0].inputs.condition);
-        for (const guid of [...Object.values(FORBIDDEN_ROLES), BUILT_IN_ROLES.rbacAdministrator.id, BUILT_IN_ROLES.contributor.id]) expect(condition).not.toContain(guid);
-        for (const role of ASSIGNABLE_ROLES) expect(condition).toContain(BUILT_IN_ROLES[role].id);
-        expect(condition).toContain("@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals");
-        expect(condition).toContain("@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals");
+        expect(condition).toContain("@Request[Microsoft.Authorization/roleAssignments:PrincipalId] ForAnyOfAnyValues:GuidEquals");
+        expect(condition).toContain("@Resource[Microsoft.Authorization/roleAssignments:PrincipalId] ForAnyOfAnyValues:GuidEquals");
+        const rules = parseAssignmentCondition(condition)!;
+        const may = (role: string, principalId: string, principalType: string) => ruleAllows(rules, { roleGuid: role, principalId, principalType });
+        const stranger = "11111111-2222-4333-8444-555555555555";
+        const platform = cfg.rbac.platform[0];
+        // Cluster-admin and Secrets Officer: the platform group only — never a stranger, a developer group or a service principal.
+        for (const role of [BUILT_IN_ROLES.aksRbacClusterAdmin.id, BUILT_IN_ROLES.keyVaultSecretsOfficer.id]) {
+            expect(may(role, platform, "Group")).toBe(true);
+            expect(may(role, stranger, "Group")).toBe(false);
+            expect(may(role, stranger, "User")).toBe(false);
+            expect(may(role, cfg.rbac.developers[0], "Group")).toBe(false);
+        }
+        expect(may(BUILT_IN_ROLES.aksRbacClusterAdmin.id, stranger, "ServicePrincipal")).toBe(false);
+        // Workload data roles go to managed identities (service principals), never to users or groups.
+        expect(may(BUILT_IN_ROLES.keyVaultSecretsUser.id, stranger, "ServicePrincipal")).toBe(true);
+        expect(may(BUILT_IN_ROLES.keyVaultSecretsUser.id, stranger, "User")).toBe(false);
+        expect(may(BUILT_IN_ROLES.keyVaultSecretsUser.id, cfg.rbac.developers[0], "Group")).toBe(false);
+        // prd developers cannot be made writers; access management, Contributor and Owner are never assignable.
+        expect(may(BUILT_IN_ROLES.aksRbacWriter.id, cfg.rbac.developers[0], "Group")).toBe(cfg.environment === "dev");
+        for (const role of [...Object.values(FORBIDDEN_ROLES), BUILT_IN_ROLES.rbacAdministrator.id, BUILT_IN_ROLES.contributor.id, BUILT_IN_ROLES.acrPush.id]) {
+            for (const type of ["ServicePrincipal", "Group", "User"]) expect(may(role, cfg.rbac.automation!, type)).toBe(false);
+        }
     });
 
     it("only prd defines the lock-writer role, with locks read/write and no delete", () => {
