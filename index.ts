@@ -30,7 +30,7 @@ export = async () => {
     // Read before anything is declared: a plain-text token or none at `pulumi up` stops here with one line.
     const cloudflareToken = cfg.features.edge && cfg.edge ? cloudflareApiToken() : undefined;
 
-    const hub = readHubOutputs(new pulumi.StackReference("hub", { name: cfg.hubStack }));
+    const hub = readHubOutputs(new pulumi.StackReference("hub", { name: cfg.hubStack }), cfg.environment);
     const foundation = new Foundation("spoke", {
         names,
         location: cfg.location,

@@ -315,6 +315,12 @@ export const hubSchema = z.strictObject({
     spokes: z
         .record(z.string().regex(/^(dev|stg|prd)-[a-z0-9]+$/, "must be a spoke stack name <dev|stg|prd>-<region>"), cidr)
         .refine((m) => Object.keys(m).length > 0, "must allocate a block to at least one spoke"),
+    /**
+     * Each spoke's pipeline principal (its aiplatform:rbac.automation object id): the hub grants it exactly that
+     * spoke's hub-side objects (components/hub/spoke-access.ts). A spoke without an entry gets no grants, and its
+     * plan's permissions report fails naming the hub objects its pipeline cannot reach.
+     */
+    spokePipelines: z.record(z.string().regex(/^(dev|stg|prd)-[a-z0-9]+$/, "must be a spoke stack name <dev|stg|prd>-<region>"), guid).default({}),
     network: z.strictObject({
         addressSpace: cidr,
         subnets: z.strictObject({

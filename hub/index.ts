@@ -8,13 +8,20 @@ import { applyStackDefaults } from "../components/core/stack-defaults";
 import { Foundation } from "../components/foundation";
 import { DefenderPlans } from "../components/defender";
 import { Hub } from "../components/hub";
-import type { HubOutputValues } from "../components/hub/outputs";
+import type { HubExportValues } from "../components/hub/outputs";
+import { SpokeAccess } from "../components/hub/spoke-access";
 import * as pulumi from "@pulumi/pulumi";
 
-export = async (): Promise<HubOutputValues> => {
+export = async (): Promise<HubExportValues> => {
     const cfg = loadHubConfig();
     applyStackDefaults({ environment: cfg.environment, location: cfg.location, ...cfg.tags });
     const names = new Namer({ prefix: cfg.namePrefix, environment: "hub", location: cfg.location });
+    // Each spoke's environment is its stack name's prefix; its names follow the hub's prefix and region; its pipeline
+    // is the hub's spokePipelines entry (the hub never reads spoke files).
+    const spokes = Object.keys(cfg.spokes).map((stack) => {
+        const environment = stack.split("-")[0];
+        return { stack, environment, names: new Namer({ prefix: cfg.namePrefix, environment, location: cfg.location }), automation: cfg.spokePipelines[stack] };
+    });
 
     const foundation = new Foundation("hub", {
         names,
@@ -31,6 +38,14 @@ export = async (): Promise<HubOutputValues> => {
         network: cfg.network,
         bastion: cfg.features.bastion,
         spokeAddressSpaces: cfg.spokes,
+        environments: spokes.map((s) => s.environment),
+    });
+    new SpokeAccess("hub-spoke-access", {
+        stack: pulumi.getStack(),
+        spokes,
+        resourceGroupId: foundation.resourceGroupId,
+        vnetId: hub.vnetId,
+        zoneIds: (env) => ({ ...hub.privateDnsZoneIds, aks: hub.aksPrivateDnsZoneIds[env] }),
     });
     new DefenderPlans("hub-defender", cfg.defender);
 
@@ -44,6 +59,8 @@ export = async (): Promise<HubOutputValues> => {
         firewallPublicIp: hub.firewallPublicIp,
         privateDnsZoneIds: pulumi.output(hub.privateDnsZoneIds),
         privateDnsZoneNames: pulumi.output(hub.privateDnsZoneNames),
+        aksPrivateDnsZoneIds: pulumi.output(hub.aksPrivateDnsZoneIds),
+        aksPrivateDnsZoneNames: pulumi.output(hub.aksPrivateDnsZoneNames),
         ipGroupIds: pulumi.output(hub.ipGroupIds),
     };
 };

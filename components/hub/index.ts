@@ -4,8 +4,9 @@
  * one IP group per spoke, the platform's private DNS zones linked to the hub VNet, an optional Bastion, firewall
  * diagnostics into Log Analytics and a CanNotDelete lock on the hub resource group.
  *
- * Spokes are not declared here: each spoke stack declares both peering directions and its own zone links, so adding
- * a spoke never redeploys the hub (components/network).
+ * Spokes are not declared here: each spoke stack declares both peering directions and its own zone links
+ * (components/network). Adding a spoke redeploys the hub only for what is per spoke: its IP group, its environment's
+ * AKS API-server zone, and its pipeline's grants on its own hub-side objects (spoke-access.ts).
  */
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as network from "@pulumi/azure-native/network";
@@ -15,7 +16,7 @@ import type { HubConfig } from "../../config/schema";
 import { diagnosticSettings } from "../core/diagnostics";
 import type { Namer } from "../core/naming";
 import { hubNsgRules } from "../network/nsg-rules";
-import { isPrivateLinkZone, PRIVATE_DNS_ZONE_KEYS, privateDnsZoneNames, type PrivateDnsZoneKey } from "./dns-zones";
+import { aksZoneName, HUB_ZONE_KEYS, type HubZoneKey, isPrivateLinkZone, privateDnsZoneNames } from "./dns-zones";
 import { egressGroups, ruleCollections } from "./egress-rules";
 
 /** Azure's fixed subnet names; these carry no NSG (Azure rejects or ignores one) except AzureBastionSubnet. */
@@ -42,6 +43,8 @@ export interface HubArgs {
     bastion: boolean;
     /** Address space per spoke stack name, one IP group each (read from the spokes' stack files). */
     spokeAddressSpaces: Record<string, string>;
+    /** Environments of the spokes the hub serves: each gets its own AKS API-server zone. */
+    environments: string[];
 }
 
 export interface HubResult {
@@ -52,8 +55,11 @@ export interface HubResult {
     firewallPolicyId: pulumi.Output<string>;
     firewallPrivateIp: pulumi.Output<string>;
     firewallPublicIp: pulumi.Output<string>;
-    privateDnsZoneIds: Record<PrivateDnsZoneKey, pulumi.Output<string>>;
-    privateDnsZoneNames: Record<PrivateDnsZoneKey, string>;
+    privateDnsZoneIds: Record<HubZoneKey, pulumi.Output<string>>;
+    privateDnsZoneNames: Record<HubZoneKey, string>;
+    /** Each environment's AKS API-server zone, by environment. */
+    aksPrivateDnsZoneIds: Record<string, pulumi.Output<string>>;
+    aksPrivateDnsZoneNames: Record<string, string>;
     ipGroupIds: Record<string, pulumi.Output<string>>;
 }
 
@@ -258,28 +264,28 @@ export function createHub(name: string, args: HubArgs, parent: pulumi.Resource):
     }
 
     // Private DNS zones, linked to the hub VNet (where the firewall's DNS proxy resolves); spokes link themselves.
+    // One AKS API-server zone per environment: an environment's AKS identity writes records in its own zone only.
     const zoneNames = privateDnsZoneNames(location, net.internalDnsZone);
-    const zones = {} as Record<PrivateDnsZoneKey, privatedns.PrivateZone>;
-    for (const key of PRIVATE_DNS_ZONE_KEYS) {
-        zones[key] = track(new privatedns.PrivateZone(
-            `${name}-zone-${key}`,
-            { privateZoneName: zoneNames[key], resourceGroupName, location: "global" },
-            { parent },
-        ));
+    const zone = (key: string, zoneName: string, privateLink: boolean) => {
+        const z = track(new privatedns.PrivateZone(`${name}-zone-${key}`, { privateZoneName: zoneName, resourceGroupName, location: "global" }, { parent }));
         track(new privatedns.VirtualNetworkLink(
             `${name}-zone-${key}-link`,
             {
                 virtualNetworkLinkName: names.of("virtualNetwork"),
-                privateZoneName: zones[key].name,
+                privateZoneName: z.name,
                 resourceGroupName,
                 location: "global",
                 virtualNetwork: { id: vnet.id },
                 registrationEnabled: false,
-                resolutionPolicy: isPrivateLinkZone(key) ? "NxDomainRedirect" : "Default",
+                resolutionPolicy: privateLink ? "NxDomainRedirect" : "Default",
             },
             { parent },
         ));
-    }
+        return z;
+    };
+    const zones = Object.fromEntries(HUB_ZONE_KEYS.map((key) => [key, zone(key, zoneNames[key], isPrivateLinkZone(key))])) as Record<HubZoneKey, privatedns.PrivateZone>;
+    const aksZoneNames = Object.fromEntries(args.environments.map((env) => [env, aksZoneName(location, env)]));
+    const aksZones = Object.fromEntries(args.environments.map((env) => [env, zone(`aks-${env}`, aksZoneNames[env], true)]));
 
     // Last, depending on everything above (see `locked`).
     new authorization.ManagementLockByScope(
@@ -304,8 +310,10 @@ export function createHub(name: string, args: HubArgs, parent: pulumi.Resource):
             if (!ip) throw new pulumi.ResourceError("the firewall public IP has no address", firewallPip);
             return ip;
         }),
-        privateDnsZoneIds: Object.fromEntries(PRIVATE_DNS_ZONE_KEYS.map((k) => [k, zones[k].id])) as Record<PrivateDnsZoneKey, pulumi.Output<string>>,
+        privateDnsZoneIds: Object.fromEntries(HUB_ZONE_KEYS.map((k) => [k, zones[k].id])) as Record<HubZoneKey, pulumi.Output<string>>,
         privateDnsZoneNames: zoneNames,
+        aksPrivateDnsZoneIds: Object.fromEntries(Object.entries(aksZones).map(([env, z]) => [env, z.id])),
+        aksPrivateDnsZoneNames: aksZoneNames,
         ipGroupIds: Object.fromEntries(Object.entries(ipGroups).map(([k, g]) => [k, g.id])),
     };
 }
@@ -318,8 +326,10 @@ export class Hub extends pulumi.ComponentResource {
     public readonly firewallPolicyId: pulumi.Output<string>;
     public readonly firewallPrivateIp: pulumi.Output<string>;
     public readonly firewallPublicIp: pulumi.Output<string>;
-    public readonly privateDnsZoneIds: Record<PrivateDnsZoneKey, pulumi.Output<string>>;
-    public readonly privateDnsZoneNames: Record<PrivateDnsZoneKey, string>;
+    public readonly privateDnsZoneIds: Record<HubZoneKey, pulumi.Output<string>>;
+    public readonly privateDnsZoneNames: Record<HubZoneKey, string>;
+    public readonly aksPrivateDnsZoneIds: Record<string, pulumi.Output<string>>;
+    public readonly aksPrivateDnsZoneNames: Record<string, string>;
     public readonly ipGroupIds: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: HubArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -334,6 +344,8 @@ export class Hub extends pulumi.ComponentResource {
         this.firewallPublicIp = out.firewallPublicIp;
         this.privateDnsZoneIds = out.privateDnsZoneIds;
         this.privateDnsZoneNames = out.privateDnsZoneNames;
+        this.aksPrivateDnsZoneIds = out.aksPrivateDnsZoneIds;
+        this.aksPrivateDnsZoneNames = out.aksPrivateDnsZoneNames;
         this.ipGroupIds = out.ipGroupIds;
         this.registerOutputs({ ...out });
     }

@@ -10,8 +10,8 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../config/schema";
 import { assignmentCondition } from "./condition";
-import { LOCK_WRITER, PERSONA_GRANTS, pipelineAssignmentRules, type Persona, type PersonaGrant, type PersonaScope } from "./personas";
-import { grant, stableGuid, subscriptionIdOf } from "./roles";
+import { CUSTOM_ROLES, type CustomRole, LOCK_WRITER, PERSONA_GRANTS, pipelineAssignmentRules, type Persona, type PersonaGrant, type PersonaScope } from "./personas";
+import { type BuiltInRole, grant, stableGuid, subscriptionIdOf } from "./roles";
 
 export interface RbacTemplatesArgs {
     environment: Environment;
@@ -45,25 +45,28 @@ export function createRbacTemplates(name: string, args: RbacTemplatesArgs, paren
     const table = PERSONA_GRANTS[args.environment];
     const subscriptionId = subscriptionIdOf(parent);
     const counts: Record<Persona, number> = { developers: 0, platform: 0, automation: 0 };
-    let lockWriterGuid: pulumi.Output<string> | undefined;
-    const lockWriter = () => {
-        if (lockWriterGuid) return lockWriterGuid;
-        const guid = stableGuid(`aiplatform:${args.stack}:lock-writer`);
+    const customGuids = new Map<CustomRole, pulumi.Output<string>>();
+    const customRole = (key: CustomRole) => {
+        const hit = customGuids.get(key);
+        if (hit) return hit;
+        const def = CUSTOM_ROLES[key];
+        const guid = stableGuid(`aiplatform:${args.stack}:${key === LOCK_WRITER ? "lock-writer" : key}`);
+        const scope = def.scope === "subscription" ? pulumi.interpolate`/subscriptions/${subscriptionId}` : args.scopes.resourceGroup;
         const role = new authorization.RoleDefinition(
-            `${name}-lock-writer`,
+            `${name}-${key === LOCK_WRITER ? "lock-writer" : key}`,
             {
                 roleDefinitionId: guid,
-                roleName: `aiplatform lock writer (${args.stack})`,
-                description: "Create and update management locks; deleting a lock stays with Owner (break-glass).",
+                roleName: `aiplatform ${def.name} (${args.stack})`,
+                description: def.description,
                 roleType: "CustomRole",
-                scope: args.scopes.resourceGroup,
-                assignableScopes: [args.scopes.resourceGroup],
-                permissions: [{ actions: ["Microsoft.Authorization/locks/read", "Microsoft.Authorization/locks/write"], notActions: [], dataActions: [], notDataActions: [] }],
+                scope,
+                assignableScopes: [scope],
+                permissions: [{ actions: [...def.actions], notActions: [], dataActions: [], notDataActions: [] }],
             },
             { parent },
         );
-        lockWriterGuid = role.id.apply(() => guid);
-        return lockWriterGuid;
+        customGuids.set(key, role.id.apply(() => guid));
+        return customGuids.get(key)!;
     };
 
     const condition = assignmentCondition(pipelineAssignmentRules(args.environment, args.principals, args.customServiceRoles));
@@ -90,7 +93,7 @@ export function createRbacTemplates(name: string, args: RbacTemplatesArgs, paren
                         {
                             principalId,
                             principalType: PRINCIPAL_TYPE[persona],
-                            role: g.role === LOCK_WRITER ? { customRoleGuid: lockWriter() } : g.role,
+                            role: g.role in CUSTOM_ROLES ? { customRoleGuid: customRole(g.role as CustomRole) } : (g.role as BuiltInRole),
                             scope: scope.id,
                             subscriptionId,
                             description: `persona ${persona} (${args.environment}): ${g.why}`,

@@ -14,9 +14,27 @@ export type Persona = (typeof PERSONAS)[number];
 /** Scopes a persona grant can name; `namespaces` means each of rbac.developerNamespaces inside the cluster. */
 export type PersonaScope = "subscription" | "resourceGroup" | "cluster" | "namespaces" | "registry" | "vault" | "workspace";
 
+/** Custom roles of the persona table: each is defined per stack at `scope`, assignable there only. */
+export const CUSTOM_ROLES = {
+    /** Create/update (never delete) management locks. */
+    lockWriter: {
+        name: "lock writer",
+        description: "Create and update management locks; deleting a lock stays with Owner (break-glass).",
+        actions: ["Microsoft.Authorization/locks/read", "Microsoft.Authorization/locks/write"],
+        scope: "resourceGroup",
+    },
+    /** Read role assignments and definitions at the subscription: every refresh reads the pipeline's own subscription-scoped Cost Management grant (and this role), and Cost Management Contributor carries no Microsoft.Authorization read. */
+    assignmentReader: {
+        name: "role assignment reader",
+        description: "Read role assignments and definitions (the pipeline refreshes its own subscription-scoped grant).",
+        actions: ["Microsoft.Authorization/roleAssignments/read", "Microsoft.Authorization/roleDefinitions/read"],
+        scope: "subscription",
+    },
+} as const;
+export type CustomRole = keyof typeof CUSTOM_ROLES;
 /** The custom role that lets the pipeline create/update (never delete) management locks. */
 export const LOCK_WRITER = "lockWriter" as const;
-export type PersonaRole = BuiltInRole | typeof LOCK_WRITER;
+export type PersonaRole = BuiltInRole | CustomRole;
 
 export interface PersonaGrant {
     role: PersonaRole;
@@ -47,6 +65,7 @@ const dev = {
         { role: "rbacAdministrator", scope: "resourceGroup", why: "assign the platform's data-plane roles, allow-listed only", constrained: true },
         { role: "acrPush", scope: "registry", why: "push images built by the pipelines" },
         { role: "costManagementContributor", scope: "subscription", why: "manage the environment's budget (subscription-scoped, filtered to its groups)" },
+        { role: "assignmentReader", scope: "subscription", why: "refresh its own subscription-scoped role assignment (issue 14 §3)" },
     ],
 } satisfies Record<Persona, PersonaGrant[]>;
 

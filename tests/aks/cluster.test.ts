@@ -12,7 +12,8 @@ import { byUrn, cfgOf, CLUSTER, clusterOf, nameOf, ROLE_ASSIGNMENT, subnetIdByPr
 const NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7";
 const DNS_ZONE_CONTRIBUTOR = "b12aa53e-6015-4669-85d0-8515ebb3ae7f";
 
-const hubZones = () => stackOutputs("hub-uaenorth").privateDnsZoneIds as Record<string, string>;
+/** The environment's own AKS API-server zone in the hub (one per environment, issue 22 §10). */
+const aksZoneOf = (environment: string) => (stackOutputs("hub-uaenorth").aksPrivateDnsZoneIds as Record<string, string>)[environment];
 const workspaceIdOf = (stack: string) => String(one(stack, "azure-native:operationalinsights:Workspace").id);
 
 describe.each(SPOKES)("%s cluster", (stack) => {
@@ -34,7 +35,7 @@ describe.each(SPOKES)("%s cluster", (stack) => {
         expect(api.enablePrivateClusterPublicFQDN).toBe(false);
         expect(api.enableVnetIntegration).toBe(true);
         expect(api.subnetId).toBe(subnetIdByPrefix(stack, cfg().network.subnets.apiServer));
-        expect(api.privateDNSZone).toBe(hubZones().aks);
+        expect(api.privateDNSZone).toBe(aksZoneOf(cfg().environment));
         expect(api.authorizedIPRanges).toBeUndefined();
         expect(api.disableRunCommand).toBe(prd);
     });
@@ -193,9 +194,9 @@ describe.each(SPOKES)("%s cluster", (stack) => {
             expect(des).toHaveLength(cfg().keyVault.customerManagedKeys ? 1 : 0);
         });
 
-        it("Private DNS Zone Contributor on the hub's aks zone and on the spoke VNet (AKS links a BYO zone to it itself)", () => {
+        it("Private DNS Zone Contributor on its own environment's AKS zone (issue 22 §10) and on the spoke VNet (AKS links a BYO zone to it itself)", () => {
             const vnet = one(stack, "azure-native:network:VirtualNetwork", "spoke-vnet").id;
-            expect(scopesOf(DNS_ZONE_CONTRIBUTOR).sort()).toEqual([hubZones().aks, vnet].sort());
+            expect(scopesOf(DNS_ZONE_CONTRIBUTOR).sort()).toEqual([aksZoneOf(cfg().environment), vnet].sort());
         });
 
         it("Network Contributor on the node, API server and ingress subnets, both route tables and the public ingress IP", () => {
@@ -210,7 +211,8 @@ describe.each(SPOKES)("%s cluster", (stack) => {
         it("are declared before the cluster, which depends on each of them", () => {
             const all = resources(stack).map((r) => r.urn);
             const cluster = clusterOf(stack);
-            expect(assignments()).toHaveLength(cfg().keyVault.customerManagedKeys ? 12 : 11);
+            // 11 Network/DNS grants + the network reader at the public IP's resource group (issue 14 §6) + Reader on the DES.
+            expect(assignments()).toHaveLength(cfg().keyVault.customerManagedKeys ? 13 : 12);
             for (const a of assignments()) {
                 expect(cluster.dependencies).toContain(a.urn);
                 expect(all.indexOf(a.urn)).toBeLessThan(all.indexOf(cluster.urn));

@@ -4,13 +4,13 @@
  * is constrained to the platform's roles.
  */
 import { parseAssignmentCondition, ruleAllows } from "../../components/rbac/condition";
-import { LOCK_WRITER, PERSONA_GRANTS, type Persona } from "../../components/rbac/personas";
+import { CUSTOM_ROLES, PERSONA_GRANTS, type Persona } from "../../components/rbac/personas";
 import { BUILT_IN_ROLES, FORBIDDEN_ROLES } from "../../components/rbac/roles";
 import { cfgOf, clusterOf, nameOf, ofType, one, parentType, roleGuid, roleKeyOf, SPOKES, T } from "./support";
 
 /** Custom role definitions declared by the persona templates (other components may declare their own). */
 function lockWriterOf(stack: string) {
-    return ofType(stack, T.roleDefinition).filter((d) => parentType(d) === "aiplatform:rbac:RbacTemplates");
+    return ofType(stack, T.roleDefinition).filter((d) => parentType(d) === "aiplatform:rbac:RbacTemplates" && String(d.inputs.roleName).includes("lock writer"));
 }
 
 /** "<roleKey> @ <scope kind>" for one persona's planned assignments (one principal). */
@@ -20,7 +20,11 @@ function plannedGrants(stack: string, principal: string): string[] {
     const vault = String(one(stack, T.vault).id);
     const rg = String(one(stack, T.group, "spoke-rg").id);
     const ws = String(one(stack, "azure-native:operationalinsights:Workspace").id);
-    const lockWriter = lockWriterOf(stack)[0];
+    const customs = ofType(stack, T.roleDefinition).filter((d) => parentType(d) === "aiplatform:rbac:RbacTemplates");
+    const customKey = (guid: string) => {
+        const d = customs.find((x) => x.inputs.roleDefinitionId === guid);
+        return d && (Object.keys(CUSTOM_ROLES) as (keyof typeof CUSTOM_ROLES)[]).find((k) => String(d.inputs.roleName).startsWith(`aiplatform ${CUSTOM_ROLES[k].name} (`));
+    };
     const kind = (scope: string) =>
         scope === cluster ? "cluster"
         : scope.startsWith(`${cluster}/namespaces/`) ? `namespace:${scope.split("/").pop()}`
@@ -34,7 +38,7 @@ function plannedGrants(stack: string, principal: string): string[] {
         .filter((a) => a.inputs.principalId === principal && parentType(a) === "aiplatform:rbac:RbacTemplates")
         .map((a) => {
             const guid = roleGuid(a);
-            const role = lockWriter && guid === lockWriter.inputs.roleDefinitionId ? LOCK_WRITER : roleKeyOf(guid);
+            const role = customKey(guid) ?? roleKeyOf(guid);
             return `${role} @ ${kind(String(a.inputs.scope))}`;
         })
         .sort();

@@ -5,7 +5,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { HUB_OUTPUT_KEYS, PRIVATE_DNS_ZONE_KEYS } from "../../components/hub/outputs";
+import { HUB_OUTPUT_KEYS } from "../../components/hub/outputs";
+import { HUB_ZONE_KEYS } from "../../components/hub/dns-zones";
 import { freshnessNow } from "../support/clock";
 import { ofType, one, SPOKES, stackOutputs } from "../support/plan";
 import { rawHub } from "../support/config";
@@ -171,16 +172,19 @@ describe("private DNS zones", () => {
         blob: "privatelink.blob.core.windows.net",
         dfs: "privatelink.dfs.core.windows.net",
         file: "privatelink.file.core.windows.net",
-        aks: "privatelink.uaenorth.azmk8s.io",
+        "aks-dev": "dev.privatelink.uaenorth.azmk8s.io",
+        "aks-stg": "stg.privatelink.uaenorth.azmk8s.io",
+        "aks-prd": "prd.privatelink.uaenorth.azmk8s.io",
         internal: rawHub().network.internalDnsZone,
     };
-    test("one zone per key, global, named as private link requires", () => {
-        for (const key of PRIVATE_DNS_ZONE_KEYS) expect(inputs(T.zone, `hub-zone-${key}`)).toMatchObject({ privateZoneName: expected[key], location: "global" });
-        expect(ofType(HUB, T.zone)).toHaveLength(PRIVATE_DNS_ZONE_KEYS.length);
+    const keys = [...HUB_ZONE_KEYS, "aks-dev", "aks-stg", "aks-prd"];
+    test("one zone per shared key and one AKS API-server zone per environment (issue 22 §10), global, named as private link requires", () => {
+        for (const key of keys) expect(inputs(T.zone, `hub-zone-${key}`)).toMatchObject({ privateZoneName: expected[key], location: "global" });
+        expect(ofType(HUB, T.zone)).toHaveLength(keys.length);
     });
     test("each linked to the hub VNet, without auto-registration; privatelink zones fall back to public DNS", () => {
         const hubVnetId = one(HUB, T.vnet).id;
-        for (const key of PRIVATE_DNS_ZONE_KEYS) {
+        for (const key of keys) {
             const link = inputs(T.link, `hub-zone-${key}-link`);
             expect(link).toMatchObject({ privateZoneName: expected[key], virtualNetwork: { id: hubVnetId }, registrationEnabled: false });
             expect(link.resolutionPolicy).toBe(key === "internal" ? "Default" : "NxDomainRedirect");
@@ -228,9 +232,13 @@ describe("outputs the spokes consume", () => {
         expect(out.firewallPrivateIp).toBe("10.0.0.4"); // 4th address of AzureFirewallSubnet 10.0.0.0/26
         expect(out.vnetId).toBe(one(HUB, T.vnet).id);
         expect(out.vnetName).toBe(inputs(T.vnet).virtualNetworkName);
-        for (const key of PRIVATE_DNS_ZONE_KEYS) {
+        for (const key of HUB_ZONE_KEYS) {
             expect(out.privateDnsZoneIds[key]).toBe(one(HUB, T.zone, `hub-zone-${key}`).id);
             expect(out.privateDnsZoneNames[key]).toBe(inputs(T.zone, `hub-zone-${key}`).privateZoneName);
+        }
+        for (const env of ["dev", "stg", "prd"]) {
+            expect(out.aksPrivateDnsZoneIds[env]).toBe(one(HUB, T.zone, `hub-zone-aks-${env}`).id);
+            expect(out.aksPrivateDnsZoneNames[env]).toBe(`${env}.privatelink.uaenorth.azmk8s.io`);
         }
         expect(out.firewallPublicIp).toMatch(/^203\.0\.113\.\d+$/);
     });

@@ -165,7 +165,8 @@ describe.each(SPOKES)("%s", (stack) => {
         expect(links).toHaveLength(PRIVATE_DNS_ZONE_KEYS.length);
         for (const key of PRIVATE_DNS_ZONE_KEYS) {
             expect(i(T.link, `spoke-zone-${key}-link`)).toMatchObject({
-                privateZoneName: hubOut().privateDnsZoneNames[key],
+                // `aks`: the spoke's own environment's API-server zone (issue 22 §10).
+                privateZoneName: key === "aks" ? hubOut().aksPrivateDnsZoneNames[rawSpoke(stack).environment] : hubOut().privateDnsZoneNames[key],
                 resourceGroupName: hubOut().resourceGroupName,
                 virtualNetwork: { id: vnetId },
                 registrationEnabled: false,
@@ -181,6 +182,6 @@ describe.each(SPOKES)("%s", (stack) => {
         expect(component.routeTableId).toBe(one(stack, T.rt, "spoke-rt-nodes").id);
         expect(component.ingressPublicIpId).toBe(one(stack, T.pip, "spoke-pip-ingress").id);
         expect(component.ingressPublicIpName).toBe(i(T.pip, "spoke-pip-ingress").publicIpAddressName);
-        expect(component.privateDnsZoneIds).toEqual(hubOut().privateDnsZoneIds);
+        expect(component.privateDnsZoneIds).toEqual({ ...hubOut().privateDnsZoneIds, aks: hubOut().aksPrivateDnsZoneIds[rawSpoke(stack).environment] });
     });
 });

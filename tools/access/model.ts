@@ -31,6 +31,8 @@ export interface Grant {
     role?: RoleDef;
     scope: string;
     condition?: string;
+    /** Declared by another stack (the hub's grants to this stack's pipeline), not by this one. */
+    shared: boolean;
 }
 
 export interface RbacPrincipals {
@@ -61,10 +63,15 @@ function str(v: unknown): string | undefined {
     return typeof v === "string" ? v : undefined;
 }
 
-export function buildAccessModel(stack: string, resources: ExportResource[], rbac: RbacPrincipals): AccessModel {
+/**
+ * The model of `stack`. `shared`: role assignments and definitions other stacks declare for this stack's principals
+ * (the hub's grants to each spoke pipeline): they count as grants, not as resources this stack owns.
+ */
+export function buildAccessModel(stack: string, resources: ExportResource[], rbac: RbacPrincipals, shared: ExportResource[] = []): AccessModel {
     const byType = (t: string) => resources.filter((r) => r.type === t && !r.external);
+    const withShared = (t: string) => [...byType(t), ...shared.filter((r) => r.type === t && !r.external)];
     const roles = new Map(builtInRoles());
-    for (const d of byType("azure-native:authorization:RoleDefinition")) {
+    for (const d of withShared("azure-native:authorization:RoleDefinition")) {
         const i = d.inputs as any;
         const guid = lower(String(i.roleDefinitionId));
         roles.set(guid, {
@@ -101,12 +108,14 @@ export function buildAccessModel(stack: string, resources: ExportResource[], rba
         if (kubelet) add({ id: kubelet, type: "ServicePrincipal", kind: "kubelet", label: `kubelet (${(c.inputs as any).resourceName})` });
     }
 
-    const grants: Grant[] = byType("azure-native:authorization:RoleAssignment").map((a) => {
+    const grants: Grant[] = withShared("azure-native:authorization:RoleAssignment").map((a) => {
         const i = a.inputs as any;
         const roleGuid = lower(String(i.roleDefinitionId).split("/").pop()!);
-        return { name: resourceName(a.urn), principalId: String(i.principalId), principalType: String(i.principalType ?? ""), roleGuid, role: roles.get(roleGuid), scope: String(i.scope), condition: str(i.condition) };
+        const name = resourceName(a.urn);
+        return { name, principalId: String(i.principalId), principalType: String(i.principalType ?? ""), roleGuid, role: roles.get(roleGuid), scope: String(i.scope), condition: str(i.condition), shared: !byType("azure-native:authorization:RoleAssignment").includes(a) };
     });
     for (const g of grants) {
+        if (g.shared) continue;
         if (!principals.has(lower(g.principalId))) add({ id: g.principalId, type: (g.principalType || "ServicePrincipal") as Principal["type"], kind: "other", label: `principal ${g.principalId.slice(0, 8)}` });
     }
     return { stack, resources, principals, grants, roles };

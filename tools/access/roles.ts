@@ -61,6 +61,11 @@ export function builtInRoles(): Map<string, RoleDef> {
     return vendored;
 }
 
+/** Days between the snapshot's retrieval and `now` (negative: retrieved "in the future", also stale). */
+export function rolesSnapshotAgeDays(now: Date, source: VendoredSource = vendoredSource()): number {
+    return Math.floor((now.getTime() - Date.parse(`${source.retrieved}T00:00:00Z`)) / 86_400_000);
+}
+
 export function vendoredSource(): VendoredSource {
     return JSON.parse(fs.readFileSync(VENDORED_ROLES_SOURCE_FILE, "utf8")) as VendoredSource;
 }
@@ -84,7 +89,22 @@ export function grantsAction(def: RoleDef, action: string, data = false): boolea
     });
 }
 
-/** Whether the definition grants any write/delete/action (anything but reads), control or data plane. */
+/**
+ * Actions that change nothing although they are not `/read`: support tickets, an Entra kubeconfig (no credential in
+ * it), log queries, secret metadata, user-delegation keys (a SAS made with one carries only the caller's own rights).
+ * Reading secret values (getSecret) is judged separately.
+ */
+const READ_LIKE = [
+    "Microsoft.Support/*",
+    "Microsoft.ContainerService/managedClusters/listClusterUserCredential/action",
+    "Microsoft.OperationalInsights/workspaces/search/action",
+    "Microsoft.OperationalInsights/workspaces/analytics/query/action",
+    "Microsoft.KeyVault/vaults/secrets/readMetadata/action",
+    "Microsoft.KeyVault/vaults/secrets/getSecret/action",
+    "Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action",
+];
+
+/** The definition's patterns that can change something (control or data plane): anything but reads and READ_LIKE. */
 export function writesOf(def: RoleDef): string[] {
-    return def.permissions.flatMap((p) => [...p.actions, ...p.dataActions].filter((a) => !/\/read$/i.test(a)));
+    return def.permissions.flatMap((p) => [...p.actions, ...p.dataActions].filter((a) => !/\/read$/i.test(a) && !READ_LIKE.some((r) => actionMatches(r, a))));
 }

@@ -30,7 +30,7 @@ const USAGE = `usage: npm run plan -- (--stack <name> [--stack <name>...] | --al
   --out <dir>     where to write <stack>.json and summary.json (default .plan)
   --now <date>    plan as on that day (UTC midnight): support windows, budget month, certificate days (default: now)
   --quiet         one line per stack, plus the lines of any failed report
-  --verbose       print stack traces for program errors`;
+  --verbose       print stack traces for program errors, and the reporters' full matrices (permissions, access)`;
 
 interface Options {
     stacks: string[];
@@ -109,10 +109,10 @@ interface StackSummary {
 /** AIPLATFORM_PLAN_TIMING=1: one stderr line per phase with the milliseconds since the process started. */
 const timing = process.env.AIPLATFORM_PLAN_TIMING ? (what: string) => console.error(`[plan ${Math.round(performance.now())} ms] ${what}`) : () => undefined;
 
-async function runReporters(reporters: Reporter[], planned: PlannedStack, exported: ReturnType<typeof buildExport>): Promise<PlanReport[]> {
+async function runReporters(reporters: Reporter[], planned: PlannedStack, exported: ReturnType<typeof buildExport>, verbose = false): Promise<PlanReport[]> {
     const out: PlanReport[] = [];
     for (const reporter of reporters) {
-        const r = await reporter({ planned, exported });
+        const r = await reporter({ planned, exported, verbose });
         timing(`${planned.stack.stack}: reporter ${r?.title ?? "(nothing)"}`);
         if (r) out.push(r);
     }
@@ -247,7 +247,7 @@ export async function main(argv: string[]): Promise<number> {
         // reads (StackReference, .get()) are in the export as `external` and counted apart.
         const all = exported.deployment.resources.filter((r) => !r.external);
         const reads = exported.deployment.resources.length - all.length;
-        const reports = await runReporters(reporters, p, exported);
+        const reports = await runReporters(reporters, p, exported, opts.verbose);
         const stackFailures = reports.reduce((n, r) => n + r.failures, 0);
         failures += stackFailures;
         const reportHeader = (r: PlanReport) => `--- ${r.title}${r.failures ? ` — ${r.failures} failure${r.failures > 1 ? "s" : ""}` : ""}`;

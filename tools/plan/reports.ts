@@ -21,6 +21,8 @@ export interface PlanReport {
 export interface ReportContext {
     planned: PlannedStack;
     exported: StackExport;
+    /** The plan's --verbose: reporters may print their full picture (e.g. the permissions matrix). */
+    verbose?: boolean;
 }
 
 export type Reporter = (ctx: ReportContext) => Promise<PlanReport | undefined> | PlanReport | undefined;

@@ -1,0 +1,99 @@
+/**
+ * The access model (issue 22): the plan's access report passes, and each forbidden path — planted on a copy of the
+ * real plan, state settings or workflows — is reported under its rule.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { BUILT_IN_ROLES } from "../../components/rbac/roles";
+import { accessResourcesOf } from "../../tools/access/hub-grants";
+import { buildAccessModel } from "../../tools/access/model";
+import { fluxPathFindings, sharedIdentityFindings, stackPathFindings, statePathFindings, workflowPathFindings } from "../../tools/access/paths";
+import { triage } from "../../tools/plan/reports/access";
+import { rbacOf } from "../../tools/plan/reports/permissions";
+import { REPO_ROOT } from "../../config/stack-files";
+import type { ExportResource } from "../../tools/plan/export";
+import { loadPlan, loadSummary, SPOKES } from "../support/plan";
+import { cfgOf } from "../support/config";
+
+function prdModel(plant: (own: ExportResource[]) => void = () => undefined) {
+    const own = structuredClone(loadPlan("prd-uaenorth").deployment.resources);
+    plant(own);
+    return buildAccessModel("prd-uaenorth", own, rbacOf({ "aiplatform:rbac": cfgOf("prd-uaenorth").rbac }), accessResourcesOf(loadPlan("hub-uaenorth")));
+}
+/** A copy of a planned assignment given to `principalId` with `role` at `scope`. */
+function planted(own: ExportResource[], principalId: string, role: string, scope: string): void {
+    const template = own.find((r) => r.type === "azure-native:authorization:RoleAssignment")!;
+    own.push({ ...template, urn: `${template.urn}-planted`, inputs: { ...template.inputs, principalId, principalType: "Group", roleDefinitionId: `/x/${role}`, scope, condition: undefined } });
+}
+const idOf = (own: ExportResource[], type: string) => String(own.find((r) => r.type === type)!.id);
+
+describe("access report on the plan", () => {
+    it.each(["hub-uaenorth", ...SPOKES])("%s: no forbidden path", (stack) => {
+        const report = loadSummary().stacks.find((s) => s.stack === stack)!.reports.find((r) => r.title.startsWith("access:"))!;
+        expect(report.lines.filter((l) => l.startsWith("FORBIDDEN"))).toEqual([]);
+        expect(report.failures).toBe(0);
+    });
+
+    it.each(SPOKES)("%s: no path from the planned grants", (stack) => {
+        const own = loadPlan(stack).deployment.resources;
+        const m = buildAccessModel(stack, own, rbacOf({ "aiplatform:rbac": cfgOf(stack).rbac }), accessResourcesOf(loadPlan("hub-uaenorth")));
+        expect(stackPathFindings(m, cfgOf(stack).environment)).toEqual([]);
+    });
+});
+
+describe("forbidden paths are found", () => {
+    const developers = cfgOf("prd-uaenorth").rbac.developers[0];
+
+    it("P1: a developer group reading prd secrets", () => {
+        const m = prdModel((own) => planted(own, developers, BUILT_IN_ROLES.keyVaultSecretsUser.id, idOf(own, "azure-native:keyvault:Vault")));
+        expect(stackPathFindings(m, "prd").map((f) => f.rule)).toEqual(["P1"]);
+    });
+
+    it("P2: a developer group writing prd (Contributor on the group, AKS RBAC Writer on a namespace)", () => {
+        const m = prdModel((own) => {
+            planted(own, developers, BUILT_IN_ROLES.contributor.id, idOf(own, "azure-native:resources:ResourceGroup"));
+            planted(own, developers, BUILT_IN_ROLES.aksRbacWriter.id, `${idOf(own, "azure-native:containerservice:ManagedCluster")}/namespaces/team-nlp`);
+        });
+        expect(stackPathFindings(m, "prd").map((f) => f.rule)).toEqual(["P2", "P2"]);
+    });
+
+    it("P3: another state identity writing or decrypting prd's state", () => {
+        const settings = parse(fs.readFileSync(path.join(REPO_ROOT, "state-backend/settings.yaml"), "utf8"));
+        settings.identities.dev.decrypt = [...settings.identities.dev.decrypt, "prd-uaenorth"];
+        settings.identities.stg.stacks = ["stg-uaenorth", "prd-uaenorth"];
+        const found = statePathFindings(settings).map((f) => f.message);
+        expect(found.filter((m) => /'dev'.*decrypt/.test(m))).toHaveLength(1);
+        expect(found.filter((m) => /'stg'.*write/.test(m))).toHaveLength(1);
+    });
+
+    it("P4: a prd rollout outside the prd environment, and prd Flux on a moving ref", () => {
+        const file = path.join(REPO_ROOT, ".github/workflows/deploy.yml");
+        const doc = parse(fs.readFileSync(file, "utf8"));
+        expect(workflowPathFindings({ "deploy.yml": stringify(doc) })).toEqual([]);
+        doc.jobs.prd.with.environment = "stg";
+        expect(workflowPathFindings({ "deploy.yml": stringify(doc) }).map((f) => f.rule)).toEqual(["P4"]);
+        const m = prdModel((own) => {
+            const flux = own.find((r) => r.type === "azure-native:kubernetesconfiguration:FluxConfiguration")!;
+            (flux.inputs as any).gitRepository.repositoryRef = { branch: "main" };
+        });
+        expect(fluxPathFindings(m, "prd").map((f) => f.message)).toEqual([expect.stringContaining("branch 'main'")]);
+    });
+
+    it("P5: one pipeline principal in two stack files", () => {
+        const root = fs.mkdtempSync(path.join(require("os").tmpdir(), "p5-"));
+        fs.mkdirSync(path.join(root, "hub"));
+        for (const [dir, file] of [[root, "Pulumi.yaml"], [path.join(root, "hub"), "Pulumi.yaml"]]) fs.writeFileSync(path.join(dir, file), "name: x\nruntime: nodejs\n");
+        const stackFile = (env: string) => `config:\n  aiplatform:environment: ${env}\n  aiplatform:rbac:\n    automation: "00000000-0000-4000-8000-000000000001"\n`;
+        fs.writeFileSync(path.join(root, "Pulumi.dev-x.yaml"), stackFile("dev"));
+        fs.writeFileSync(path.join(root, "Pulumi.prd-x.yaml"), stackFile("prd"));
+        expect(sharedIdentityFindings(root).map((f) => f.rule)).toEqual(["P5"]);
+        expect(sharedIdentityFindings(REPO_ROOT)).toEqual([]);
+    });
+
+    it("filed findings print as OPEN with their issue, new ones fail", () => {
+        const { failures, filed } = triage([{ rule: "P3", message: "state identity 'preview' may decrypt (every secret in it) prd-uaenorth's state" }, { rule: "P1", message: "x" }]);
+        expect(failures.map((f) => f.rule)).toEqual(["P1"]);
+        expect(filed).toEqual([expect.stringMatching(/^OPEN \[P3\].*issue 22 §1/)]);
+    });
+});

@@ -1,0 +1,122 @@
+/**
+ * Forbidden access paths (issue 22; README "Security: forbidden access paths"). Built on the access model of each
+ * planned spoke and on the repository's own access configuration (stack files, state-backend/settings.yaml, the
+ * GitHub workflows), so a path a review would find fails the plan instead:
+ *   P1 an environment's secrets are readable only by its own pipeline, its platform group(s) and the workload
+ *      identities whose workload reads the vault;
+ *   P2 prd resources are writable (control or data plane) only by prd's pipeline, prd's platform group(s) and the
+ *      identities prd itself creates (bounded by the permissions report);
+ *   P3 prd state (write, or decrypt: state holds every secret) only by prd's own state identity;
+ *   P4 a prd rollout (up/promote on prd-uaenorth) only from a job in the `prd` GitHub environment; prd's Flux follows
+ *      an exact revision, not a branch or a semver range that any tag can move;
+ *   P5 no identity (pipeline principal, state identity) serves more than one environment.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { listStacks, readStackConfig, REPO_ROOT } from "../../config/stack-files";
+import { type AccessModel, covers } from "./model";
+import { grantsAction, writesOf } from "./roles";
+import { WORKLOAD_NEEDS } from "./requirements";
+
+export interface PathFinding {
+    rule: "P1" | "P2" | "P3" | "P4" | "P5";
+    message: string;
+}
+
+const lower = (s: string) => s.toLowerCase();
+const SECRET_READ = "Microsoft.KeyVault/vaults/secrets/getSecret/action";
+
+/** One line per principal and what it can do in this environment (the `--verbose` picture). */
+export function whoCanWhat(model: AccessModel): string[] {
+    const vault = model.resources.find((r) => r.type === "azure-native:keyvault:Vault")?.id;
+    const group = model.resources.find((r) => r.type === "azure-native:resources:ResourceGroup")?.id;
+    return [...model.principals.values()].flatMap((p) => {
+        const held = model.grants.filter((g) => lower(g.principalId) === lower(p.id) && g.role);
+        if (!held.length) return [];
+        const readsSecrets = vault && held.some((g) => covers(g.scope, vault) && grantsAction(g.role!, SECRET_READ, true));
+        const writes = held.filter((g) => group && (covers(group, g.scope) || covers(g.scope, group)) && writesOf(g.role!).length);
+        return [`${p.label}: ${readsSecrets ? "reads secrets; " : ""}${writes.length ? `writes via ${[...new Set(writes.map((g) => g.role!.roleName))].join(", ")}` : "read-only"}`];
+    });
+}
+
+/** P1 and P2 on one planned spoke. */
+export function stackPathFindings(model: AccessModel, environment: string): PathFinding[] {
+    const out: PathFinding[] = [];
+    const vault = model.resources.find((r) => r.type === "azure-native:keyvault:Vault")?.id;
+    const group = model.resources.find((r) => r.type === "azure-native:resources:ResourceGroup")?.id;
+    const needsVault = (subjects: string[] = []) => subjects.some((s) => (WORKLOAD_NEEDS[s.replace("system:serviceaccount:", "").replace(":", "/")] ?? []).some((n) => n.vault));
+    for (const g of model.grants) {
+        const p = model.principals.get(lower(g.principalId));
+        if (!p || !g.role) continue;
+        if (vault && covers(g.scope, vault) && grantsAction(g.role, SECRET_READ, true)) {
+            const allowed = p.kind === "pipeline" || p.kind === "platform" || (p.kind === "workload" && needsVault(p.subjects));
+            if (!allowed) out.push({ rule: "P1", message: `${environment}: ${p.label} can read every secret of ${vault.split("/").pop()} through ${g.role.roleName} (${g.name})` });
+        }
+        if (environment === "prd" && group && (covers(group, g.scope) || covers(g.scope, group)) && writesOf(g.role).length) {
+            const own = ["pipeline", "platform", "aks-control-plane", "kubelet", "workload", "scheduler"].includes(p.kind);
+            if (!own) out.push({ rule: "P2", message: `prd: ${p.label} can write prd resources through ${g.role.roleName} on ${g.scope} (${g.name})` });
+        }
+    }
+    return out;
+}
+
+interface StateSettings {
+    identities: Record<string, { stacks?: string[]; decrypt?: string[] }>;
+}
+
+/** P3: state identities that may write or decrypt prd's state, other than prd's own. */
+export function statePathFindings(settings: StateSettings, prdStack = "prd-uaenorth"): PathFinding[] {
+    return Object.entries(settings.identities ?? {}).flatMap(([name, id]) => {
+        if (name === "prd") return [];
+        const what = [id.stacks?.includes(prdStack) ? "write" : "", id.decrypt?.includes(prdStack) ? "decrypt (every secret in it)" : ""].filter(Boolean);
+        return what.length ? [{ rule: "P3" as const, message: `state identity '${name}' may ${what.join(" and ")} ${prdStack}'s state (state-backend/settings.yaml)` }] : [];
+    });
+}
+
+/** P4: jobs that run `up`/`promote` on prd outside the `prd` environment; P4 also: prd Flux on a moving ref. */
+export function workflowPathFindings(workflows: Record<string, string>, prdStack = "prd-uaenorth"): PathFinding[] {
+    const out: PathFinding[] = [];
+    for (const [file, text] of Object.entries(workflows)) {
+        const doc = parse(text) as { jobs?: Record<string, any> };
+        for (const [job, j] of Object.entries(doc?.jobs ?? {})) {
+            const w = j?.with ?? {};
+            const stacks = String(w.stack ?? "").includes("matrix.") ? (j.strategy?.matrix?.stack ?? []) : [w.stack];
+            if (!stacks.includes(prdStack) || !["up", "promote"].includes(String(w.command))) continue;
+            if (w.environment !== "prd") out.push({ rule: "P4", message: `${file}: job '${job}' runs ${w.command} on ${prdStack} in environment '${w.environment ?? "(none)"}', not 'prd'` });
+        }
+    }
+    return out;
+}
+
+export function fluxPathFindings(model: AccessModel, environment: string): PathFinding[] {
+    if (environment !== "prd") return [];
+    return model.resources
+        .filter((r) => r.type === "azure-native:kubernetesconfiguration:FluxConfiguration")
+        .flatMap((f) => {
+            const ref = ((f.inputs as any).gitRepository?.repositoryRef ?? {}) as Record<string, string>;
+            return ref.commit ? [] : [{ rule: "P4" as const, message: `prd: Flux follows ${ref.semver ? `semver '${ref.semver}'` : ref.tag ? `tag '${ref.tag}'` : `branch '${ref.branch}'`}, which a push or tag moves without the prd approval; pin repositoryRef.commit` }];
+        });
+}
+
+/** P5: a pipeline principal (rbac.automation) or state identity used by more than one environment. */
+export function sharedIdentityFindings(root = REPO_ROOT): PathFinding[] {
+    const byPrincipal = new Map<string, string[]>();
+    for (const sf of listStacks(root)) {
+        const a = (readStackConfig(sf.file, root) as any)["aiplatform:rbac"]?.automation;
+        if (typeof a === "string") byPrincipal.set(lower(a), [...(byPrincipal.get(lower(a)) ?? []), sf.file]);
+    }
+    return [...byPrincipal.entries()]
+        .filter(([, files]) => files.length > 1)
+        .map(([id, files]) => ({ rule: "P5" as const, message: `pipeline principal ${id} is aiplatform:rbac.automation in ${files.join(", ")}: one environment's pipeline can act on the others` }));
+}
+
+/** The repository-level inputs of P3–P5, read once per plan. */
+export function repositoryPathFindings(root = REPO_ROOT): PathFinding[] {
+    const settings = parse(fs.readFileSync(path.join(root, "state-backend/settings.yaml"), "utf8")) as StateSettings;
+    const dir = path.join(root, ".github/workflows");
+    const workflows = Object.fromEntries(
+        fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => [`.github/workflows/${f}`, fs.readFileSync(path.join(dir, f), "utf8")]),
+    );
+    return [...statePathFindings(settings), ...workflowPathFindings(workflows), ...sharedIdentityFindings(root)];
+}

@@ -1,0 +1,43 @@
+/**
+ * Plan report: the access model (issue 22). Who can do what in each environment — from the planned role assignments,
+ * federated credentials and Key Vault/storage scopes (tools/access/model.ts), the state backend's identities
+ * (state-backend/settings.yaml), the workflows' environments (.github/workflows) and prd's Flux source — and the
+ * forbidden paths of README "Security: forbidden access paths" (tools/access/paths.ts), each a failure. `--verbose`
+ * prints every principal of the environment and what it can do. Repository-wide paths (state, workflows, shared
+ * identities) are checked once, with the hub.
+ */
+import { sharedGrants } from "../../access/hub-grants";
+import { buildAccessModel } from "../../access/model";
+import { OPEN_FINDINGS } from "../../access/open-findings";
+import { fluxPathFindings, type PathFinding, repositoryPathFindings, stackPathFindings, whoCanWhat } from "../../access/paths";
+import type { Reporter } from "../reports";
+import { rbacOf } from "./permissions";
+
+/** Splits findings into failures and already-filed ones; lists filed entries that no longer match anything. */
+export function triage(findings: PathFinding[], open = OPEN_FINDINGS): { failures: PathFinding[]; filed: string[] } {
+    const failures = findings.filter((f) => !open.some((o) => o.rule === f.rule && f.message.includes(o.contains)));
+    const filed = findings.filter((f) => !failures.includes(f)).map((f) => `OPEN [${f.rule}] ${f.message} — ${open.find((o) => o.rule === f.rule && f.message.includes(o.contains))!.issue}`);
+    return { failures, filed };
+}
+
+const report: Reporter = ({ planned, exported, verbose }) => {
+    const environment = String(planned.config["aiplatform:environment"] ?? "");
+    const isHub = planned.stack.kind === "hub";
+    const shared = sharedGrants(planned, exported);
+    const model = isHub ? undefined : buildAccessModel(planned.stack.stack, exported.deployment.resources, rbacOf(planned.config), shared);
+    const findings = isHub ? repositoryPathFindings() : [...stackPathFindings(model!, environment), ...fluxPathFindings(model!, environment)];
+    const { failures, filed } = triage(findings);
+    const lines = [
+        isHub ? "repository: state-backend identities, workflow environments, pipeline principals per environment" : `${environment}: ${model!.principals.size} principal(s), ${model!.grants.length} role assignment(s)`,
+        ...failures.map((f) => `FORBIDDEN [${f.rule}] ${f.message}`),
+        ...filed,
+    ];
+    if (isHub) {
+        const stale = OPEN_FINDINGS.filter((o) => !findings.some((f) => f.rule === o.rule && f.message.includes(o.contains)) && o.rule !== "P4");
+        lines.push(...stale.map((o) => `stale open-finding entry (${o.rule} "${o.contains}"): fixed — delete it from tools/access/open-findings.ts`));
+    }
+    if (verbose && model) lines.push(...whoCanWhat(model));
+    return { title: "access: who can reach secrets, state, resources and rollouts of each environment (forbidden paths fail)", lines, failures: failures.length, data: { failures, open: filed.length } };
+};
+
+export default report;
