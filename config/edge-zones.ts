@@ -1,6 +1,9 @@
 /**
- * Cross-stack rules for the shared Cloudflare zone, run by config validation before anything is declared:
- * - at most one stack per zone owns the zone-wide WAF/rate-limit rulesets (`edge.waf: true`; see waf.ts);
+ * Cross-stack rules for Cloudflare zones, run by config validation before anything is declared:
+ * - prd's zone is prd's alone (issue 22 §8): a Cloudflare API token is scoped to zones, not records, so any token
+ *   that can write a shared zone's DNS or settings for dev could rewrite prd's records and TLS settings;
+ * - exactly one stack per zone owns its zone-wide settings (`edge.zoneOwner: true`); the WAF/rate-limit rulesets
+ *   (`edge.waf: true`, see waf.ts) belong to that owner;
  * - stacks naming the same zoneId must name the same domain (a zone has one apex).
  */
 import type { Problem } from "./problems";
@@ -8,7 +11,9 @@ import type { Problem } from "./problems";
 export interface StackEdgeFacts {
     /** Stack file, e.g. Pulumi.prd-uaenorth.yaml. */
     file: string;
-    edge?: { zoneId?: unknown; domain?: unknown; waf?: unknown };
+    /** aiplatform:environment of the stack (prd's zone may not be shared). */
+    environment?: unknown;
+    edge?: { zoneId?: unknown; domain?: unknown; waf?: unknown; zoneOwner?: unknown };
 }
 
 export function edgeZoneProblems(self: StackEdgeFacts, others: StackEdgeFacts[]): Problem[] {
@@ -16,14 +21,23 @@ export function edgeZoneProblems(self: StackEdgeFacts, others: StackEdgeFacts[])
     if (!mine || typeof mine.zoneId !== "string") return [];
     const sameZone = others.filter((o) => o.edge?.zoneId === mine.zoneId);
     const problems: Problem[] = [];
-    if (mine.waf === true) {
-        const owners = sameZone.filter((o) => o.edge?.waf === true).map((o) => o.file);
+    const crossing = sameZone.filter((o) => (o.environment === "prd") !== (self.environment === "prd"));
+    if (crossing.length) {
+        problems.push({
+            path: ["edge", "zoneId"],
+            message: `zone ${mine.zoneId} is also ${crossing.map((o) => o.file).join(", ")}'s: prd needs a Cloudflare zone of its own (a token that can edit a shared zone for another environment can rewrite prd's records and settings)`,
+        });
+    }
+    if (mine.zoneOwner === true) {
+        const owners = sameZone.filter((o) => o.edge?.zoneOwner === true).map((o) => o.file);
         if (owners.length) {
-            problems.push({
-                path: ["edge", "waf"],
-                message: `zone ${mine.zoneId} already has its WAF/rate-limit rulesets owned by ${owners.join(", ")}; zone entry-point rulesets exist once per zone, so exactly one stack sets edge.waf: true`,
-            });
+            problems.push({ path: ["edge", "zoneOwner"], message: `zone ${mine.zoneId} is already owned by ${owners.join(", ")}; zone-wide settings have one writer, so exactly one stack sets edge.zoneOwner: true` });
         }
+    } else if (!sameZone.some((o) => o.edge?.zoneOwner === true)) {
+        problems.push({ path: ["edge", "zoneOwner"], message: `zone ${mine.zoneId} has no owner: set edge.zoneOwner: true in exactly one stack using it (it writes the zone's settings)` });
+    }
+    if (mine.waf === true && mine.zoneOwner !== true) {
+        problems.push({ path: ["edge", "waf"], message: `the zone's WAF/rate-limit rulesets are zone-wide: only the zone's owner (edge.zoneOwner: true) may set edge.waf: true` });
     }
     const otherDomains = sameZone.filter((o) => o.edge?.domain !== mine.domain);
     if (otherDomains.length) {

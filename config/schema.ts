@@ -286,8 +286,13 @@ export const spokeSchema = z.strictObject({
             /** Date the origin certificate was last issued (YYYY-MM-DD); changing it issues a new key + certificate. */
             rotation: isoDate,
             /**
-             * This stack owns the zone's managed WAF rules and rate limiting (zone-wide rulesets, paid plan): at most
-             * one stack per zoneId sets it (checked across stack files).
+             * This stack owns the zone's settings (the security floor, components/edge/zone-settings.ts): exactly one
+             * stack per zoneId sets it (checked across stack files), so zone-wide settings have one writer.
+             */
+            zoneOwner: z.boolean().default(false),
+            /**
+             * This stack owns the zone's managed WAF rules and rate limiting (zone-wide rulesets, paid plan): only the
+             * zone's owner (zoneOwner) may set it.
              */
             waf: z.boolean().default(false),
         })

@@ -220,12 +220,12 @@ export function createEdge(name: string, args: EdgeArgs, parent: pulumi.Resource
         parent,
     );
 
-    // --- The zone's security floor (shared by every environment; see zone-settings.ts).
-    for (const s of ZONE_SETTINGS) {
+    // --- The zone's security floor (zone-settings.ts), written by the zone's one owner (edge.zoneOwner).
+    for (const s of cfg.zoneOwner ? ZONE_SETTINGS : []) {
         new cloudflare.ZoneSetting(
             `${name}-zone-${s.id.replace(/_/g, "-")}`,
             { zoneId, settingId: s.id, value: s.value },
-            // Zone-wide and declared identically by every spoke: destroying one environment must not reset the zone.
+            // Zone-wide: destroying the owning environment must not reset the zone the other environment still serves.
             { ...cf, retainOnDelete: true },
         );
     }

@@ -41,7 +41,7 @@ describe.each(SPOKES)("%s: edge in the plan", (stack) => {
     it("uses only its explicit Cloudflare provider, whose token input is a secret", () => {
         const provider = one(stack, "pulumi:providers:cloudflare", "edge-cloudflare");
         expect(isSecret(provider.inputs.apiToken)).toBe(true);
-        expect(cf().length).toBeGreaterThan(10);
+        expect(cf().length).toBeGreaterThan(edge.zoneOwner ? 10 : 5);
         for (const r of cf()) expect(r.provider).toBe(`${provider.urn}::${provider.id}`);
         expect(ofType(stack, "pulumi:providers:cloudflare")).toHaveLength(1);
     });
@@ -113,8 +113,12 @@ describe.each(SPOKES)("%s: edge in the plan", (stack) => {
         expect(JSON.stringify(stackOutputs(stack))).not.toMatch(/BEGIN|PRIVATE/);
     });
 
-    it("sets the zone's security floor, retained when an environment is destroyed", () => {
+    it("the zone's owner sets its security floor, retained when the environment is destroyed; others leave the zone alone", () => {
         const settings = ofType(stack, "cloudflare:index/zoneSetting:ZoneSetting");
+        if (!edge.zoneOwner) {
+            expect(settings).toEqual([]);
+            return;
+        }
         expect(Object.fromEntries(settings.map((s) => [s.inputs.settingId, s.inputs.value]))).toEqual(Object.fromEntries(ZONE_SETTINGS.map((s) => [s.id, s.value])));
         expect(Object.fromEntries(settings.map((s) => [s.inputs.settingId, s.inputs.value]))).toMatchObject({
             ssl: "strict",
