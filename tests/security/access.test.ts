@@ -8,6 +8,7 @@ import { parse, stringify } from "yaml";
 import { BUILT_IN_ROLES } from "../../components/rbac/roles";
 import { accessResourcesOf } from "../../tools/access/hub-grants";
 import { buildAccessModel } from "../../tools/access/model";
+import { clusterPathFindings, selects } from "../../tools/access/cluster-paths";
 import { fluxPathFindings, sharedIdentityFindings, stackPathFindings, statePathFindings, workflowPathFindings } from "../../tools/access/paths";
 import { triage } from "../../tools/plan/reports/access";
 import { rbacOf } from "../../tools/plan/reports/permissions";
@@ -95,5 +96,49 @@ describe("forbidden paths are found", () => {
         const { failures, filed } = triage([{ rule: "P3", message: "state identity 'preview' may decrypt (every secret in it) prd-uaenorth's state" }, { rule: "P1", message: "x" }]);
         expect(failures.map((f) => f.rule)).toEqual(["P1"]);
         expect(filed).toEqual([expect.stringMatching(/^OPEN \[P3\].*issue 22 §1/)]);
+    });
+});
+
+describe("cluster paths from the rendered tree (P2 Kubernetes RBAC in prd, P6 tenant secrets)", () => {
+    const platform = "0b7e8c9d-1a2b-4c3d-8e4f-5a6b7c8d9e02";
+    const ns = (name: string, tier: string) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { "aiplatform.io/tier": tier } } });
+    const binding = (namespace: string, role: string, group: string) => ({
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: `b-${role}`, namespace },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+        subjects: [{ kind: "Group", name: group }],
+    });
+    const store = (conditions?: unknown[]) => ({ apiVersion: "external-secrets.io/v1", kind: "ClusterSecretStore", metadata: { name: "azure-key-vault" }, spec: { ...(conditions ? { conditions } : {}) } });
+    const eso = (values: unknown) => ({ apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: { name: "external-secrets" }, spec: { chart: { spec: { chart: "external-secrets" } }, values } });
+    const wi = { serviceAccount: { annotations: { "azure.workload.identity/client-id": "${eso_client_id}" } } };
+    const tierCondition = [{ namespaceSelector: { matchExpressions: [{ key: "aiplatform.io/tier", operator: "In", values: ["platform", "ai"] }] } }];
+    const base = [ns("team-nlp", "tenant"), ns("mlflow", "ai"), store(tierCondition), binding("team-nlp", "view", "dev-group")];
+
+    it("label selectors as Kubernetes evaluates them", () => {
+        expect(selects({ matchExpressions: [{ key: "t", operator: "In", values: ["a"] }] }, { t: "a" })).toBe(true);
+        expect(selects({ matchExpressions: [{ key: "t", operator: "NotIn", values: ["a"] }] }, { t: "b" })).toBe(true);
+        expect(selects({ matchLabels: { t: "a" } }, { t: "b" })).toBe(false);
+        expect(selects({}, {})).toBe(true);
+    });
+
+    it("a view-only tenant behind a tier-conditioned store, ESO without aggregation: no path", () => {
+        expect(clusterPathFindings([...base, eso({ rbac: { aggregateToEdit: false }, ...wi })], "prd", [platform])).toEqual([]);
+    });
+
+    it("P6: a ClusterSecretStore without conditions (or admitting tenants) serves the tenant", () => {
+        expect(clusterPathFindings([ns("team-nlp", "tenant"), store()], "dev", []).map((f) => f.rule)).toEqual(["P6"]);
+        expect(clusterPathFindings([ns("team-nlp", "tenant"), store([{ namespaces: ["team-nlp"] }])], "dev", []).map((f) => f.rule)).toEqual(["P6"]);
+    });
+
+    it("P6: an edit tenant may create a SecretStore as the controller's workload identity (chart default aggregation)", () => {
+        const found = clusterPathFindings([ns("team-nlp", "tenant"), store(tierCondition), binding("team-nlp", "edit", "dev-group"), eso(wi)], "dev", []);
+        expect(found.map((f) => f.message)).toEqual([expect.stringContaining("tenant namespace team-nlp may create a SecretStore")]);
+    });
+
+    it("P2: in prd only the platform group may hold edit/admin bindings", () => {
+        const objs = [...base, binding("team-nlp", "edit", "dev-group"), binding("monitoring", "admin", platform)];
+        expect(clusterPathFindings(objs, "prd", [platform]).map((f) => f.message)).toEqual([expect.stringContaining("Group dev-group can write namespace team-nlp")]);
+        expect(clusterPathFindings(objs, "dev", [platform])).toEqual([]);
     });
 });

@@ -9,7 +9,8 @@
  *   P3 prd state (write, or decrypt: state holds every secret) only by prd's own state identity;
  *   P4 a prd rollout (up/promote on prd-uaenorth) only from a job in the `prd` GitHub environment; prd's Flux follows
  *      an exact revision, not a branch or a semver range that any tag can move;
- *   P5 no identity (pipeline principal, state identity) serves more than one environment.
+ *   P5 no identity (pipeline principal, state identity) serves more than one environment;
+ *   P6 no tenant namespace can read a secret it does not own (cluster-paths.ts, from the rendered tree).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -20,7 +21,7 @@ import { grantsAction, writesOf } from "./roles";
 import { WORKLOAD_NEEDS } from "./requirements";
 
 export interface PathFinding {
-    rule: "P1" | "P2" | "P3" | "P4" | "P5";
+    rule: "P1" | "P2" | "P3" | "P4" | "P5" | "P6";
     message: string;
 }
 
