@@ -11,7 +11,4 @@ export interface OpenFinding {
 
 export const OPEN_FINDINGS: OpenFinding[] = [
     { rule: "P3", contains: "state identity 'preview' may decrypt", issue: "issue 22 §1 (preview identity decrypts every stack's state)" },
-    { rule: "P4", contains: "prd: Flux follows", issue: "issue 22 §5 (prd follows an exact revision)" },
-    { rule: "P2", contains: "through RoleBinding developers-edit (edit)", issue: "issue 22 §7 (prd developers get view)" },
-    { rule: "P6", contains: "may create a SecretStore (ESO aggregates SecretStore create into edit", issue: "issue 22 §2 (ESO aggregation off, no workload identity on the controller)" },
 ];

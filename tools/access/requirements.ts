@@ -145,7 +145,8 @@ function clusterRequirements(model: AccessModel): Requirement[] {
  * built-in role exists; those extras are listed, not failed (ACCEPTED_EXTRAS).
  */
 export const WORKLOAD_NEEDS: Record<string, { container?: string; vault?: true; dataActions: string[] }[]> = {
-    "external-secrets/external-secrets": [{ vault: true, dataActions: ["Microsoft.KeyVault/vaults/secrets/getSecret/action", "Microsoft.KeyVault/vaults/secrets/readMetadata/action"] }],
+    // The store's own service account (not the ESO controller's): only the ClusterSecretStore authenticates as it.
+    "external-secrets/key-vault-reader": [{ vault: true, dataActions: ["Microsoft.KeyVault/vaults/secrets/getSecret/action", "Microsoft.KeyVault/vaults/secrets/readMetadata/action"] }],
     "mlflow/mlflow": [{ container: "mlflow", dataActions: BLOB_RW() }],
     "ai-serving/vllm": [{ container: "models", dataActions: [BLOB("read")] }],
     "monitoring/loki": [{ container: "logs", dataActions: BLOB_RW() }],
