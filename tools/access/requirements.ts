@@ -181,7 +181,13 @@ function workloadRequirements(model: AccessModel): Requirement[] {
 
 export function requirementsOf(model: AccessModel): Requirement[] {
     const pipeline = principalsOf(model, "pipeline")[0];
-    return [...(pipeline ? pipelineRequirements(model, pipeline) : []), ...clusterRequirements(model), ...workloadRequirements(model)];
+    const all = [...(pipeline ? pipelineRequirements(model, pipeline) : []), ...clusterRequirements(model), ...workloadRequirements(model)];
+    // One requirement per principal, action and target (subnets sharing a route table need it once).
+    const seen = new Set<string>();
+    return all.filter((r) => {
+        const key = `${r.principal.id}|${r.action}|${r.data ? "data" : ""}|${lower(r.target)}`;
+        return !seen.has(key) && !!seen.add(key);
+    });
 }
 
 export interface Finding {
