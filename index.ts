@@ -13,7 +13,7 @@ import { SpokeNetwork } from "./components/network";
 import { AksCluster, networkReaderRoleGuid } from "./components/aks";
 import { PoolSchedule, poolSchedulerRoleGuid } from "./components/scaling";
 import { Budget, firstDayOfMonth } from "./components/cost";
-import { Identities } from "./components/identity";
+import { blobDataWriterRoleGuid, Identities } from "./components/identity";
 import { Protection } from "./components/protection";
 import { RbacTemplates } from "./components/rbac";
 import { Registry } from "./components/registry";
@@ -113,7 +113,7 @@ export = async () => {
         stack: pulumi.getStack(),
         principals: { developers: cfg.rbac.developers, platform: cfg.rbac.platform, automation: cfg.rbac.automation },
         developerNamespaces: cfg.rbac.developerNamespaces,
-        customServiceRoles: [networkReaderRoleGuid(names.of("aksCluster")), ...(cfg.scaling.enabled ? [poolSchedulerRoleGuid(names.of("aksCluster"))] : [])],
+        customServiceRoles: [networkReaderRoleGuid(names.of("aksCluster")), blobDataWriterRoleGuid(names), ...(cfg.scaling.enabled ? [poolSchedulerRoleGuid(names.of("aksCluster"))] : [])],
         scopes: { resourceGroup: foundation.resourceGroupId, registry: registry.registryId, vault: secrets.vaultId, workspace: foundation.workspaceId, cluster: aks.clusterId },
     });
     const budget = cfg.budget

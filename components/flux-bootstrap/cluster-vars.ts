@@ -37,9 +37,9 @@ export interface ClusterVars {
     argo_container: string;
     /** Workload-identity client id of External Secrets Operator (Key Vault Secrets User). */
     eso_client_id: string;
-    /** Workload-identity client id of Loki (Storage Blob Data Contributor on logs_container). */
+    /** Workload-identity client id of Loki (blob data writer on logs_container). */
     loki_client_id: string;
-    /** Workload-identity client id of Tempo (Storage Blob Data Contributor on traces_container). */
+    /** Workload-identity client id of Tempo (blob data writer on traces_container). */
     tempo_client_id: string;
     /** Workload-identity client id of MLflow (artifacts in the data lake). */
     mlflow_client_id: string;

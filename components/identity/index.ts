@@ -7,10 +7,11 @@
  * WORKLOAD_IDENTITIES is the one source of truth: the component, the tests, the audit script, the README table and
  * the GitOps cluster-vars (`<key>_client_id`) all read it.
  */
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
 import type { Namer } from "../core/naming";
-import { type BuiltInRole, grant, readyAfter, subscriptionIdOf } from "../rbac/roles";
+import { type BuiltInRole, grant, readyAfter, stableGuid, subscriptionIdOf } from "../rbac/roles";
 import type { LakeContainer } from "../storage";
 
 export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
@@ -18,10 +19,32 @@ export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 /** Where a workload's role applies: the spoke's Key Vault, or one Data Lake container. */
 export type IdentityScope = { kind: "vault" } | { kind: "container"; container: LakeContainer };
 
+/**
+ * Read, write and delete blobs in a container — and nothing else. Storage Blob Data Contributor would also let the
+ * workload delete or reconfigure its container (`containers/delete`, `containers/write`) and rename across paths
+ * (`blobs/move/action`), none of which Loki, Tempo, MLflow or Argo do: the permissions report fails such unneeded
+ * writes (issue 14). One custom role per stack, defined at its resource group.
+ */
+export const BLOB_DATA_WRITER = {
+    key: "blobDataWriter",
+    actions: ["Microsoft.Storage/storageAccounts/blobServices/containers/read"],
+    dataActions: [
+        "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
+        "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
+        "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete",
+    ],
+} as const;
+export type WorkloadRole = BuiltInRole | typeof BLOB_DATA_WRITER.key;
+
+/** GUID of the stack's blob data writer role (stable: the pipeline's ABAC condition names it). */
+export function blobDataWriterRoleGuid(names: Namer): string {
+    return stableGuid(`aiplatform:blob-data-writer:${names.of("resourceGroup")}`);
+}
+
 export interface WorkloadIdentitySpec {
     /** Kubernetes namespace and service account allowed to use the identity (one federated credential each). */
     subjects: readonly { namespace: string; serviceAccount: string }[];
-    grants: readonly { role: BuiltInRole; scope: IdentityScope }[];
+    grants: readonly { role: WorkloadRole; scope: IdentityScope }[];
     /** What the workload does with its access (README, role assignment description). */
     purpose: string;
 }
@@ -37,7 +60,7 @@ export const WORKLOAD_IDENTITIES = {
     mlflow: {
         purpose: "MLflow tracking server stores run artifacts",
         subjects: [{ namespace: "mlflow", serviceAccount: "mlflow" }],
-        grants: [{ role: "storageBlobDataContributor", scope: { kind: "container", container: "mlflow" } }],
+        grants: [{ role: "blobDataWriter", scope: { kind: "container", container: "mlflow" } }],
     },
     model_loader: {
         purpose: "the vLLM pods' model-loader init container reads model weights",
@@ -49,19 +72,19 @@ export const WORKLOAD_IDENTITIES = {
     loki: {
         purpose: "Loki writes log chunks and ruler data",
         subjects: [{ namespace: "monitoring", serviceAccount: "loki" }],
-        grants: [{ role: "storageBlobDataContributor", scope: { kind: "container", container: "logs" } }],
+        grants: [{ role: "blobDataWriter", scope: { kind: "container", container: "logs" } }],
     },
     tempo: {
         purpose: "Tempo writes trace blocks",
         subjects: [{ namespace: "monitoring", serviceAccount: "tempo" }],
-        grants: [{ role: "storageBlobDataContributor", scope: { kind: "container", container: "traces" } }],
+        grants: [{ role: "blobDataWriter", scope: { kind: "container", container: "traces" } }],
     },
     argo: {
         purpose: "Argo Workflows artifact repository; batch steps read models and datasets",
         // Workflow pods only; the Argo server runs in client auth mode and reads no artifacts itself.
         subjects: [{ namespace: "argo", serviceAccount: "argo-workflow" }],
         grants: [
-            { role: "storageBlobDataContributor", scope: { kind: "container", container: "argo" } },
+            { role: "blobDataWriter", scope: { kind: "container", container: "argo" } },
             { role: "storageBlobDataReader", scope: { kind: "container", container: "datasets" } },
             { role: "storageBlobDataReader", scope: { kind: "container", container: "models" } },
         ],
@@ -126,6 +149,27 @@ export function createIdentities(name: string, args: IdentitiesArgs, parent: pul
     if (problems.length) throw new pulumi.ResourceError(`workload identity table:\n  ${problems.join("\n  ")}`, parent);
     const subscriptionId = subscriptionIdOf(parent);
     const out: IdentitiesOutputs = { clientIds: {}, principalIds: {}, identityIds: {} } as IdentitiesOutputs;
+    let writerGuid: pulumi.Output<string> | undefined;
+    const blobDataWriter = () => {
+        if (writerGuid) return writerGuid;
+        const group = pulumi.output(args.scopes.vault).apply((id) => id.split("/providers/")[0]);
+        const guid = blobDataWriterRoleGuid(args.names);
+        const def = new authorization.RoleDefinition(
+            `${name}-blob-data-writer`,
+            {
+                roleDefinitionId: guid,
+                roleName: `aiplatform blob data writer (${args.names.of("resourceGroup")})`,
+                description: "Workload identities: read, write and delete blobs in their container; no container or account changes.",
+                roleType: "CustomRole",
+                scope: group,
+                assignableScopes: [group],
+                permissions: [{ actions: [...BLOB_DATA_WRITER.actions], notActions: [], dataActions: [...BLOB_DATA_WRITER.dataActions], notDataActions: [] }],
+            },
+            { parent },
+        );
+        writerGuid = readyAfter(guid, [def]);
+        return writerGuid;
+    };
 
     for (const [workload, spec] of Object.entries(table) as [WorkloadName, WorkloadIdentitySpec][]) {
         const role = workload.replace(/_/g, "-");
@@ -162,7 +206,7 @@ export function createIdentities(name: string, args: IdentitiesArgs, parent: pul
                     {
                         principalId: identity.principalId,
                         principalType: "ServicePrincipal",
-                        role: g.role,
+                        role: g.role === BLOB_DATA_WRITER.key ? { customRoleGuid: blobDataWriter() } : g.role,
                         scope,
                         subscriptionId,
                         description: `workload identity ${workload}: ${spec.purpose}`,

@@ -2,7 +2,7 @@
  * Workload identities on the planned spokes: one identity per table row, federated credentials with the cluster's
  * issuer, the exact service-account subject and audience, grants at the narrowest scope, ready client ids exported.
  */
-import { clientIdVar, identityTableProblems, subjectOf, TOKEN_EXCHANGE_AUDIENCE, WORKLOAD_IDENTITIES, WORKLOAD_NAMES } from "../../components/identity";
+import { BLOB_DATA_WRITER, clientIdVar, identityTableProblems, subjectOf, TOKEN_EXCHANGE_AUDIENCE, WORKLOAD_IDENTITIES, WORKLOAD_NAMES, type WorkloadRole } from "../../components/identity";
 import { BUILT_IN_ROLES } from "../../components/rbac/roles";
 import { LAKE_CONTAINERS } from "../../components/storage";
 import { stackOutputs } from "../support/plan";
@@ -35,9 +35,29 @@ describe.each(SPOKES)("workload identities in %s", (stack) => {
             const where = target.type === T.vault ? "vault" : String(target.inputs.containerName);
             return `${roleGuid(g)}@${where}`;
         });
-        const expected = spec.grants.map((g) => `${BUILT_IN_ROLES[g.role].id}@${g.scope.kind === "vault" ? "vault" : LAKE_CONTAINERS[g.scope.container].name}`);
+        const writer = ofType(stack, T.roleDefinition).find((d) => String(d.inputs.roleName).startsWith("aiplatform blob data writer"))!;
+        const guidOf = (role: WorkloadRole) => (role === BLOB_DATA_WRITER.key ? String(writer.inputs.roleDefinitionId) : BUILT_IN_ROLES[role].id);
+        const expected = spec.grants.map((g) => `${guidOf(g.role)}@${g.scope.kind === "vault" ? "vault" : LAKE_CONTAINERS[g.scope.container].name}`);
         expect(described.sort()).toEqual(expected.sort());
         for (const g of grants) expect(g.inputs.principalType).toBe("ServicePrincipal");
+    });
+
+    it("blob writers hold a custom role with blob read/write/delete only: no container write/delete, no rename (issue 14 permissions)", () => {
+        const writer = ofType(stack, T.roleDefinition).find((d) => String(d.inputs.roleName).startsWith("aiplatform blob data writer"))!;
+        expect(writer.inputs.permissions).toEqual([
+            {
+                actions: ["Microsoft.Storage/storageAccounts/blobServices/containers/read"],
+                notActions: [],
+                dataActions: [
+                    "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
+                    "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
+                    "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete",
+                ],
+                notDataActions: [],
+            },
+        ]);
+        const contributor = ofType(stack, T.assignment).filter((a) => roleGuid(a) === BUILT_IN_ROLES.storageBlobDataContributor.id);
+        expect(contributor.map((a) => a.urn.split("::").pop())).toEqual([]);
     });
 
     it("exports every workload's client id, equal to its identity's clientId", () => {

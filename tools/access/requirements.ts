@@ -4,6 +4,7 @@
  * report checks these against the access model; the same list bounds "unneeded" grants.
  */
 import type { ExportResource } from "../plan/export";
+import { actionMatches, writesOf } from "./roles";
 import { type AccessModel, canWriteAssignment, covers, type Grant, grantsFor, type Principal, principalsOf, resourceName } from "./model";
 
 export interface Requirement {
@@ -141,8 +142,7 @@ function clusterRequirements(model: AccessModel): Requirement[] {
 
 /**
  * What each workload needs, by service account (what its software does — not the grant table it is checked
- * against). Blob writers also hold Storage Blob Data Contributor's rename and container write/delete: no narrower
- * built-in role exists; those extras are listed, not failed (ACCEPTED_EXTRAS).
+ * against). Any data write beyond it, and any control-plane write, is an unneeded write.
  */
 export const WORKLOAD_NEEDS: Record<string, { container?: string; vault?: true; dataActions: string[] }[]> = {
     // The store's own service account (not the ESO controller's): only the ClusterSecretStore authenticates as it.
@@ -159,8 +159,6 @@ function BLOB(verb: string): string {
 function BLOB_RW(): string[] {
     return [BLOB("read"), BLOB("write"), BLOB("delete")];
 }
-/** Actions a built-in role bundles that a workload does not use, accepted until a custom role replaces it. */
-export const ACCEPTED_EXTRAS = [BLOB("move/action")];
 
 function workloadRequirements(model: AccessModel): Requirement[] {
     const out: Requirement[] = [];
@@ -219,10 +217,16 @@ export function permissionFindings(model: AccessModel, reqs: Requirement[] = req
             continue;
         }
         if (p.kind !== "workload") continue;
-        const writes = g.role.permissions.flatMap((x) => x.dataActions).filter((a) => !/\/read$/i.test(a));
-        for (const a of writes) {
-            const used = mine.some((r) => r.data && (lower(r.action) === lower(a) || new RegExp(`^${a.replace(/[.+?^${}()|[\]\\/]/g, "\\$&").replace(/\*/g, ".*")}$`, "i").test(r.action)));
-            if (!used && !ACCEPTED_EXTRAS.includes(a)) findings.push({ rule: "unneeded-write", message: `${p.label} may ${a} on ${g.scope} through ${g.role.roleName} (${g.name}) but does not need it` });
+        // A workload needs data actions only: every control-plane write, and every data write it does not use, is unneeded.
+        const role = g.role;
+        for (const p2 of role.permissions) {
+            for (const a of writesOf({ ...role, permissions: [{ ...p2, dataActions: [] }] })) {
+                findings.push({ rule: "unneeded-write", message: `${p.label} may ${a} on ${g.scope} through ${role.roleName} (${g.name}) but needs no control-plane write` });
+            }
+            for (const a of p2.dataActions.filter((x) => !/\/read$/i.test(x))) {
+                const used = mine.some((r) => r.data && actionMatches(a, r.action));
+                if (!used) findings.push({ rule: "unneeded-write", message: `${p.label} may ${a} on ${g.scope} through ${role.roleName} (${g.name}) but does not need it` });
+            }
         }
     }
     return findings;
