@@ -9,7 +9,10 @@ import { buildAccessModel, type AccessModel, grantsFor } from "../../tools/acces
 import { armTypeOf, permissionFindings } from "../../tools/access/requirements";
 import { actionMatches, builtInRoles, grantsAction, rolesSnapshotAgeDays, vendoredSource } from "../../tools/access/roles";
 import { diffDefinitions, main as refresh } from "../../tools/access/refresh-role-definitions";
-import { rbacOf } from "../../tools/plan/reports/permissions";
+import permissionsReport, { rbacOf } from "../../tools/plan/reports/permissions";
+import accessReport from "../../tools/plan/reports/access";
+import type { PlannedStack } from "../../tools/plan/run";
+import { listStacks, readStackConfig } from "../../config/stack-files";
 import type { ExportResource } from "../../tools/plan/export";
 import { loadPlan, loadSummary, SPOKES } from "../support/plan";
 import { cfgOf } from "../support/config";
@@ -139,5 +142,34 @@ describe("per-environment AKS API-server zones (issue 22 §10)", () => {
         const devPipeline = cfgOf("dev-uaenorth").rbac.automation!;
         if (devPipeline === cfgOf("prd-uaenorth").rbac.automation) return; // one shared principal is issue 22 §3 (access report P5)
         for (const r of prdHubSide) expect(grantsFor(dev, devPipeline, `${armTypeOf(String(r.id))}/write`, String(r.id)).map((g) => g.name)).toEqual([]);
+    });
+});
+
+describe("the plan reporters' output", () => {
+    /** The reporter context the plan CLI builds for a stack, from the same export and stack file. */
+    function contextOf(stack: string, verbose: boolean) {
+        const sf = listStacks().find((s) => s.stack === stack)!;
+        const config = Object.fromEntries(Object.entries(readStackConfig(sf.file)).filter(([k]) => k.startsWith("aiplatform:")));
+        const exported = loadPlan(stack);
+        const planned = { stack: sf, config, resources: [], outputs: {}, qualifiedName: stack, now: new Date(`${vendoredSource().retrieved}T12:00:00Z`) } as unknown as PlannedStack;
+        return { planned, exported, verbose };
+    }
+
+    it("--verbose prints each principal's grants and what it needs; quiet prints the summary only", async () => {
+        await permissionsReport(contextOf("hub-uaenorth", false)); // the hub's grants to the spoke pipelines, as the plan runs it first
+        const quiet = (await permissionsReport(contextOf("prd-uaenorth", false)))!;
+        const verbose = (await permissionsReport(contextOf("prd-uaenorth", true)))!;
+        expect(quiet.failures).toBe(0);
+        expect(quiet.lines).toHaveLength(1);
+        expect(verbose.lines).toEqual(expect.arrayContaining([expect.stringMatching(/^aks-control-plane .*id-aip-prd-uaen-aks/), expect.stringMatching(/^ {2}needs Microsoft\.Network\/routeTables\/write on .* \[aks-route-table\]$/), expect.stringMatching(/^ {2}Role Based Access Control Administrator @ .* \(ABAC condition\)$/)]));
+        const access = (await accessReport(contextOf("prd-uaenorth", true)))!;
+        expect(access.failures).toBe(0);
+        expect(access.lines).toEqual(expect.arrayContaining([expect.stringMatching(/^developers group \(6f1c2b8e\): read-only$/)]));
+    });
+
+    it("a snapshot past its horizon is called out in the report", async () => {
+        const ctx = contextOf("prd-uaenorth", false);
+        ctx.planned.now = new Date(Date.parse(`${vendoredSource().retrieved}T00:00:00Z`) + (vendoredSource().horizonDays + 1) * 86_400_000);
+        expect((await permissionsReport(ctx))!.lines).toEqual(expect.arrayContaining([expect.stringMatching(/^STALE: the role definitions were retrieved \d+ days ago/)]));
     });
 });
