@@ -59,13 +59,18 @@ describe("forbidden paths are found", () => {
         expect(stackPathFindings(m, "prd").map((f) => f.rule)).toEqual(["P2", "P2"]);
     });
 
-    it("P3: another state identity writing or decrypting prd's state", () => {
+    it("P3: another environment's state identity on prd's state, or prd's own from any branch", () => {
         const settings = parse(fs.readFileSync(path.join(REPO_ROOT, "state-backend/settings.yaml"), "utf8"));
+        expect(statePathFindings(settings)).toEqual([]);
         settings.identities.dev.decrypt = [...settings.identities.dev.decrypt, "prd-uaenorth"];
-        settings.identities.stg.stacks = ["stg-uaenorth", "prd-uaenorth"];
+        settings.identities.stg.stacks = [...settings.identities.stg.stacks, "prd-uaenorth"];
+        settings.identities["prd-read"].branches = "any";
         const found = statePathFindings(settings).map((f) => f.message);
-        expect(found.filter((m) => /'dev'.*decrypt/.test(m))).toHaveLength(1);
-        expect(found.filter((m) => /'stg'.*write/.test(m))).toHaveLength(1);
+        expect(found).toEqual([
+            expect.stringMatching(/^state identity 'dev' may decrypt/),
+            expect.stringMatching(/^state identity 'stg' may write/),
+            expect.stringMatching(/^prd's state identity 'prd-read' .* from branches 'any'/),
+        ]);
     });
 
     it("P4: a prd rollout outside the prd environment, and prd Flux on a moving ref", () => {
@@ -93,7 +98,8 @@ describe("forbidden paths are found", () => {
     });
 
     it("filed findings print as OPEN with their issue, new ones fail", () => {
-        const { failures, filed } = triage([{ rule: "P3", message: "state identity 'preview' may decrypt (every secret in it) prd-uaenorth's state" }, { rule: "P1", message: "x" }]);
+        const open = [{ rule: "P3", contains: "state identity 'preview' may decrypt", issue: "issue 22 §1" }];
+        const { failures, filed } = triage([{ rule: "P3", message: "state identity 'preview' may decrypt (every secret in it) prd-uaenorth's state" }, { rule: "P1", message: "x" }], open);
         expect(failures.map((f) => f.rule)).toEqual(["P1"]);
         expect(filed).toEqual([expect.stringMatching(/^OPEN \[P3\].*issue 22 §1/)]);
     });

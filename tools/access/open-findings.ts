@@ -9,6 +9,4 @@ export interface OpenFinding {
     issue: string;
 }
 
-export const OPEN_FINDINGS: OpenFinding[] = [
-    { rule: "P3", contains: "state identity 'preview' may decrypt", issue: "issue 22 §1 (preview identity decrypts every stack's state)" },
-];
+export const OPEN_FINDINGS: OpenFinding[] = [];

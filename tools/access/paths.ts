@@ -63,15 +63,29 @@ export function stackPathFindings(model: AccessModel, environment: string): Path
 }
 
 interface StateSettings {
-    identities: Record<string, { stacks?: string[]; decrypt?: string[] }>;
+    identities: Record<string, { environment?: string; branches?: string; read?: string[]; locks?: string[]; stacks?: string[]; decrypt?: string[] }>;
 }
 
-/** P3: state identities that may write or decrypt prd's state, other than prd's own. */
+/**
+ * P3: state identities that may write, read, lock or decrypt prd's state, other than prd's own (its `environment`
+ * is prd — legacy files without it: the identity named `prd`), and prd's own identities usable from any branch
+ * (a pull request would run with them).
+ */
 export function statePathFindings(settings: StateSettings, prdStack = "prd-uaenorth"): PathFinding[] {
     return Object.entries(settings.identities ?? {}).flatMap(([name, id]) => {
-        if (name === "prd") return [];
-        const what = [id.stacks?.includes(prdStack) ? "write" : "", id.decrypt?.includes(prdStack) ? "decrypt (every secret in it)" : ""].filter(Boolean);
-        return what.length ? [{ rule: "P3" as const, message: `state identity '${name}' may ${what.join(" and ")} ${prdStack}'s state (state-backend/settings.yaml)` }] : [];
+        const own = (id.environment ?? (name === "prd" ? "prd" : undefined)) === "prd";
+        const what = [
+            id.stacks?.includes(prdStack) ? "write" : "",
+            id.read?.includes(prdStack) ? "read" : "",
+            id.locks?.includes(prdStack) ? "lock" : "",
+            id.decrypt?.includes(prdStack) ? "decrypt (every secret in it)" : "",
+        ].filter(Boolean);
+        if (!what.length) return [];
+        if (!own) return [{ rule: "P3" as const, message: `state identity '${name}' may ${what.join(", ")} ${prdStack}'s state (state-backend/settings.yaml)` }];
+        if (id.branches !== undefined && id.branches !== "main") {
+            return [{ rule: "P3" as const, message: `prd's state identity '${name}' may ${what.join(", ")} ${prdStack}'s state from branches '${id.branches}' (state-backend/settings.yaml): prd's identities run on main only` }];
+        }
+        return [];
     });
 }
 
