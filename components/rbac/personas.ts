@@ -108,6 +108,8 @@ export const SERVICE_ROLES: BuiltInRole[] = [
     "networkContributor",
     "privateDnsZoneContributor",
     "monitoringMetricsPublisher",
+    "keyVaultCryptoServiceEncryptionUser",
+    "reader",
 ];
 
 /**

@@ -48,7 +48,7 @@ describe.each(["dev-uaenorth", "stg-uaenorth", "prd-uaenorth"])("%s: names from 
         expect(mlflow.spec.values.artifactRoot.azureBlob.container).toBe("${mlflow_container}");
         expect(argo.spec.values.artifactRepository.azure.container).toBe("${argo_container}");
         expect(CLUSTER_VAR_KEYS).toEqual(expect.arrayContaining(["mlflow_container", "argo_container"]));
-        const grants = (id: keyof typeof WORKLOAD_IDENTITIES) => WORKLOAD_IDENTITIES[id].grants.filter((g) => g.role === "storageBlobDataContributor").map((g) => g.scope.kind === "container" && LAKE_CONTAINERS[g.scope.container].name);
+        const grants = (id: keyof typeof WORKLOAD_IDENTITIES) => WORKLOAD_IDENTITIES[id].grants.filter((g) => g.role === "blobDataWriter").map((g) => g.scope.kind === "container" && LAKE_CONTAINERS[g.scope.container].name);
         expect(grants("mlflow")).toEqual([LAKE_CONTAINERS.mlflow.name]);
         expect(grants("argo")).toEqual([LAKE_CONTAINERS.argo.name]);
     });

@@ -10,7 +10,8 @@ import type { ExportResource } from "../plan/export";
 import { type AssignmentRule, parseAssignmentCondition, ruleAllows } from "../../components/rbac/condition";
 import { builtInRoles, grantsAction, type RoleDef } from "./roles";
 
-export type PrincipalKind = "pipeline" | "platform" | "developers" | "aks-control-plane" | "kubelet" | "workload" | "scheduler" | "other";
+/** `identity`: another managed identity this stack creates (e.g. customer-managed-key access); `other`: unknown to the plan. */
+export type PrincipalKind = "pipeline" | "platform" | "developers" | "aks-control-plane" | "kubelet" | "workload" | "scheduler" | "identity" | "other";
 
 export interface Principal {
     id: string;
@@ -99,9 +100,9 @@ export function buildAccessModel(stack: string, resources: ExportResource[], rba
         const name = String((id.inputs as any).resourceName);
         if (!principalId) continue;
         const subjects = credentials.filter((c) => (c.inputs as any).resourceName === name).map((c) => String((c.inputs as any).subject));
-        const kind: PrincipalKind = controlPlaneIds.has(armId) ? "aks-control-plane" : schedulerIds.has(armId) ? "scheduler" : subjects.length ? "workload" : "other";
+        const kind: PrincipalKind = controlPlaneIds.has(armId) ? "aks-control-plane" : schedulerIds.has(armId) ? "scheduler" : subjects.length ? "workload" : "identity";
         const who = subjects.length ? `${subjects.map((s) => s.replace("system:serviceaccount:", "").replace(":", "/")).join(", ")} ` : "";
-        add({ id: principalId, type: "ServicePrincipal", kind, label: `${kind === "workload" ? "workload " : kind === "other" ? "identity " : `${kind} `}${who}(${name})`, ...(subjects.length ? { subjects } : {}) });
+        add({ id: principalId, type: "ServicePrincipal", kind, label: `${kind === "workload" ? "workload " : `${kind} `}${who}(${name})`, ...(subjects.length ? { subjects } : {}) });
     }
     for (const c of clusters) {
         const kubelet = str((c.outputs as any).identityProfile?.kubeletidentity?.objectId);

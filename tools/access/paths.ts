@@ -55,7 +55,7 @@ export function stackPathFindings(model: AccessModel, environment: string): Path
             if (!allowed) out.push({ rule: "P1", message: `${environment}: ${p.label} can read every secret of ${vault.split("/").pop()} through ${g.role.roleName} (${g.name})` });
         }
         if (environment === "prd" && group && (covers(group, g.scope) || covers(g.scope, group)) && writesOf(g.role).length) {
-            const own = ["pipeline", "platform", "aks-control-plane", "kubelet", "workload", "scheduler"].includes(p.kind);
+            const own = ["pipeline", "platform", "aks-control-plane", "kubelet", "workload", "scheduler", "identity"].includes(p.kind);
             if (!own) out.push({ rule: "P2", message: `prd: ${p.label} can write prd resources through ${g.role.roleName} on ${g.scope} (${g.name})` });
         }
     }

@@ -30,6 +30,7 @@ export const SOURCES = {
     privateDns: "Learn aks/private-clusters.md (BYO private DNS zone: records and the VNet link are written by the control-plane identity)",
     publicIp: "Learn aks/static-ip.md, Azure/AKS#921 (cloud-provider-azure lists public IPs in the IP's resource group, then joins the IP)",
     acrPull: "Learn aks/cluster-container-registry-integration.md (kubelet identity AcrPull)",
+    diskEncryption: "Learn aks/azure-disk-customer-managed-keys.md (the cluster identity reads the disk encryption set its node disks use)",
 } as const;
 
 const lower = (s: string) => s.toLowerCase();
@@ -125,6 +126,7 @@ function clusterRequirements(model: AccessModel): Requirement[] {
             const vnet = subnets.find((s) => /\/subnets\//i.test(s))?.replace(/\/subnets\/[^/]+$/i, "");
             if (vnet) req("aks-private-dns", "Microsoft.Network/virtualNetworks/join/action", vnet, SOURCES.privateDns);
         }
+        if (i.diskEncryptionSetID) req("aks-disk-encryption-set", "Microsoft.Compute/diskEncryptionSets/read", String(i.diskEncryptionSetID), SOURCES.diskEncryption);
         if (vars.ingress_public_ip_name && vars.ingress_public_ip_resource_group) {
             const sub = String(c.id).split("/resourceGroups/")[0];
             const group = `${sub}/resourceGroups/${vars.ingress_public_ip_resource_group}`;
@@ -148,7 +150,7 @@ export const WORKLOAD_NEEDS: Record<string, { container?: string; vault?: true; 
     // The store's own service account (not the ESO controller's): only the ClusterSecretStore authenticates as it.
     "external-secrets/key-vault-reader": [{ vault: true, dataActions: ["Microsoft.KeyVault/vaults/secrets/getSecret/action", "Microsoft.KeyVault/vaults/secrets/readMetadata/action"] }],
     "mlflow/mlflow": [{ container: "mlflow", dataActions: BLOB_RW() }],
-    "ai-serving/vllm": [{ container: "models", dataActions: [BLOB("read")] }],
+    "ai-serving/model-loader": [{ container: "models", dataActions: [BLOB("read")] }],
     "monitoring/loki": [{ container: "logs", dataActions: BLOB_RW() }],
     "monitoring/tempo": [{ container: "traces", dataActions: BLOB_RW() }],
     "argo/argo-workflow": [{ container: "argo-artifacts", dataActions: BLOB_RW() }, { container: "datasets", dataActions: [BLOB("read")] }, { container: "models", dataActions: [BLOB("read")] }],
