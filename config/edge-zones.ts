@@ -2,7 +2,8 @@
  * Cross-stack rules for Cloudflare zones, run by config validation before anything is declared:
  * - prd's zone is prd's alone (issue 22 §8): a Cloudflare API token is scoped to zones, not records, so any token
  *   that can write a shared zone's DNS or settings for dev could rewrite prd's records and TLS settings;
- * - exactly one stack per zone owns its zone-wide settings (`edge.zoneOwner: true`); the WAF/rate-limit rulesets
+ * - at most one stack per zone owns its zone-wide settings (`edge.zoneOwner: true`; an unreadable sibling file must
+ *   not fail this stack, so a zone without owner is not judged here); the WAF/rate-limit rulesets
  *   (`edge.waf: true`, see waf.ts) belong to that owner;
  * - stacks naming the same zoneId must name the same domain (a zone has one apex).
  */
@@ -33,8 +34,6 @@ export function edgeZoneProblems(self: StackEdgeFacts, others: StackEdgeFacts[])
         if (owners.length) {
             problems.push({ path: ["edge", "zoneOwner"], message: `zone ${mine.zoneId} is already owned by ${owners.join(", ")}; zone-wide settings have one writer, so exactly one stack sets edge.zoneOwner: true` });
         }
-    } else if (!sameZone.some((o) => o.edge?.zoneOwner === true)) {
-        problems.push({ path: ["edge", "zoneOwner"], message: `zone ${mine.zoneId} has no owner: set edge.zoneOwner: true in exactly one stack using it (it writes the zone's settings)` });
     }
     if (mine.waf === true && mine.zoneOwner !== true) {
         problems.push({ path: ["edge", "waf"], message: `the zone's WAF/rate-limit rulesets are zone-wide: only the zone's owner (edge.zoneOwner: true) may set edge.waf: true` });

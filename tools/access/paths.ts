@@ -15,6 +15,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { ConfigError } from "../../config/problems";
 import { listStacks, readStackConfig, REPO_ROOT } from "../../config/stack-files";
 import { type AccessModel, covers } from "./model";
 import { grantsAction, writesOf } from "./roles";
@@ -118,7 +119,14 @@ export function fluxPathFindings(model: AccessModel, environment: string): PathF
 export function sharedIdentityFindings(root = REPO_ROOT): PathFinding[] {
     const byPrincipal = new Map<string, string[]>();
     for (const sf of listStacks(root)) {
-        const a = (readStackConfig(sf.file, root) as any)["aiplatform:rbac"]?.automation;
+        let a: unknown;
+        try {
+            a = (readStackConfig(sf.file, root) as any)["aiplatform:rbac"]?.automation;
+        } catch (e) {
+            // An unreadable stack file is its own stack's config error (exit 2), not a path of the others.
+            if (e instanceof ConfigError) continue;
+            throw e;
+        }
         if (typeof a === "string") byPrincipal.set(lower(a), [...(byPrincipal.get(lower(a)) ?? []), sf.file]);
     }
     return [...byPrincipal.entries()]
