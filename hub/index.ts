@@ -9,7 +9,6 @@ import { Foundation } from "../components/foundation";
 import { DefenderPlans } from "../components/defender";
 import { Hub } from "../components/hub";
 import type { HubExportValues } from "../components/hub/outputs";
-import { SpokeAccess } from "../components/hub/spoke-access";
 import * as pulumi from "@pulumi/pulumi";
 
 export = async (): Promise<HubExportValues> => {
@@ -39,13 +38,7 @@ export = async (): Promise<HubExportValues> => {
         bastion: cfg.features.bastion,
         spokeAddressSpaces: cfg.spokes,
         environments: spokes.map((s) => s.environment),
-    });
-    new SpokeAccess("hub-spoke-access", {
-        stack: pulumi.getStack(),
-        spokes,
-        resourceGroupId: foundation.resourceGroupId,
-        vnetId: hub.vnetId,
-        zoneIds: (env) => ({ ...hub.privateDnsZoneIds, aks: hub.aksPrivateDnsZoneIds[env] }),
+        spokeAccess: { stack: pulumi.getStack(), spokes },
     });
     new DefenderPlans("hub-defender", cfg.defender);
 

@@ -16,7 +16,8 @@ import type { HubConfig } from "../../config/schema";
 import { diagnosticSettings } from "../core/diagnostics";
 import type { Namer } from "../core/naming";
 import { hubNsgRules } from "../network/nsg-rules";
-import { aksZoneName, HUB_ZONE_KEYS, type HubZoneKey, isPrivateLinkZone, privateDnsZoneNames } from "./dns-zones";
+import { createSpokeAccess, type SpokeAccessFacts } from "./spoke-access";
+import { aksZoneName, HUB_ZONE_KEYS, type HubZoneKey, isPrivateLinkZone, type PrivateDnsZoneKey, privateDnsZoneNames } from "./dns-zones";
 import { egressGroups, ruleCollections } from "./egress-rules";
 
 /** Azure's fixed subnet names; these carry no NSG (Azure rejects or ignores one) except AzureBastionSubnet. */
@@ -45,6 +46,8 @@ export interface HubArgs {
     spokeAddressSpaces: Record<string, string>;
     /** Environments of the spokes the hub serves: each gets its own AKS API-server zone. */
     environments: string[];
+    /** The spokes whose pipelines get their hub-side objects (spoke-access.ts); the hub stack's name for role names. */
+    spokeAccess: { stack: string; spokes: SpokeAccessFacts[] };
 }
 
 export interface HubResult {
@@ -286,6 +289,19 @@ export function createHub(name: string, args: HubArgs, parent: pulumi.Resource):
     const zones = Object.fromEntries(HUB_ZONE_KEYS.map((key) => [key, zone(key, zoneNames[key], isPrivateLinkZone(key))])) as Record<HubZoneKey, privatedns.PrivateZone>;
     const aksZoneNames = Object.fromEntries(args.environments.map((env) => [env, aksZoneName(location, env)]));
     const aksZones = Object.fromEntries(args.environments.map((env) => [env, zone(`aks-${env}`, aksZoneNames[env], true)]));
+
+    // Each spoke pipeline's grants on its own hub-side objects, under the lock like everything else here.
+    createSpokeAccess(
+        `${name}-spoke-access`,
+        {
+            stack: args.spokeAccess.stack,
+            spokes: args.spokeAccess.spokes,
+            resourceGroupId: args.resourceGroupId,
+            vnetId: vnet.id,
+            zoneIds: (env) => ({ ...Object.fromEntries(HUB_ZONE_KEYS.map((k) => [k, zones[k].id])), aks: aksZones[env].id }) as Record<PrivateDnsZoneKey, pulumi.Output<string>>,
+        },
+        parent,
+    ).forEach(track);
 
     // Last, depending on everything above (see `locked`).
     new authorization.ManagementLockByScope(

@@ -61,8 +61,9 @@ export const HUB_SPOKE_ROLES = {
     joinZone: ["Microsoft.Network/privateDnsZones/read", "Microsoft.Network/privateDnsZones/join/action"],
 } as const;
 
-export function createSpokeAccess(name: string, args: SpokeAccessArgs, parent: pulumi.Resource): { assignments: number } {
-    let assignments = 0;
+/** Declares the spoke roles and grants under `parent`; returns them (the hub's lock waits for them). */
+export function createSpokeAccess(name: string, args: SpokeAccessArgs, parent: pulumi.Resource): pulumi.CustomResource[] {
+    const declared: pulumi.CustomResource[] = [];
     const subscriptionId = subscriptionIdOf(parent);
     const roles = Object.fromEntries(
         (Object.keys(HUB_SPOKE_ROLES) as (keyof typeof HUB_SPOKE_ROLES)[]).map((key) => {
@@ -80,6 +81,7 @@ export function createSpokeAccess(name: string, args: SpokeAccessArgs, parent: p
                 },
                 { parent },
             );
+            declared.push(def);
             return [key, readyAfter(guid, [def])];
         }),
     ) as Record<keyof typeof HUB_SPOKE_ROLES, pulumi.Output<string>>;
@@ -87,7 +89,7 @@ export function createSpokeAccess(name: string, args: SpokeAccessArgs, parent: p
     for (const s of args.spokes.filter((x) => x.automation)) {
         const zones = args.zoneIds(s.environment);
         const to = (key: string, role: keyof typeof HUB_SPOKE_ROLES | { builtIn: "rbacAdministrator"; condition: string }, scope: pulumi.Input<string>, why: string) =>
-            ++assignments &&
+            declared.push(
             grant(
                 `${name}-${s.environment}-${key}`,
                 {
@@ -100,6 +102,7 @@ export function createSpokeAccess(name: string, args: SpokeAccessArgs, parent: p
                     ...(typeof role === "string" ? {} : { condition: role.condition }),
                 },
                 parent,
+            ),
             );
         to("peer", "peer", args.vnetId, "peer its VNet with the hub");
         to("peering", "attach", pulumi.interpolate`${args.vnetId}/virtualNetworkPeerings/${s.names.of("peering", "from-hub")}`, "its hub→spoke peering");
@@ -110,15 +113,5 @@ export function createSpokeAccess(name: string, args: SpokeAccessArgs, parent: p
         to("record-internal", "attach", pulumi.interpolate`${zones.internal}/A/*.${s.environment}`, "its *.<env> internal record");
         to("aks-zone-rbac", { builtIn: "rbacAdministrator", condition: assignmentCondition([{ roles: [BUILT_IN_ROLES.privateDnsZoneContributor.id], principalTypes: ["ServicePrincipal"] }]) }, zones.aks, "grant its AKS identity Private DNS Zone Contributor on its own API-server zone");
     }
-    return { assignments };
-}
-
-export class SpokeAccess extends pulumi.ComponentResource {
-    public readonly assignments: number;
-
-    constructor(name: string, args: SpokeAccessArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("aiplatform:network:SpokeAccess", name, {}, opts);
-        this.assignments = createSpokeAccess(name, args, this).assignments;
-        this.registerOutputs({ assignments: this.assignments });
-    }
+    return declared;
 }
