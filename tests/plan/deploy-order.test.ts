@@ -82,7 +82,7 @@ describe("one order taken out fails the plan, naming constraint and resources", 
     it("the cluster no longer waits for its VNet's link to the AKS zone — or the link is not declared at all", () => {
         expect(of(CLUSTER, detach(clone("prd-uaenorth"), "spoke-zone-aks-link"))).toEqual([`${CLUSTER}: spoke-aks-cluster → spoke-zone-aks-link`]);
         const without = clone("prd-uaenorth").filter((r) => nameOf(r) !== "spoke-zone-aks-link");
-        expect(of(CLUSTER, without)).toEqual([`${CLUSTER}: spoke-aks-cluster → (not declared: a link of privatelink.uaenorth.azmk8s.io to vnet-aip-prd-uaen)`]);
+        expect(of(CLUSTER, without)).toEqual([`${CLUSTER}: spoke-aks-cluster → (not declared: a link of prd.privatelink.uaenorth.azmk8s.io to vnet-aip-prd-uaen)`]);
     });
 
     it("the cluster no longer waits for one role assignment of its identity", () => {
