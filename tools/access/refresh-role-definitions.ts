@@ -26,7 +26,17 @@ export function diffDefinitions(live: RoleDefinitionJson[]): string[] {
     });
 }
 
+const USAGE = `usage: npm run refresh:azure-roles [-- --write]
+
+  compares config/upstream/azure-role-definitions.json with \`az role definition list\` for every built-in role the
+  platform assigns (needs az and az login); --write rewrites the snapshot and its retrieval date
+  exit: 0 up to date (or written) · 1 a definition differs · 3 az missing, not logged in or a call failed`;
+
 export async function main(argv: string[], run: AzRunner = spawnAz, today = new Date()): Promise<number> {
+    if (argv.includes("--help") || argv.includes("-h")) {
+        console.log(USAGE);
+        return 0;
+    }
     const write = argv.includes("--write");
     let live: RoleDefinitionJson[];
     try {
