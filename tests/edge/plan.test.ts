@@ -41,7 +41,7 @@ describe.each(SPOKES)("%s: edge in the plan", (stack) => {
     it("uses only its explicit Cloudflare provider, whose token input is a secret", () => {
         const provider = one(stack, "pulumi:providers:cloudflare", "edge-cloudflare");
         expect(isSecret(provider.inputs.apiToken)).toBe(true);
-        expect(cf().length).toBeGreaterThan(edge.zoneOwner ? 10 : 5);
+        expect(cf().length).toBeGreaterThan(edge.zoneOwner ? 10 : 3);
         for (const r of cf()) expect(r.provider).toBe(`${provider.urn}::${provider.id}`);
         expect(ofType(stack, "pulumi:providers:cloudflare")).toHaveLength(1);
     });
