@@ -13,7 +13,7 @@ import type { Host } from "./host";
 import { requireKeyVaultSecrets, type Target } from "./stacks";
 import { publishSummary, renderChangeSummary, renderDriftSummary } from "./summary";
 import { stackPolicyConfig } from "../tools/policy/stack-config";
-import type { PipelineWorkspace, StackHandle } from "./workspace";
+import type { Cancellable, EngineHooks, PipelineWorkspace, StackHandle } from "./workspace";
 
 /**
  * Stack tags the pipeline writes; the promotion gate reads them. Names fit Pulumi's 40-character tag limit. The
@@ -92,6 +92,11 @@ async function open(ctx: Context, t: Target, mayCreate = true): Promise<StackHan
     }
 }
 
+/** Pulumi's progress to the host, its engine events to `collector`, and this run's cancellation signal. */
+function engine(ctx: Context, collector: EventCollector): EngineHooks & Cancellable {
+    return { onOutput: ctx.host.progress, onEvent: collector.onEvent, signal: ctx.cancellation?.signal };
+}
+
 function summaryFile(ctx: Context, stack: string, kind: string, ext = "md"): string {
     return path.join(ctx.summaryDir, `${stack}.${kind}.${ext}`);
 }
@@ -134,9 +139,7 @@ async function checkedPreview(ctx: Context, stack: StackHandle, t: Target, gateP
             ...policyPack(ctx, t),
             refresh: true,
             message: message(ctx, "preview", t.stack),
-            onOutput: ctx.host.progress,
-            onEvent: collector.onEvent,
-            signal: ctx.cancellation?.signal,
+            ...engine(ctx, collector),
         });
     } catch (e) {
         if (!collector.mandatoryViolations().length) {
@@ -227,9 +230,7 @@ async function postDeployChecks(ctx: Context, stack: StackHandle, t: Target): Pr
         await stack.previewRefresh({
             expectNoChanges: false,
             message: message(ctx, "post-deploy check", t.stack),
-            onOutput: ctx.host.progress,
-            onEvent: collector.onEvent,
-            signal: ctx.cancellation?.signal,
+            ...engine(ctx, collector),
         });
     } catch (e) {
         return { ok: false, detail: `post-deploy refresh failed: ${classifyError(e).message}` };
@@ -271,9 +272,7 @@ export async function upStack(ctx: Context, t: Target, promotedFrom?: string): P
             ...policyPack(ctx, t),
             refresh: true,
             message: message(ctx, command === "promote" ? `promote from ${promotedFrom} to` : "up", t.stack),
-            onOutput: ctx.host.progress,
-            onEvent: applied.onEvent,
-            signal: ctx.cancellation?.signal,
+            ...engine(ctx, applied),
         });
         if (r.result !== "succeeded") throw new PipelineError(EXIT.operationFailed, `the update ended '${r.result}'`);
         version = r.version;
@@ -363,9 +362,7 @@ export async function driftStack(ctx: Context, t: Target): Promise<StackResult> 
         await stack.previewRefresh({
             expectNoChanges: true,
             message: message(ctx, "drift check", t.stack),
-            onOutput: ctx.host.progress,
-            onEvent: collector.onEvent,
-            signal: ctx.cancellation?.signal,
+            ...engine(ctx, collector),
         });
     } catch (e) {
         failure = cancelledOr(ctx, e);
