@@ -8,14 +8,25 @@
  *   Azure Monitor, Azure Policy, Defender — its table vendored in config/upstream/aks-egress-defender.md —, cluster
  *   extensions). Private clusters with API Server VNet Integration
  *   need neither UDP 1194 / TCP 9000 nor `*.hcp.<region>.azmk8s.io`: nodes reach the API server inside the VNet.
- * - NVIDIA: GPU Operator images and Helm charts (nvcr.io, helm.ngc.nvidia.com), driver/toolkit downloads
+ * - NVIDIA: GPU Operator Helm chart (helm.ngc.nvidia.com), driver/toolkit downloads
  *   (download.nvidia.com and mirrors, nvidia.github.io), NVIDIA/gpu-operator#804 for ngc.download.nvidia.com.
- * - AMD: ROCm/amdgpu packages (repo.radeon.com) and the AMD GPU Operator Helm repository (rocm.github.io);
- *   its images come from Docker Hub (container-registries).
+ * - AMD: ROCm/amdgpu packages (repo.radeon.com) and the AMD GPU Operator Helm repository (rocm.github.io).
+ * - Images: Docker Hub, registry.k8s.io, nvcr.io and every other upstream come through the spoke's ACR (artifact cache
+ *   rules, components/registry) over its private endpoint; only ghcr.io and quay.io stay direct (Flux OCI charts).
+ * - Workloads: Hugging Face Hub download hosts (hub-docs), alert receiver webhooks.
  * - Flux: the AKS `microsoft.flux` extension (cluster-extension endpoints), Git over HTTPS to GitHub, OCI and Helm
  *   sources the GitOps tree uses. Add a source here, next to the ones it resembles.
  * Key Vault, ACR and Storage are reached through private endpoints and need no rule.
  */
+
+import { EGRESS_HOSTS } from "../../config/upstream/egress-hosts";
+
+/**
+ * Hosts of the alert receivers' webhook URLs (Microsoft Teams "Workflows" webhooks: Logic Apps or Power Platform environment hosts). The URLs are
+ * Key Vault secrets a person stores; the AlertmanagerConfig names these hosts (aiplatform.io/egress-hosts) and the
+ * GitOps egress model checks both against this rule.
+ */
+export const ALERT_RECEIVER_HOSTS = ["*.logic.azure.com", "*.environment.api.powerplatform.com"];
 
 export type AppProtocol = "Http:80" | "Https:443";
 
@@ -144,35 +155,21 @@ export function egressGroups(location: string): EgressGroup[] {
         {
             key: "container-registries",
             priority: 400,
-            description: "Public registries of the platform's images (first-party images come through ACR's private endpoint)",
+            description: "Public registries pulled directly: ghcr.io and quay.io, whose blob hosts are published (Docker Hub, registry.k8s.io, nvcr.io and the rest come through ACR artifact cache rules over its private endpoint)",
             includeHubSharedServices: false,
             rules: [
                 {
                     kind: "application",
                     name: "github-container-registry",
-                    description: "ghcr.io and its blob storage (Flux controllers, KServe, many operators)",
+                    description: "ghcr.io and its blob storage (KServe, Loki and Tempo OCI charts; ESO, KEDA, CloudNativePG, OpenCost images)",
                     fqdns: ["ghcr.io", "pkg-containers.githubusercontent.com"],
                     protocols: HTTPS,
                 },
                 {
                     kind: "application",
-                    name: "kubernetes-registry",
-                    description: "registry.k8s.io (ingress-nginx, NFD); blobs are redirected to Artifact Registry mirrors",
-                    fqdns: ["registry.k8s.io", "*.pkg.dev"],
-                    protocols: HTTPS,
-                },
-                {
-                    kind: "application",
                     name: "quay",
-                    description: "quay.io and its CDN (cert-manager, Argo; x509-certificate-exporter image and its OCI Helm chart, Flux source)",
-                    fqdns: ["quay.io", "cdn01.quay.io", "cdn02.quay.io", "cdn03.quay.io"],
-                    protocols: HTTPS,
-                },
-                {
-                    kind: "application",
-                    name: "docker-hub",
-                    description: "Docker Hub (AMD GPU operator images under rocm/, vLLM)",
-                    fqdns: ["registry-1.docker.io", "auth.docker.io", "production.cloudflare.docker.com"],
+                    description: "quay.io and its CDN hosts (cert-manager, Prometheus, Argo images; the x509-certificate-exporter OCI chart)",
+                    fqdns: ["quay.io", "cdn.quay.io", "cdn01.quay.io", "cdn02.quay.io", "cdn03.quay.io"],
                     protocols: HTTPS,
                 },
             ],
@@ -186,9 +183,8 @@ export function egressGroups(location: string): EgressGroup[] {
                 {
                     kind: "application",
                     name: "nvidia",
-                    description: "NGC registry + Helm repo, driver/toolkit downloads and repositories",
+                    description: "NGC Helm repo, driver/toolkit downloads and repositories (nvcr.io images come through ACR)",
                     fqdns: [
-                        "nvcr.io",
                         "helm.ngc.nvidia.com",
                         "ngc.download.nvidia.com",
                         "nvidia.github.io",
@@ -250,6 +246,28 @@ export function egressGroups(location: string): EgressGroup[] {
                         "flagger.app",
                         "cloudnative-pg.github.io",
                     ],
+                    protocols: HTTPS,
+                },
+            ],
+        },
+        {
+            key: "workload-egress",
+            priority: 650,
+            description: "What workloads reach themselves: model weights from the Hugging Face Hub, alert receivers",
+            includeHubSharedServices: false,
+            rules: [
+                {
+                    kind: "application",
+                    name: "huggingface-hub",
+                    description: "Hugging Face Hub API and its Xet/CDN download hosts (config/upstream/egress-hosts.ts, from hub-docs)",
+                    fqdns: [...EGRESS_HOSTS.huggingface.hosts],
+                    protocols: HTTPS,
+                },
+                {
+                    kind: "application",
+                    name: "alert-receivers",
+                    description: "Alertmanager webhook receivers (Microsoft Teams workflows; URLs are Key Vault secrets)",
+                    fqdns: [...ALERT_RECEIVER_HOSTS],
                     protocols: HTTPS,
                 },
             ],

@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
-import { checkCluster, httpsAllowList, type Located, unreachableSources, variableExpressions, variableName } from "../../tools/gitops/checks";
+import { checkCluster, type Located, variableExpressions, variableName } from "../../tools/gitops/checks";
+import { checkEgress } from "../../tools/gitops/egress";
 import { EXIT, main } from "../../tools/gitops/cli";
 import { KubectlMissingError, RenderError, renderOverlay } from "../../tools/gitops/render";
 import { coalesceValues, SchemaRegistry } from "../../tools/gitops/schemas";
@@ -211,17 +212,17 @@ describe("GitOps validator on fixtures", () => {
     });
 
     test("sources the hub firewall does not admit are reported (Flux could not fetch them)", () => {
-        const allow = httpsAllowList([
-            { rules: [{ kind: "application", fqdns: ["charts.example.com", "*.github.io"], protocols: ["Https:443"] }] },
-            { rules: [{ kind: "application", fqdns: ["ghcr.io"], protocols: ["Http:80"] }] },
-        ]);
-        expect(allow).toEqual(["charts.example.com", "*.github.io"]);
+        const rules = [
+            { kind: "application" as const, name: "charts", fqdns: ["charts.example.com", "*.github.io"], protocols: ["Https:443"] },
+            { kind: "application" as const, name: "ghcr-http", fqdns: ["ghcr.io", "pkg-containers.githubusercontent.com"], protocols: ["Http:80"] },
+        ];
         const c = compliantCluster();
-        expect(unreachableSources(c, allow).map((p) => p.message)).toEqual([
-            "OCIRepository flux-system/oci-chart: oci://ghcr.io/example/charts/thing: host ghcr.io is not allowed by the hub firewall's HTTPS rules (components/hub/egress-rules.ts), so Flux cannot fetch it",
+        expect(checkEgress(c, rules, () => undefined).map((p) => p.message.split("; needed for")[0])).toEqual([
+            "egress: flux-system OCIRepository flux-system/oci-chart (source-controller) image ghcr.io/example/charts/thing → ghcr.io:443: denied by the hub firewall (no Https:443 application rule or TCP 443 network rule for ghcr.io in components/hub/egress-rules.ts)",
+            "egress: flux-system OCIRepository flux-system/oci-chart (source-controller) image ghcr.io/example/charts/thing → pkg-containers.githubusercontent.com:443: denied by the hub firewall (no Https:443 application rule or TCP 443 network rule for pkg-containers.githubusercontent.com in components/hub/egress-rules.ts)",
         ]);
         find(c, "charts").spec.url = "https://kyverno.github.io/kyverno/";
-        expect(unreachableSources(c, [...allow, "ghcr.io"])).toEqual([]);
+        expect(checkEgress(c, [...rules, { ...rules[1], protocols: ["Https:443"] }], () => undefined)).toEqual([]);
     });
 
     test("the policy pack runs on workloads; an unavailable pack is reported, not a crash", async () => {

@@ -84,6 +84,7 @@ describe("egress rule collection groups", () => {
             "container-registries",
             "gpu-drivers",
             "gitops-sources",
+            "workload-egress",
             "os-updates",
         ]);
         const priorities = groups().map((g) => (g.inputs as any).priority);
@@ -100,8 +101,12 @@ describe("egress rule collection groups", () => {
         const fqdns = (group: string) => rules().filter((r) => r.group === `hub-rcg-${group}`).flatMap((r) => [...(r.targetFqdns ?? []), ...(r.destinationFqdns ?? []), ...(r.fqdnTags ?? [])]);
         expect(fqdns("aks-required")).toEqual(expect.arrayContaining(["AzureKubernetesService", "mcr.microsoft.com", "management.azure.com", "login.microsoftonline.com", "ntp.ubuntu.com", "uaenorth.dp.kubernetesconfiguration.azure.com"]));
         expect(fqdns("azure-monitor")).toEqual(expect.arrayContaining(["*.ods.opinsights.azure.com", "uaenorth.handler.control.monitor.azure.com", "data.policy.core.windows.net"]));
-        expect(fqdns("container-registries")).toEqual(expect.arrayContaining(["ghcr.io", "registry.k8s.io", "quay.io"]));
-        expect(fqdns("gpu-drivers")).toEqual(expect.arrayContaining(["nvcr.io", "nvidia.github.io", "download.nvidia.com", "repo.radeon.com"]));
+        expect(fqdns("container-registries")).toEqual(expect.arrayContaining(["ghcr.io", "pkg-containers.githubusercontent.com", "quay.io", "cdn.quay.io"]));
+        // Docker Hub, registry.k8s.io and nvcr.io come through ACR's artifact cache: no direct rule.
+        expect(rules().flatMap((r) => r.targetFqdns ?? [])).not.toEqual(expect.arrayContaining(["registry-1.docker.io"]));
+        expect(rules().flatMap((r) => r.targetFqdns ?? []).filter((f: string) => ["registry.k8s.io", "nvcr.io", "registry-1.docker.io"].includes(f))).toEqual([]);
+        expect(fqdns("workload-egress")).toEqual(expect.arrayContaining(["huggingface.co", "transfer.xethub.hf.co", "*.logic.azure.com"]));
+        expect(fqdns("gpu-drivers")).toEqual(expect.arrayContaining(["helm.ngc.nvidia.com", "nvidia.github.io", "download.nvidia.com", "repo.radeon.com"]));
         expect(fqdns("gitops-sources")).toEqual(expect.arrayContaining(["github.com"]));
         expect(fqdns("os-updates")).toEqual(expect.arrayContaining(["security.ubuntu.com", "azure.archive.ubuntu.com"]));
     });

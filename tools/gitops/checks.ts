@@ -374,38 +374,6 @@ export function dependencyCycles(objects: Located[]): Problem[] {
     return problems;
 }
 
-/** Host names the hub firewall admits on HTTPS (application rules), as `egressGroups()` declares them. */
-export function httpsAllowList(groups: { rules: { kind: string; fqdns?: string[]; protocols: string[] }[] }[]): string[] {
-    return groups.flatMap((g) => g.rules.filter((r) => r.kind === "application" && r.protocols.includes("Https:443")).flatMap((r) => r.fqdns ?? []));
-}
-
-function hostAllowed(host: string, allow: readonly string[]): boolean {
-    return allow.some((f) => (f.startsWith("*.") ? host.endsWith(f.slice(1)) && host.length > f.length - 1 : host === f));
-}
-
-/**
- * Flux sources whose host the hub firewall does not admit: Flux could never fetch them (the cluster egresses only
- * through Azure Firewall). Reported per source object.
- */
-export function unreachableSources(objects: Located[], allow: readonly string[]): Problem[] {
-    const problems: Problem[] = [];
-    for (const { layer, obj } of objects) {
-        if (!FLUX_GROUPS.test(obj.apiVersion) || !["HelmRepository", "OCIRepository", "GitRepository", "Bucket"].includes(obj.kind)) continue;
-        const url: unknown = obj.kind === "Bucket" ? `https://${obj.spec?.endpoint}` : obj.spec?.url;
-        if (typeof url !== "string" || url.includes("${")) continue;
-        let host: string;
-        try {
-            host = new URL(url.replace(/^oci:\/\//, "https://")).hostname;
-        } catch {
-            continue;
-        }
-        if (!hostAllowed(host, allow)) {
-            problems.push({ layer, message: `${idOf(obj)}: ${url}: host ${host} is not allowed by the hub firewall's HTTPS rules (components/hub/egress-rules.ts), so Flux cannot fetch it` });
-        }
-    }
-    return problems;
-}
-
 /** The public host form the edge publishes for a label (Flux substitutes the variables). */
 export const publicHost = (label: string) => `${label}.\${environment}.\${dns_zone}`;
 

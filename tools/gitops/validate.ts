@@ -14,7 +14,8 @@ import type { PoolFacts } from "../../components/gpu-pools/facts";
 import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
 import { envOf, FLUX_LAYERS, type FluxLayer, layerPath } from "../../components/flux-bootstrap/layers";
 import type { PolicyReport } from "../policy/evaluate";
-import { checkCluster, httpsAllowList, idOf, type Located, publicHostProblems, unreachableSources } from "./checks";
+import { checkCluster, idOf, type Located, publicHostProblems } from "./checks";
+import { checkEgress, type FirewallRule } from "./egress";
 import { generateGitops, spokeStacks, staleGenerated } from "./generate";
 import { layerTimingProblems, loadChartFacts, orderProblems } from "./order";
 import { runtimeFitProblems } from "./runtime-fit";
@@ -129,15 +130,25 @@ export function releaseChart(hr: K8sObject, objects: K8sObject[]): { chart: stri
     return undefined;
 }
 
-/** HTTPS host allow-list of the hub firewall for `location`, or why it cannot be read (reported, not fatal). */
-export function loadEgressAllowList(location: string): string[] | string {
+/** The hub firewall's allow rules for `location`, or why they cannot be read (then every flow is reported). */
+export function loadFirewallRules(location: string): FirewallRule[] | string {
     try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const mod = require(path.join(__dirname, "..", "..", "components", "hub", "egress-rules"));
-        return httpsAllowList(mod.egressGroups(location));
+        return (mod.egressGroups(location) as { rules: FirewallRule[] }[]).flatMap((g) => g.rules);
     } catch (e) {
         return `hub egress rules not available (${((e as Error).message ?? String(e)).split("\n")[0]})`;
     }
+}
+
+/**
+ * The object as the API server sees it after Flux's substitution, for CRD patterns that check a value holding a
+ * variable (an image `${acr_login_server}/…` against an image-reference pattern): the ACR variable becomes a
+ * login server of the same shape.
+ */
+function asSubstituted(o: K8sObject): K8sObject {
+    const text = JSON.stringify(o);
+    return text.includes("${acr_login_server}") ? JSON.parse(text.replaceAll("${acr_login_server}", "acr.azurecr.io")) : o;
 }
 
 /** Validates the rendered objects of one cluster (its layers); exported for fixture-based tests. */
@@ -147,7 +158,7 @@ export async function validateRendered(
     opts: {
         registry?: SchemaRegistry;
         policy?: PolicyFn | string | false;
-        egress?: string[] | string | false;
+        egress?: FirewallRule[] | string | false;
         /** The cluster's Pod Security version label (v1.N): the pss-* rules judge at it, as the cluster's PSA would. */
         pssVersion?: string;
         /** What the charts install (order model); default the vendored schemas/runtime/chart-facts.json. */
@@ -163,7 +174,7 @@ export async function validateRendered(
     await Promise.all(
         layers.flatMap((l) =>
             l.objects.map(async (o) => {
-                const problems = await registry.validate(o);
+                const problems = await registry.validate(asSubstituted(o));
                 for (const p of problems) reports.get(l.layer)!.errors.push(`${idOf(o)}: schema: ${p}`);
             }),
         ),
@@ -210,11 +221,11 @@ export async function validateRendered(
         for (const p of publicHostProblems(located, opts.edge.hostnames, opts.edge.file)) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
     }
 
-    // Every source must be reachable through the hub firewall (advisory: the rules belong to the network).
+    // The egress model: every external flow admitted by the hub firewall and the namespace's NetworkPolicies.
     if (opts.egress !== false) {
-        const allow = opts.egress ?? loadEgressAllowList(stack.split("-").slice(1).join("-"));
-        if (typeof allow === "string") reports.values().next().value!.warnings.push(allow);
-        else for (const p of unreachableSources(located, allow)) reports.get(p.layer)!.warnings.push(p.message);
+        const rules = opts.egress ?? loadFirewallRules(stack.split("-").slice(1).join("-"));
+        if (typeof rules === "string") reports.values().next().value!.errors.push(`egress: ${rules}`);
+        else for (const p of checkEgress(located, rules, (hr) => releaseChart(hr, everything))) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
     }
 
     // Policy pack on every rendered object: its Kubernetes rules find the pod specs themselves (pod controllers and

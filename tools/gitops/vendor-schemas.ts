@@ -41,7 +41,8 @@ export interface VendoredSchema {
     schema: Record<string, unknown>;
 }
 
-async function readUpstream(src: Source, file: string, mirror: string | undefined): Promise<string> {
+/** A file of `src.repo` at `src.ref`: from a bare mirror (`<mirror>/<owner>+<name>/repo`) or raw.githubusercontent.com. */
+export async function readUpstream(src: Pick<Source, "repo" | "ref">, file: string, mirror: string | undefined): Promise<string> {
     if (mirror) {
         const dir = path.join(mirror, src.repo.replace("/", "+"), "repo");
         return execFileSync("git", ["-C", dir, "show", `${src.ref}:${file}`], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
