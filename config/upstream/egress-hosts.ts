@@ -27,7 +27,7 @@ export const EGRESS_HOSTS = {
     registries: {
         "docker.io": {
             hosts: ["registry-1.docker.io", "auth.docker.io", "production.cloudflare.docker.com", "docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com"],
-            source: "https://github.com/docker/docs/blob/main/content/manuals/desktop/setup/allow-list.md (docs.docker.com/desktop/setup/allow-list/)",
+            source: "https://github.com/docker/docs/blob/00ba4d322d759865bef479ee75c1ec98c8d65a86/content/manuals/desktop/setup/allow-list.md (docs.docker.com/desktop/setup/allow-list/)",
             note: "registry-1.docker.io + auth.docker.io; blobs from production.cloudflare.docker.com (paid plans) or the R2 bucket host (personal/anonymous pulls)",
         },
         "ghcr.io": {

@@ -60,7 +60,7 @@ describe("the real plans", () => {
         expect(prd["registry-endpoint-after-replicas"]).toBe(1);
         expect(prd["lock-after-scope"]).toBeGreaterThan(100);
         expect(prd["subnets-serialised"]).toBeGreaterThan(21);
-        expect(hub["rule-collection-groups-serialised"]).toBe(15);
+        expect(hub["rule-collection-groups-serialised"]).toBe(21);
         expect(hub["lock-after-scope"]).toBeGreaterThan(40);
         for (const c of CONSTRAINTS) expect(c.source).toMatch(/learn\.microsoft\.com|#\d+|aka\.ms/);
     });
@@ -117,8 +117,8 @@ describe("one order taken out fails the plan, naming constraint and resources", 
     });
 
     it("two rule collection groups of the firewall policy can be written at once", () => {
-        expect(of("rule-collection-groups-serialised", dropEdge(clone("hub-uaenorth"), "hub-rcg-os-updates", "hub-rcg-gitops-sources"))).toEqual(
-            expect.arrayContaining(["rule-collection-groups-serialised: hub-rcg-os-updates → hub-rcg-gitops-sources"]),
+        expect(of("rule-collection-groups-serialised", dropEdge(clone("hub-uaenorth"), "hub-rcg-workload-egress", "hub-rcg-gitops-sources"))).toEqual(
+            expect.arrayContaining(["rule-collection-groups-serialised: hub-rcg-workload-egress → hub-rcg-gitops-sources"]),
         );
     });
 
