@@ -99,7 +99,7 @@ export = async () => {
         kubeletIdentityObjectId: aks.kubeletIdentityObjectId,
         untaggedRetentionDays: cfg.registry.untaggedRetentionDays,
         geoReplicaLocation: cfg.features.registryGeoReplication ? cfg.registry.geoReplicaLocation : undefined,
-        credentialVault: { id: secrets.vaultId, uri: secrets.vaultUri },
+        upstreamCache: true,
     });
     const lake = new DataLake("spoke", { ...data, privateLink, ...cfg.dataLake, customerManagedKey: cmk?.lakeKey });
     const identities = new Identities("spoke", {

@@ -7,8 +7,9 @@
  * Supply chain (as mspnp aks-baseline: clusters pull only from their own registry): one artifact cache rule per
  * upstream registry the GitOps tree uses, `<upstream>/*` → `<acr>/<upstream>/*`, so charts and manifests name
  * `${acr_login_server}/<upstream>/<path>` and nodes never reach Docker Hub, registry.k8s.io or nvcr.io (whose blob
- * hosts are unpublished or rate-limited). Docker Hub pulls authenticate with a credential set whose username and
- * access token are Key Vault secrets (a person stores them); ACR's credential-set identity reads them.
+ * hosts are unpublished or rate-limited). The rules pull anonymously: a Docker Hub credential set would need Key Vault
+ * Secrets User for ACR's identity, which the access model refuses vault-wide (and secret-scoped grants need the
+ * secrets to exist before the deploy).
  */
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,9 +18,9 @@ import type { Namer } from "../core/naming";
 import { privateEndpoint } from "../network/private-endpoint";
 import { grant, readyAfter, subscriptionIdOf } from "../rbac/roles";
 
-/** Upstream registries cached in ACR (artifact cache rules), and the Key Vault secrets of those that authenticate. */
-export const UPSTREAM_CACHES: { key: string; upstream: string; credentials?: { username: string; password: string } }[] = [
-    { key: "docker-hub", upstream: "docker.io", credentials: { username: "dockerhub-username", password: "dockerhub-access-token" } },
+/** Upstream registries cached in ACR (artifact cache rules). */
+export const UPSTREAM_CACHES: { key: string; upstream: string }[] = [
+    { key: "docker-hub", upstream: "docker.io" },
     { key: "registry-k8s", upstream: "registry.k8s.io" },
     { key: "nvcr", upstream: "nvcr.io" },
     { key: "ghcr", upstream: "ghcr.io" },
@@ -57,8 +58,8 @@ export interface RegistryArgs {
     untaggedRetentionDays: number;
     /** Region of the DR geo-replica; undefined = no replica (features.registryGeoReplication off). */
     geoReplicaLocation?: string;
-    /** Key Vault holding upstream registry credentials (UPSTREAM_CACHES); undefined = no artifact cache rules. */
-    credentialVault?: { id: pulumi.Input<string>; uri: pulumi.Input<string> };
+    /** Declare the artifact cache rules of UPSTREAM_CACHES (the spoke registries do). */
+    upstreamCache?: boolean;
 }
 
 export interface RegistryOutputs {
@@ -149,61 +150,19 @@ export function createRegistry(name: string, args: RegistryArgs, parent: pulumi.
         parent,
     );
 
-    if (args.credentialVault) upstreamCaches(name, registry.name, args, args.credentialVault, parent);
+    if (args.upstreamCache) upstreamCaches(name, registry.name, args, parent);
 
     diagnosticSettings(`${name}-acr`, { resourceId: registry.id, workspaceId: args.workspaceId, categoryGroups: ["allLogs"] }, parent);
 
     return { registryId: registry.id, registryName: registry.name, loginServer: readyAfter(registry.loginServer, [pull]) };
 }
 
-/** Artifact cache rules (one per upstream) and, for upstreams that authenticate, a credential set reading Key Vault. */
-function upstreamCaches(name: string, registryName: pulumi.Output<string>, args: RegistryArgs, vault: { id: pulumi.Input<string>; uri: pulumi.Input<string> }, parent: pulumi.Resource): void {
+/** Artifact cache rules, one per upstream: `<upstream>/*` served as `<acr>/<upstream>/*`. */
+function upstreamCaches(name: string, registryName: pulumi.Output<string>, args: RegistryArgs, parent: pulumi.Resource): void {
     for (const u of UPSTREAM_CACHES) {
-        let credentialSetResourceId: pulumi.Output<string> | undefined;
-        if (u.credentials) {
-            const creds = u.credentials;
-            const set = new containerregistry.CredentialSet(
-                `${name}-credset-${u.key}`,
-                {
-                    registryName,
-                    resourceGroupName: args.resourceGroupName,
-                    credentialSetName: u.key,
-                    loginServer: u.upstream,
-                    identity: { type: "SystemAssigned" },
-                    authCredentials: [
-                        {
-                            name: "Credential1",
-                            usernameSecretIdentifier: pulumi.interpolate`${vault.uri}secrets/${creds.username}`,
-                            passwordSecretIdentifier: pulumi.interpolate`${vault.uri}secrets/${creds.password}`,
-                        },
-                    ],
-                },
-                { parent },
-            );
-            const read = grant(
-                `${name}-credset-${u.key}-secrets`,
-                {
-                    principalId: set.identity.apply((i) => i?.principalId ?? ""),
-                    principalType: "ServicePrincipal",
-                    role: "keyVaultSecretsUser",
-                    scope: vault.id,
-                    subscriptionId: subscriptionIdOf(parent),
-                    description: `ACR reads the ${u.upstream} credentials for its artifact cache`,
-                },
-                parent,
-            );
-            credentialSetResourceId = readyAfter(set.id, [read]);
-        }
         new containerregistry.CacheRule(
             `${name}-cache-${u.key}`,
-            {
-                registryName,
-                resourceGroupName: args.resourceGroupName,
-                cacheRuleName: u.key,
-                sourceRepository: `${u.upstream}/*`,
-                targetRepository: `${u.upstream}/*`,
-                ...(credentialSetResourceId ? { credentialSetResourceId } : {}),
-            },
+            { registryName, resourceGroupName: args.resourceGroupName, cacheRuleName: u.key, sourceRepository: `${u.upstream}/*`, targetRepository: `${u.upstream}/*` },
             { parent },
         );
     }

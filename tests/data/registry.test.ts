@@ -55,20 +55,10 @@ describe.each(SPOKES)("registry in %s", (stack) => {
         expect(replicas[0].inputs).toMatchObject({ location: cfg.registry.geoReplicaLocation, registryName: acr().inputs.registryName, zoneRedundancy: "Disabled" });
     });
 
-    it("caches every upstream the GitOps tree pulls through (<upstream>/* → <acr>/<upstream>/*), Docker Hub with Key Vault credentials", () => {
+    it("caches every upstream the GitOps tree pulls through (<upstream>/* → <acr>/<upstream>/*)", () => {
         const rules = ofType(stack, "azure-native:containerregistry:CacheRule").map((r) => [r.inputs.sourceRepository, r.inputs.targetRepository, r.inputs.registryName]);
         expect(new Set(rules.map((r) => JSON.stringify(r)))).toEqual(new Set(UPSTREAM_CACHES.map((u) => JSON.stringify([`${u.upstream}/*`, `${u.upstream}/*`, acr().inputs.registryName]))));
         expect(rules.map((r) => r[0])).toEqual(expect.arrayContaining(["docker.io/*", "registry.k8s.io/*", "nvcr.io/*"]));
-        const sets = ofType(stack, "azure-native:containerregistry:CredentialSet");
-        expect(sets).toHaveLength(1);
-        const cred = (sets[0].inputs.authCredentials as any[])[0];
-        expect(sets[0].inputs.loginServer).toBe("docker.io");
-        expect(cred.usernameSecretIdentifier).toMatch(/^https:\/\/kv-aip-\w+-uaen\.vault\.azure\.net\/secrets\/dockerhub-username$/);
-        expect(cred.passwordSecretIdentifier).toMatch(/\/secrets\/dockerhub-access-token$/);
-        const hub = ofType(stack, "azure-native:containerregistry:CacheRule").find((r) => r.inputs.sourceRepository === "docker.io/*")!;
-        expect(hub.inputs.credentialSetResourceId).toBe(sets[0].id);
-        const reads = ofType(stack, T.assignment).filter((a) => roleGuid(a) === BUILT_IN_ROLES.keyVaultSecretsUser.id && a.inputs.principalId === (sets[0].outputs as any).identity.principalId);
-        expect(reads).toHaveLength(1);
     });
 
     it("sends its logs to the spoke workspace", () => {

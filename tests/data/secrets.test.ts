@@ -40,14 +40,12 @@ describe.each(SPOKES)("vault in %s", (stack) => {
         expect(diag.map((d) => (d.inputs.logs as any[]).map((l) => l.categoryGroup))).toEqual([["allLogs"]]);
     });
 
-    it("grants exactly Secrets User to ESO and ACR's Docker Hub credential set, Secrets Officer to the pipeline and the platform groups, Crypto Service Encryption User to the key users", () => {
+    it("grants exactly Secrets User to ESO, Secrets Officer to the pipeline and the platform groups, Crypto Service Encryption User to the key users", () => {
         const eso = one(stack, T.identity, "spoke-eso");
-        const credset = one(stack, "azure-native:containerregistry:CredentialSet");
         const keyUsers = cfg.keyVault.customerManagedKeys ? ["spoke-des-identity", "spoke-lake-cmk-identity"].map((n) => `${BUILT_IN_ROLES.keyVaultCryptoServiceEncryptionUser.id} ${(one(stack, T.identity, n).outputs as any).principalId}`) : [];
         const grants = assignmentsAt(stack, vault().id).map((a) => `${roleGuid(a)} ${a.inputs.principalId}`).sort();
         const expected = [
             `${BUILT_IN_ROLES.keyVaultSecretsUser.id} ${(eso.outputs as any).principalId}`,
-            `${BUILT_IN_ROLES.keyVaultSecretsUser.id} ${(credset.outputs as any).identity.principalId}`,
             `${BUILT_IN_ROLES.keyVaultSecretsOfficer.id} ${cfg.rbac.automation}`,
             ...cfg.rbac.platform.map((g) => `${BUILT_IN_ROLES.keyVaultSecretsOfficer.id} ${g}`),
             ...keyUsers,

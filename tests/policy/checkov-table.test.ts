@@ -21,7 +21,6 @@ const TERRAFORM_TYPES: Record<string, string[]> = {
     "azure-native:containerregistry:Registry": ["azurerm_container_registry"],
     "azure-native:containerregistry:Replication": ["azurerm_container_registry"],
     "azure-native:containerregistry:CacheRule": ["azurerm_container_registry_cache_rule"],
-    "azure-native:containerregistry:CredentialSet": ["azurerm_container_registry_credential_set"],
     "azure-native:containerservice:AgentPool": ["azurerm_kubernetes_cluster_node_pool"],
     "azure-native:containerservice:MaintenanceConfiguration": ["azurerm_kubernetes_cluster"],
     "azure-native:containerservice:ManagedCluster": ["azurerm_kubernetes_cluster"],

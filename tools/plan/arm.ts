@@ -243,8 +243,6 @@ export function computedOutputs(type: string, inputs: Record<string, any>, id: s
                     },
                 };
             }
-            case "containerregistry:CredentialSet":
-                return { identity: { type: "SystemAssigned", principalId: guid(`credset:${id}`), tenantId: TENANT_ID } };
             case "kubernetesconfiguration:Extension":
                 return { aksAssignedIdentity: { principalId: guid(`ext:${id}`), tenantId: TENANT_ID }, currentVersion: inputs.version };
             default:
