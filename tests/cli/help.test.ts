@@ -5,17 +5,17 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT } from "../support/scratch";
+import { NODE_FLAGS, ROOT } from "../support/scratch";
 
 const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
-/** Scripts that run one of our TypeScript entry points: `node --import tsx <entry> ...`. */
+/** Scripts that run one of our TypeScript entry points: `node <NODE_FLAGS> <entry> ...`. */
 const entries = Object.entries(scripts)
-    .map(([name, cmd]) => [name, /^node --import tsx (\S+\.ts)/.exec(cmd)?.[1]] as const)
+    .map(([name, cmd]) => [name, new RegExp(`^node ${NODE_FLAGS.join(" ")} (\\S+\\.ts)`).exec(cmd)?.[1]] as const)
     .filter((e): e is readonly [string, string] => e[1] !== undefined);
 
 function run(entry: string): Promise<{ code: number | null; out: string; err: string }> {
     return new Promise((resolve) => {
-        const p = spawn(process.execPath, ["--import", "tsx", entry, "--help"], { cwd: ROOT });
+        const p = spawn(process.execPath, [...NODE_FLAGS, entry, "--help"], { cwd: ROOT });
         let out = "";
         let err = "";
         p.stdout.on("data", (d) => (out += d));

@@ -13,7 +13,7 @@ const [root, out] = process.argv.slice(2);
 // and budget months then read the same on any day; the facts' freshness test is what ages.
 const now = JSON.parse(fs.readFileSync(path.join(root, "config/azure-facts/sources.json"), "utf8")).retrieved;
 // As `npm run plan` runs it: one process with tsx's loader (the tsx CLI would add a second process).
-const run = spawnSync(process.execPath, ["--import", "tsx", "tools/plan/cli.ts", "--all", "--out", out, "--now", now], {
+const run = spawnSync(process.execPath, ["--disable-warning=DEP0040", "--import", "tsx", "tools/plan/cli.ts", "--all", "--out", out, "--now", now], {
     cwd: root,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,

@@ -14,8 +14,14 @@ export function makeScratch(prefix = "aiplatform-scratch-"): string {
     return scratch;
 }
 
+/**
+ * Node flags of the npm scripts: DEP0040 is the built-in punycode module's deprecation, reached through
+ * @kubernetes-models/validate → ajv-formats-draft2019 on Node 22; users should not see it on every command.
+ */
+export const NODE_FLAGS = ["--disable-warning=DEP0040", "--import", "tsx"];
+
 /** Runs one of the repository's CLI entry points (e.g. "tools/plan/cli.ts") as `npm run` would, in `cwd`. */
 export function runCli(entry: string, args: string[], cwd = ROOT) {
-    const r = spawnSync(process.execPath, [require.resolve("tsx/cli"), entry, ...args], { cwd, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [...NODE_FLAGS, entry, ...args], { cwd, encoding: "utf8" });
     return { code: r.status, out: r.stdout, err: r.stderr };
 }
