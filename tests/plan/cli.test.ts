@@ -28,15 +28,6 @@ test("no stack selected exits 2 with usage", () => {
     expect(r.err).toMatch(/nothing to plan: give --stack <name> or --all\nusage: npm run plan/);
 });
 
-test("--quiet prints one line per stack and the paths as given", () => {
-    const r = plan(["--stack", "hub-uaenorth", "--quiet", "--out", path.join(scratch, "q")], scratch);
-    expect(r.code).toBe(0);
-    expect(r.out.trim().split("\n")).toEqual([
-        expect.stringMatching(new RegExp(`^hub-uaenorth: \\d+ resources, \\d+ reports?, no failures; wrote ${path.join(scratch, "q", "hub-uaenorth.json").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`)),
-        expect.stringMatching(/^planned hub-uaenorth \(\d+\); no failures$/),
-    ]);
-});
-
 test("an unknown flag exits 2", () => {
     const r = plan(["--stak", "dev-uaenorth"]);
     expect(r.code).toBe(2);
@@ -103,11 +94,12 @@ describe("user mistakes: one message naming the file and key, exit 2, and the re
         fs.writeFileSync(dev, "config:\n");
         const stg = path.join(mistakes, "Pulumi.stg-uaenorth.yaml");
         fs.writeFileSync(stg, fs.readFileSync(stg, "utf8").replace(/^config:\n/m, "config:\n  aiplatfrom:namePrefix: xyz\n"));
-        const r = plan(["--all", "--quiet", "--out", path.join(mistakes, ".plan")], mistakes);
+        // dev and stg only (their hub comes along): prd would add nothing but seconds.
+        const r = plan(["--stack", "dev-uaenorth", "--stack", "stg-uaenorth", "--quiet", "--out", path.join(mistakes, ".plan")], mistakes);
         expect(r.code).toBe(2);
         expect(r.err).toContain("plan: dev-uaenorth: invalid stack config");
         expect(r.err).toContain("Pulumi.dev-uaenorth.yaml: aiplatform:network = (not set): is required (object)");
-        expect(r.out).toMatch(/planned hub-uaenorth \(\d+\), stg-uaenorth \(\d+\), prd-uaenorth \(\d+\); no failures; not planned: dev-uaenorth/);
+        expect(r.out).toMatch(/planned hub-uaenorth \(\d+\), stg-uaenorth \(\d+\); no failures; not planned: dev-uaenorth/);
         expect(r.err).toContain("plan: warning: Pulumi.stg-uaenorth.yaml: aiplatfrom:namePrefix: no namespace this project reads");
         expect(r.err).toContain("did you mean aiplatform:namePrefix?");
         expect(r.err).not.toMatch(/Cannot read properties|the program failed/);

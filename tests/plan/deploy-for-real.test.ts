@@ -47,4 +47,10 @@ test("after steps 1-3 every stack plans green (program, policy, GitOps generatio
     expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: "" });
     for (const sf of listStacks(scratch)) expect(fs.readFileSync(path.join(scratch, ".plan", `${sf.stack}.json`), "utf8")).not.toContain(SECRET_PLACEHOLDER);
     expect(r.out + r.err).not.toContain(SECRET_PLACEHOLDER);
+    // --quiet: one line per stack with the export's path as given, then the summary line.
+    const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    expect(r.out.trim().split("\n")).toEqual([
+        ...listStacks(scratch).map((sf) => expect.stringMatching(new RegExp(`^${sf.stack}: \\d+ resources, \\d+ reports?, no failures; wrote ${escape(path.join(scratch, ".plan", `${sf.stack}.json`))}$`))),
+        expect.stringMatching(/^planned hub-uaenorth \(\d+\), dev-uaenorth \(\d+\), stg-uaenorth \(\d+\), prd-uaenorth \(\d+\); no failures$/),
+    ]);
 });
