@@ -284,7 +284,7 @@ describe("deploy.yml", () => {
         expect(gate).toBeLessThan(all.findIndex((x) => x.id === "pipeline"));
         const step = all[gate];
         expect(step.if).toBe("inputs.model-gate");
-        expect(step.run).toContain('node --import tsx automation/cli.ts model-gate --stack "$STACK" --commit "$COMMIT"');
+        expect(step.run).toContain('node --disable-warning=DEP0040 --import tsx automation/cli.ts model-gate --stack "$STACK" --commit "$COMMIT"');
         expect(step.run).toContain('echo "::add-mask::$password"');
         expect(step.run).not.toMatch(/GITHUB_ENV|GITHUB_OUTPUT|set -x/);
         expect(deploy.jobs.prd.with["model-gate"]).toBe(true);
