@@ -320,25 +320,7 @@ function storeRefusal(store: K8sObject, ns: string | undefined, nsObj: K8sObject
     const matches = (c: any): boolean => {
         if (c.namespaces?.includes(ns)) return true;
         if (c.namespaceRegexes?.some((r: string) => new RegExp(r).test(ns ?? ""))) return true;
-        const sel = c.namespaceSelector;
-        if (!sel) return false;
-        const okLabels = Object.entries(sel.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-        const okExpr = (sel.matchExpressions ?? []).every((e: any) => {
-            const v = labels[e.key];
-            switch (e.operator) {
-                case "In":
-                    return v !== undefined && e.values.includes(v);
-                case "NotIn":
-                    return v === undefined || !e.values.includes(v);
-                case "Exists":
-                    return v !== undefined;
-                case "DoesNotExist":
-                    return v === undefined;
-                default:
-                    return false;
-            }
-        });
-        return okLabels && okExpr;
+        return !!c.namespaceSelector && labelSelectorMatches(c.namespaceSelector, labels);
     };
     if (conditions.some(matches)) return undefined;
     return `namespace '${ns}' may not use ClusterSecretStore ${store.metadata.name} (its spec.conditions; label the namespace aiplatform.io/tier: platform or ai)`;
@@ -407,4 +389,26 @@ export function publicHostProblems(objects: Located[], hostnames: readonly strin
         }
     }
     return problems;
+}
+
+/** Whether a Kubernetes label selector (matchLabels + matchExpressions) matches `labels`; no selector matches all. */
+export function labelSelectorMatches(selector: any, labels: Record<string, string>): boolean {
+    if (!selector) return true;
+    const okLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+    const okExpr = (selector.matchExpressions ?? []).every((e: any) => {
+        const v = labels[e.key];
+        switch (e.operator) {
+            case "In":
+                return v !== undefined && e.values.includes(v);
+            case "NotIn":
+                return v === undefined || !e.values.includes(v);
+            case "Exists":
+                return v !== undefined;
+            case "DoesNotExist":
+                return v === undefined;
+            default:
+                return false;
+        }
+    });
+    return okLabels && okExpr;
 }

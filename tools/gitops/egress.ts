@@ -18,7 +18,7 @@
  */
 import { EGRESS_HOSTS, type HostFact } from "../../config/upstream/egress-hosts";
 import { CHART_IMAGES_DIR, type ChartImages, type ImageField } from "./vendor-chart-images";
-import { idOf, type Located, type Problem } from "./checks";
+import { idOf, labelSelectorMatches, type Located, type Problem } from "./checks";
 import type { K8sObject } from "./render";
 import * as fs from "fs";
 import * as path from "path";
@@ -331,27 +331,6 @@ function portInRange(spec: string | number, port: number): boolean {
     return b === undefined ? a === port : port >= a && port <= b;
 }
 
-function selects(selector: any, labels: Labels): boolean {
-    if (!selector) return true;
-    const okLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-    const okExpr = (selector.matchExpressions ?? []).every((e: any) => {
-        const v = labels[e.key];
-        switch (e.operator) {
-            case "In":
-                return v !== undefined && e.values.includes(v);
-            case "NotIn":
-                return v === undefined || !e.values.includes(v);
-            case "Exists":
-                return v !== undefined;
-            case "DoesNotExist":
-                return v === undefined;
-            default:
-                return false;
-        }
-    });
-    return okLabels && okExpr;
-}
-
 /** Whether one peer of a NetworkPolicy egress rule covers a public address (the firewall's egress path). */
 function peerCoversInternet(peer: any): boolean {
     const cidr = peer.ipBlock?.cidr;
@@ -374,7 +353,7 @@ export function policiesAdmit(policies: K8sObject[], labels: Labels, host: strin
     for (const p of policies) {
         if (p.kind === "NetworkPolicy") {
             const types: string[] = p.spec?.policyTypes ?? (p.spec?.egress ? ["Ingress", "Egress"] : ["Ingress"]);
-            if (!types.includes("Egress") || !selects(p.spec?.podSelector, labels)) continue;
+            if (!types.includes("Egress") || !labelSelectorMatches(p.spec?.podSelector, labels)) continue;
             isolated = true;
             for (const r of p.spec?.egress ?? []) {
                 const peers = r.to ?? [];
@@ -384,7 +363,7 @@ export function policiesAdmit(policies: K8sObject[], labels: Labels, host: strin
             const specs: any[] = [p.spec, ...((p as any).specs ?? [])].filter(Boolean);
             for (const s of specs) {
                 const sel = s.endpointSelector ?? {};
-                if (!selects(sel, labels) || !(s.egress || s.egressDeny)) continue;
+                if (!labelSelectorMatches(sel, labels) || !(s.egress || s.egressDeny)) continue;
                 isolated = true;
                 for (const r of s.egress ?? []) {
                     const world = (r.toEntities ?? []).some((e: string) => e === "world" || e === "all");
