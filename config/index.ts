@@ -11,7 +11,7 @@ import { edgeZoneProblems, type StackEdgeFacts } from "./edge-zones";
 import { closest, ConfigError, formatProblem, type Problem } from "./problems";
 import { hubRules, spokeRules } from "./rules";
 import { hubSchema, type HubConfig, spokeSchema, type SpokeConfig } from "./schema";
-import { CONFIG_NAMESPACE, listStacks, namespaceValues, readStackConfig, REPO_ROOT, type StackFile } from "./stack-files";
+import { CONFIG_NAMESPACE, listStacks, namespaceValues, readStackConfig, REPO_ROOT, type StackFile, stackRefParts } from "./stack-files";
 
 export * from "./schema";
 export { ConfigError } from "./problems";
@@ -137,7 +137,7 @@ function allocationOverlaps(cfg: HubConfig): Problem[] {
 
 /** The spoke's address space must be the block its hub allocates to it (the hub's firewall IP group admits that). */
 function hubAllocationProblems(stack: string, hubStack: string, addressSpace: string, root: string): Problem[] {
-    const hub = siblings(stack, root).find(({ sf }) => sf.kind === "hub" && sf.stack === hubStack.split("/").pop());
+    const hub = siblings(stack, root).find(({ sf }) => sf.kind === "hub" && sf.stack === stackRefParts(hubStack)?.stack);
     const allocated = (hub?.values.spokes as Record<string, unknown> | undefined)?.[stack];
     if (!hub || typeof allocated !== "string" || allocated === addressSpace) return [];
     return [{ path: ["network", "addressSpace"], message: `must be ${allocated}, the block ${hub.sf.file} allocates to ${stack} (aiplatform:spokes)` }];
@@ -145,9 +145,9 @@ function hubAllocationProblems(stack: string, hubStack: string, addressSpace: st
 
 /** The hub stack a spoke's `hubStack` names (`<org>/<project>/<stack>`), if that project and stack exist here. */
 function hubStackProblems(hubStack: string, root: string): Problem[] {
-    const [, project, stack] = hubStack.split("/");
+    const ref = stackRefParts(hubStack);
     const hubs = listStacks(root).filter((s) => s.kind === "hub");
-    if (hubs.some((h) => h.project === project && h.stack === stack)) return [];
+    if (hubs.some((h) => h.project === ref?.project && h.stack === ref?.stack)) return [];
     const known = hubs.map((h) => `<organization>/${h.project}/${h.stack}`).join(", ") || "none";
     return [{ path: ["hubStack"], message: `names no hub stack of this repository (hub stacks: ${known})` }];
 }
@@ -185,7 +185,10 @@ export function validateHubConfig(stack: string, file: string, raw: Record<strin
         }
         // Every spoke that names this hub must be served by it: a spoke left out gets no egress IP group.
         const served = siblings(stack, root)
-            .filter(({ sf, values }) => sf.kind === "spoke" && String(values.hubStack ?? "").split("/").slice(1).join("/") === `${hubProject(root)}/${stack}`)
+            .filter(({ sf, values }) => {
+                const ref = stackRefParts(values.hubStack);
+                return sf.kind === "spoke" && ref?.project === hubProject(root) && ref?.stack === stack;
+            })
             .map(({ sf }) => sf.stack)
             .filter((s) => !(s in cfg.spokes));
         if (served.length) problems.push({ path: ["spokes"], message: `leaves out ${served.join(", ")}, whose aiplatform:hubStack names this hub; allocate every spoke the hub serves its address block` });

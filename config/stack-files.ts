@@ -118,3 +118,9 @@ export function unknownNamespaceWarnings(file: string, config: Record<string, un
         return [`${file}: ${key}: no namespace this project reads (${KNOWN_NAMESPACES.join(", ")}), so it is ignored${meant}`];
     });
 }
+
+/** The project and stack a fully qualified stack name (`<organization>/<project>/<stack>`) names, if it is one. */
+export function stackRefParts(ref: unknown): { project: string; stack: string } | undefined {
+    const m = typeof ref === "string" ? /^[^/]+\/([^/]+)\/([^/]+)$/.exec(ref) : null;
+    return m ? { project: m[1], stack: m[2] } : undefined;
+}

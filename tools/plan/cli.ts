@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { ConfigError } from "../../config/problems";
-import { listStacks, namespaceValues, readStackConfig, REPO_ROOT, type StackFile, unknownNamespaceWarnings } from "../../config/stack-files";
+import { listStacks, namespaceValues, readStackConfig, REPO_ROOT, type StackFile, stackRefParts, unknownNamespaceWarnings } from "../../config/stack-files";
 import type { buildExport } from "./export";
 import { writeFileAtomic } from "../write-atomic";
 import { deferTypescriptForPulumi } from "./lazy-typescript";
@@ -141,8 +141,7 @@ function prepareOutDir(out: string): void {
 function hubOf(sf: StackFile): string | undefined {
     if (sf.kind === "hub") return undefined;
     try {
-        const ref = namespaceValues(readStackConfig(sf.file)).hubStack;
-        return typeof ref === "string" ? ref.split("/").pop() : undefined;
+        return stackRefParts(namespaceValues(readStackConfig(sf.file)).hubStack)?.stack;
     } catch (e) {
         if (e instanceof ConfigError) return undefined; // reported when the file is read for planning
         throw e;
