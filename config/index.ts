@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { checkCrossStackAddresses, overlaps, parseCidr, type StackAddresses } from "./address-plan";
+import { checkCrossStackAddresses, checkRegionBlock, overlaps, parseCidr, type StackAddresses } from "./address-plan";
 import { automationPrincipalProblems } from "./automation-principal";
 import { planNow } from "./clock";
 import { edgeZoneProblems, type StackEdgeFacts } from "./edge-zones";
@@ -193,6 +193,10 @@ export function validateHubConfig(stack: string, file: string, raw: Record<strin
             .filter((s) => !(s in cfg.spokes));
         if (served.length) problems.push({ path: ["spokes"], message: `leaves out ${served.join(", ")}, whose aiplatform:hubStack names this hub; allocate every spoke the hub serves its address block` });
         problems.push(...allocationOverlaps(cfg));
+        const peers = siblings(stack, root)
+            .filter(({ sf }) => sf.kind === "hub")
+            .map(({ sf, values }) => ({ file: sf.file, regionBlock: (values.network as { regionBlock?: unknown } | undefined)?.regionBlock }));
+        problems.push(...checkRegionBlock(cfg, peers));
         return problems;
     });
 }

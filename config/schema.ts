@@ -328,6 +328,11 @@ export const hubSchema = z.strictObject({
     spokePipelines: z.record(z.string().regex(/^(dev|stg|prd)-[a-z0-9]+$/, "must be a spoke stack name <dev|stg|prd>-<region>"), guid).default({}),
     network: z.strictObject({
         addressSpace: cidr,
+        /**
+         * The region's block: the hub VNet and every block in `spokes` lie inside it, and no two hubs' blocks overlap
+         * (each hub routes a peer region's block to that region's firewall). Required once a second hub exists.
+         */
+        regionBlock: cidr.optional(),
         subnets: z.strictObject({
             /** AzureFirewallSubnet, at least /26. */
             firewall: cidr,

@@ -6,6 +6,7 @@
 import * as path from "path";
 import { dashboardProblems, type Obj, podSpecs, promqlProblems, runbookProblems, schedulingProblems, wiringProblems } from "../../tools/workloads/checks";
 import { stackFacts } from "../../tools/workloads/scheduling";
+import { regionCode } from "../../config/naming";
 import { find, rendered, STACKS } from "./render";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -62,7 +63,7 @@ describe.each(STACKS)("workloads/overlays/%s", (stack) => {
     });
 
     it("images come through the stack's ACR, pinned", () => {
-        const acr = `cr${facts.config.namePrefix}${facts.config.environment}uaen.azurecr.io/`;
+        const acr = `cr${facts.config.namePrefix}${facts.config.environment}${regionCode(facts.config.location)}.azurecr.io/`;
         for (const o of objects) for (const { spec } of podSpecs(o)) for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) if (c.image) expect(c.image.startsWith(acr)).toBe(true);
         expect(find(objects, "Cluster", "mlflow-db", "mlflow").spec.imageName).toBe(`${acr}ghcr.io/cloudnative-pg/postgresql:17.5`);
     });
