@@ -82,6 +82,16 @@ export function maxSurgeSetting(pool: Pick<NodePoolConfig, "gpu"> & { spot?: boo
     return pool.gpu ? "1" : "33%";
 }
 
+/**
+ * Azure Firewall's private IP: the first address Azure hands out in AzureFirewallSubnet (the 4th; the first three
+ * after the network address are reserved). Other regions' hubs route to it without reading this hub's state.
+ */
+export function firewallPrivateIp(firewallSubnet: string): string {
+    const c = parseCidr(firewallSubnet);
+    if (typeof c === "string") throw new Error(c);
+    return hostAt(c, 4);
+}
+
 type Named = { key: string; cidr: Cidr };
 
 /** Parses each (key, text) pair, reporting unparsable ones; returns the parsed ones. */

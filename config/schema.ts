@@ -326,6 +326,11 @@ export const hubSchema = z.strictObject({
      * plan's permissions report fails naming the hub objects its pipeline cannot reach.
      */
     spokePipelines: z.record(z.string().regex(/^(dev|stg|prd)-[a-z0-9]+$/, "must be a spoke stack name <dev|stg|prd>-<region>"), guid).default({}),
+    /**
+     * Multi-region private DNS (issue 18): the hub stack (e.g. hub-uaenorth) that owns the privatelink zones every
+     * region shares; this hub links its VNet to them instead of creating its own. Unset on exactly one hub, the owner.
+     */
+    privateDnsZonesHub: z.string().regex(/^hub-[a-z0-9]+$/, "must be a hub stack name hub-<region>").optional(),
     network: z.strictObject({
         addressSpace: cidr,
         /**

@@ -5,6 +5,7 @@
  */
 import { type Cidr, contains, overlaps, parseCidr } from "../../config/address-plan";
 import { listStacks, namespaceValues, readStackConfig } from "../../config/stack-files";
+import { ConfigError, validateHubConfig } from "../../config";
 import { hubProblems } from "../support/config";
 
 const cidr = (text: string) => parseCidr(text) as Cidr;
@@ -58,5 +59,29 @@ describe("region block rules", () => {
     });
     test("with a second hub in the repository, a hub without a region block is refused", () => {
         expect(hubProblems((r) => delete r.network.regionBlock).join("\n")).toMatch(/aiplatform:network\.regionBlock.*is required: hub\/Pulumi\.hub-swedencentral\.yaml also define a hub/);
+    });
+});
+
+describe("shared private DNS: exactly one hub owns the privatelink zones", () => {
+    const sweden = () => namespaceValues(readStackConfig("hub/Pulumi.hub-swedencentral.yaml")) as Record<string, any>;
+    const swedenProblems = (mutate: (r: Record<string, any>) => void) => {
+        const raw = sweden();
+        mutate(raw);
+        try {
+            validateHubConfig("hub-swedencentral", "hub/Pulumi.hub-swedencentral.yaml", raw);
+            return [];
+        } catch (e) {
+            return (e as ConfigError).messages;
+        }
+    };
+    test("the committed hubs agree: hub-swedencentral names hub-uaenorth, which owns them", () => {
+        expect(swedenProblems(() => {})).toEqual([]);
+        expect(sweden().privateDnsZonesHub).toBe("hub-uaenorth");
+    });
+    test("two owners are refused, naming the other hub's file", () => {
+        expect(swedenProblems((r) => delete r.privateDnsZonesHub).join("\n")).toMatch(/aiplatform:privateDnsZonesHub.*is unset here and in hub\/Pulumi\.hub-uaenorth\.yaml/);
+    });
+    test("naming a hub that does not own the zones is refused", () => {
+        expect(hubProblems((r) => (r.privateDnsZonesHub = "hub-swedencentral")).join("\n")).toMatch(/names no hub that owns the zones \(owners: none\)/);
     });
 });
