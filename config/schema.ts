@@ -132,6 +132,12 @@ export const spokeSchema = z.strictObject({
          * For a team that cannot upgrade yearly; the version must then be inside its LTS window instead.
          */
         supportPlan: z.enum(["KubernetesOfficial", "AKSLongTermSupport"]).default("KubernetesOfficial"),
+        /**
+         * The AKS-managed Istio add-on (README "Service identity and mTLS"): `revision` is an `asm-1-NN` AKS offers for
+         * the pinned minor (config/azure-facts). Required in stg/prd, where every workload namespace runs STRICT mTLS;
+         * absent = no mesh (dev).
+         */
+        serviceMesh: z.strictObject({ revision: z.string().regex(/^asm-\d+-\d+$/, "must be an Istio add-on revision such as asm-1-30") }).optional(),
         /** patch in dev/stg keeps up with fixes; prd pins minor versions and takes patches on its schedule. */
         upgradeChannel: z.enum(["patch", "stable", "rapid", "node-image"]),
         encryptionAtHost: z.boolean().default(true),
