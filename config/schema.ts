@@ -254,8 +254,8 @@ export const spokeSchema = z.strictObject({
             platform: z.array(guid).default([]),
             /** Object id of the pipeline (automation) identity's service principal. */
             automation: guid.optional(),
-            /** Namespaces the developers persona may write to. */
-            developerNamespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)).default([]),
+            /** Namespaces the developers persona may write to; `team-` names them for the mesh's AuthorizationPolicies (`team-*`, Istio prefix match). */
+            developerNamespaces: z.array(z.string().regex(/^team-[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a namespace name starting with team- (the mesh admits tenants as team-*)")).default([]),
         })
         .prefault({}),
     budget: z
