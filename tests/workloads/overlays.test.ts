@@ -36,7 +36,7 @@ describe.each(STACKS)("workloads/overlays/%s", (stack) => {
     it("dashboards are valid JSON with unique uids and substitution disabled", () => {
         expect(dashboardProblems(objects)).toEqual([]);
         const uids = objects.filter((o) => o.metadata.labels?.grafana_dashboard === "1").flatMap((o) => Object.values(o.data ?? {}).map((t) => JSON.parse(t).uid));
-        expect(uids.sort()).toEqual(["ai-cost-namespace", "ai-gpu-usage", "ai-inference-latency", "ai-platform-health"]);
+        expect(uids.sort()).toEqual(["ai-cost-namespace", "ai-error-budgets", "ai-gpu-usage", "ai-inference-latency", "ai-platform-health"]);
     });
 
     it("every alert has a runbook heading in docs/runbooks/alerts", () => {
@@ -109,10 +109,11 @@ describe("environment-specific shape", () => {
         const canary = find(objects, "Canary", "vllm-llama31-8b", "ai-serving");
         expect(canary.spec).toMatchObject({ provider: "istio", targetRef: { name: "vllm-llama31-8b" }, service: { name: "vllm-llama31-8b", port: 8000 }, analysis: { iterations: 10 } });
         expect(canary.spec.analysis.match).toEqual([{ headers: { "x-team": { exact: "team-nlp" } } }, { headers: { cookie: { regex: "^(.*?;)?(aiplatform-variant=canary)(;.*)?$" } } }]);
-        expect(canary.spec.analysis.webhooks.map((w: any) => w.type)).toEqual(["pre-rollout", "rollout"]);
+        expect(canary.spec.analysis.webhooks.map((w: any) => w.type)).toEqual(["confirm-rollout", "pre-rollout", "rollout"]);
         // The load tester sends the cohort's header through the mesh route, not to the canary Service directly.
-        expect(canary.spec.analysis.webhooks[1].metadata.cmd).toContain('-H "x-team: team-nlp"');
-        expect(canary.spec.analysis.webhooks[1].metadata.cmd).toContain("http://vllm-llama31-8b.ai-serving:8000/v1/completions");
+        const load = canary.spec.analysis.webhooks.find((w: any) => w.name === "load");
+        expect(load.metadata.cmd).toContain('-H "x-team: team-nlp"');
+        expect(load.metadata.cmd).toContain("http://vllm-llama31-8b.ai-serving:8000/v1/completions");
         // Flagger owns the model Services: the overlay must not ship one.
         expect(objects.some((o) => o.kind === "Service" && o.metadata.name === "vllm-llama31-8b")).toBe(false);
         expect(find(objects, "InferenceService", "llama31-8b-hf", "ai-serving").spec.predictor.model.resources.limits["nvidia.com/mig-3g.47gb"]).toBe("1");
@@ -169,7 +170,7 @@ describe("checks catch one mutation each", () => {
 
     it("a PromQL syntax error and an unknown or deprecated metric", () => {
         const rule = clone(find(prd, "PrometheusRule", "ai-serving", "monitoring"));
-        const r = rule.spec.groups[1].rules[0];
+        const r = rule.spec.groups.find((g: any) => g.name === "ai-serving").rules[0];
         r.expr = "sum(rate(http_requests_total[5m])";
         expect(promqlProblems([rule]).some((p) => p.includes("ai-serving/VllmHighErrorRate: syntax error"))).toBe(true);
         r.expr = "vllm:gpu_cache_usage_perc > 0.9";

@@ -16,6 +16,7 @@ import type { Environment } from "../../config/schema";
 import { loadCatalogue, type ModelEntry, resolveModel, type ResolvedModel, WORKLOADS_DIR } from "./models";
 import { batchPlacement, gpuCapacity, gpuPlacement, nodeAffinity, type Placement, SPOKE_STACKS, type StackFacts, stackFacts } from "./scheduling";
 import { helpAsked } from "../cli-help";
+import { budgetGateQuery, sloPrometheusRule, sloSpecs } from "../slo/services";
 
 export const NAMESPACE = "ai-serving";
 export const PROMETHEUS_URL = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090";
@@ -194,6 +195,18 @@ function canary(m: ResolvedModel): Obj {
             },
         },
     ];
+    // Release gate (issue 20 §3): Flagger waits before starting the rollout while the model's SLO error budget is
+    // spent (confirm-rollout: a failing hook pauses, it does not roll back); it goes on once the budget is back.
+    webhooks.unshift({
+        name: "error-budget",
+        type: "confirm-rollout",
+        url: LOADTESTER_URL,
+        timeout: "30s",
+        metadata: {
+            type: "bash",
+            cmd: `curl -sfG ${PROMETHEUS_URL}/api/v1/query --data-urlencode 'query=${budgetGateQuery(m.name)}' | grep -q '"result":\\[{'`,
+        },
+    });
     // Blue-green has no real traffic on the new version: the load tester drives it. A/B: the cohort's traffic, plus
     // the load tester sending the cohort's header through the mesh route (so a quiet cohort still yields metrics).
     if (blueGreen || m.rollout === "ab") {
@@ -387,6 +400,7 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
     const out: Record<string, string> = {};
     const problems: string[] = [];
     const models: string[] = [];
+    const served: { name: string; servedModelName: string }[] = [];
     for (const entry of catalogue) {
         const m = resolveModel(entry, env);
         if (!m) continue;
@@ -409,8 +423,14 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
         }
         for (const [file, text] of Object.entries(modelFolder(stack, facts, m, p))) out[`${base}/models/${m.name}/${file}`] = text;
         models.push(`models/${m.name}`);
+        served.push({ name: m.name, servedModelName: m.servedModelName });
     }
     if (problems.length) throw new Error(`cannot generate ${stack}:\n  ${problems.join("\n  ")}`);
+
+    // SLOs of the user-facing services: the Sloth specs (reproducible with `sloth generate -i`) and their rules.
+    const slos = sloSpecs(env, served, Boolean(facts.config.aks.serviceMesh));
+    for (const spec of slos) out[`${base}/slo/${spec.service}.sloth.yaml`] = header(stack, facts, "tools/slo/services.ts (Sloth spec; the rules in ../slo-rules.yaml are generated from it)") + YAML.stringify(spec, { lineWidth: 0 });
+    out[`${base}/slo-rules.yaml`] = header(stack, facts, "tools/slo/services.ts through tools/slo/sloth.ts (Sloth v0.16.0 rule generation)") + yamlDocs([sloPrometheusRule(slos)]);
 
     const nvidia = gpuPlacement(facts.pools, "nvidia");
     if (!nvidia) throw new Error(`cannot generate ${stack}: ${facts.file} has no NVIDIA GPU pool for the KServe InferenceService`);
@@ -430,7 +450,7 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
         header(stack, facts, `batch pool(s) ${batch.pools.join(", ")}`) + yamlDocs(PIPELINE_OBJECTS.map((t) => pipelinePatch(t, batch)));
     out[`${base}/kustomization.yaml`] =
         header(stack, facts, "workloads/models/models.yaml") +
-        yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gpu-quota.yaml"] }]);
+        yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gpu-quota.yaml", "slo-rules.yaml"] }]);
     return out;
 }
 
