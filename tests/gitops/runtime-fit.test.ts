@@ -187,7 +187,7 @@ describe("settings that render fine and do nothing at run time", () => {
         const ls = await platformAndAi("dev-uaenorth");
         delete find(ls, "HelmRelease", "kube-prometheus-stack").spec.values.grafana.sidecar.dashboards.folderAnnotation;
         const errors = fitErrors(await errorsOf("dev-uaenorth", ls));
-        expect(errors).toHaveLength(4);
+        expect(errors).toHaveLength(5); // one per dashboard ConfigMap
         expect(errors[0]).toMatch(/^ConfigMap monitoring\/dashboard-ai-[a-z-]+: runtime-fit: annotation grafana_folder is ignored: HelmRelease flux-system\/kube-prometheus-stack must set grafana\.sidecar\.dashboards\.folderAnnotation: grafana_folder/);
     });
 

@@ -17,6 +17,7 @@ import type { PolicyReport } from "../policy/evaluate";
 import { checkCluster, idOf, type Located, publicHostProblems } from "./checks";
 import { checkEgress, type FirewallRule } from "./egress";
 import { generateGitops, spokeStacks, staleGenerated } from "./generate";
+import { meshProblems } from "./mesh";
 import { layerTimingProblems, loadChartFacts, orderProblems } from "./order";
 import { runtimeFitProblems } from "./runtime-fit";
 import { stackFacts } from "../workloads/scheduling";
@@ -163,6 +164,8 @@ export async function validateRendered(
         pssVersion?: string;
         /** What the charts install (order model); default the vendored schemas/runtime/chart-facts.json. */
         chartFacts?: ChartFactsFile;
+        /** Whether the cluster runs the Istio add-on (aks.serviceMesh); default from the stack file. */
+        mesh?: boolean;
         /** The edge's public host labels and the stack file they come from; checked against the public Ingresses. */
         edge?: { file: string; hostnames: string[] };
     } = {},
@@ -215,6 +218,9 @@ export async function validateRendered(
     for (const p of fit.errors) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
     for (const p of fit.warnings) (reports.get(p.layer) ?? reports.values().next().value!).warnings.push(p.message);
 
+    // Mesh: STRICT and default deny in every workload namespace, authorization allows = NetworkPolicy flows.
+    for (const p of meshProblems(located, opts.mesh ?? meshOf(stack))) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
+
     // Every published public name has exactly one Ingress, and every public Ingress a published name (only when every
     // layer rendered: a missing ai layer is reported above, not as missing Ingresses).
     if (opts.edge && layers.every((l) => !l.error)) {
@@ -261,6 +267,16 @@ const pools = new Map<string, PoolFacts[]>();
 function poolsOf(stack: string): PoolFacts[] {
     if (!pools.has(stack)) pools.set(stack, stackFacts(stack).pools);
     return pools.get(stack)!;
+}
+
+/** Whether the stack file turns on the Istio add-on (aks.serviceMesh); an unreadable file is config validation's error. */
+function meshOf(stack: string): boolean {
+    try {
+        const cfg = namespaceValues(readStackConfig(`Pulumi.${stack}.yaml`)) as { aks?: { serviceMesh?: unknown } };
+        return Boolean(cfg.aks?.serviceMesh);
+    } catch {
+        return false;
+    }
 }
 
 const renderCache = new Map<string, Promise<Rendered>>();
