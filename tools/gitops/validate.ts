@@ -15,7 +15,7 @@ import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
 import { envOf, FLUX_LAYERS, type FluxLayer, layerPath } from "../../components/flux-bootstrap/layers";
 import type { PolicyReport } from "../policy/evaluate";
 import { checkCluster, idOf, type Located, publicHostProblems } from "./checks";
-import { checkEgress, type FirewallRule } from "./egress";
+import { checkEgress, type FirewallRule, hubRevisionProblems } from "./egress";
 import { generateGitops, spokeStacks, staleGenerated } from "./generate";
 import { layerTimingProblems, loadChartFacts, orderProblems } from "./order";
 import { runtimeFitProblems } from "./runtime-fit";
@@ -214,6 +214,7 @@ export async function validateRendered(
     const fit = runtimeFitProblems(located, poolsOf(stack));
     for (const p of fit.errors) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
     for (const p of fit.warnings) (reports.get(p.layer) ?? reports.values().next().value!).warnings.push(p.message);
+    for (const p of hubRevisionProblems(located, envOf(stack))) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
 
     // Every published public name has exactly one Ingress, and every public Ingress a published name (only when every
     // layer rendered: a missing ai layer is reported above, not as missing Ingresses).
