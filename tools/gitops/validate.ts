@@ -15,7 +15,7 @@ import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
 import { envOf, FLUX_LAYERS, type FluxLayer, layerPath } from "../../components/flux-bootstrap/layers";
 import type { PolicyReport } from "../policy/evaluate";
 import { checkCluster, idOf, type Located, publicHostProblems } from "./checks";
-import { checkEgress, type FirewallRule } from "./egress";
+import { checkEgress, type FirewallRule, hubRevisionProblems } from "./egress";
 import { generateGitops, spokeStacks, staleGenerated } from "./generate";
 import { meshProblems } from "./mesh";
 import { layerTimingProblems, loadChartFacts, orderProblems } from "./order";
@@ -217,6 +217,7 @@ export async function validateRendered(
     const fit = runtimeFitProblems(located, poolsOf(stack));
     for (const p of fit.errors) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
     for (const p of fit.warnings) (reports.get(p.layer) ?? reports.values().next().value!).warnings.push(p.message);
+    for (const p of hubRevisionProblems(located, envOf(stack))) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
 
     // Mesh: STRICT and default deny in every workload namespace, authorization allows = NetworkPolicy flows.
     for (const p of meshProblems(located, opts.mesh ?? meshOf(stack))) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);

@@ -186,6 +186,31 @@ export async function main(argv: string[]): Promise<number> {
         }
     }
 
+    // Each stack's config is validated before anything is planned: a broken spoke fails in a second, and a hub that
+    // was only selected for spokes that all failed is not planned for nothing.
+    const { setPlanNow } = require("../../config/clock") as typeof import("../../config/clock");
+    const { validateHubConfig, validateSpokeConfig } = require("../../config") as typeof import("../../config");
+    setPlanNow(opts.now);
+    for (const sf of selected.filter((s) => !failed.has(s.stack))) {
+        try {
+            const raw = namespaceValues(readStackConfig(sf.file));
+            if (sf.kind === "hub") validateHubConfig(sf.stack, sf.file, raw);
+            else validateSpokeConfig(sf.stack, sf.file, raw);
+        } catch (e) {
+            if (!(e instanceof ConfigError)) throw e;
+            printConfigError(sf, e);
+            failed.add(sf.stack);
+            exitCode = worse(exitCode, EXIT.badInput);
+        }
+    }
+    const requested = new Set(opts.stacks);
+    const unneeded = new Set(
+        selected
+            .filter((h) => h.kind === "hub" && !opts.all && !requested.has(h.stack))
+            .filter((h) => selected.every((s) => hubOf(s) !== h.stack || failed.has(s.stack)))
+            .map((h) => h.stack),
+    );
+
     // Bad input is answered above without loading Pulumi. The SDK formats a full stack trace for every resource it
     // registers (source positions, which the offline plan never uses); mapping each frame through tsx's source maps
     // costs ~20% of planning, so frames stay unmapped unless --verbose asks for readable traces.
@@ -210,7 +235,7 @@ export async function main(argv: string[]): Promise<number> {
     const summaries: StackSummary[] = [];
     let failures = 0;
     for (const sf of selected) {
-        if (failed.has(sf.stack)) continue;
+        if (failed.has(sf.stack) || unneeded.has(sf.stack)) continue;
         const hub = hubOf(sf);
         if (hub && failed.has(hub)) {
             console.error(`plan: ${sf.stack}: not planned: it reads the outputs of ${hub}, which failed`);
