@@ -76,8 +76,8 @@ function parse(argv: string[]): Options {
     return { stacks: v.stack ?? [], all: v.all!, out: v.out!, now, quiet: v.quiet!, verbose: v.verbose! };
 }
 
-/** The stacks to plan, hub(s) first, and the spokes' hub dependencies included. */
-export function selectStacks(all: StackFile[], requested: string[], everything: boolean): StackFile[] {
+/** The stacks to plan, hub(s) first, and the spokes' hub dependencies included (`root`: where the stack files are). */
+export function selectStacks(all: StackFile[], requested: string[], everything: boolean, root = REPO_ROOT): StackFile[] {
     if (everything) return all;
     const unknown = requested.filter((s) => !all.some((f) => f.stack === s));
     if (unknown.length) {
@@ -86,7 +86,7 @@ export function selectStacks(all: StackFile[], requested: string[], everything: 
     const wanted = new Set(requested);
     // A spoke needs its own hub's outputs (and nothing else): that hub is planned first.
     for (const f of all.filter((x) => wanted.has(x.stack))) {
-        const hub = hubOf(f);
+        const hub = hubOf(f, root);
         if (hub && all.some((h) => h.stack === hub)) wanted.add(hub);
     }
     return all.filter((f) => wanted.has(f.stack));
@@ -138,10 +138,10 @@ function prepareOutDir(out: string): void {
 }
 
 /** The hub stack a spoke reads (last part of its `hubStack`), or undefined for a hub or an unreadable file. */
-function hubOf(sf: StackFile): string | undefined {
+function hubOf(sf: StackFile, root = REPO_ROOT): string | undefined {
     if (sf.kind === "hub") return undefined;
     try {
-        return stackRefParts(namespaceValues(readStackConfig(sf.file)).hubStack)?.stack;
+        return stackRefParts(namespaceValues(readStackConfig(sf.file, root)).hubStack)?.stack;
     } catch (e) {
         if (e instanceof ConfigError) return undefined; // reported when the file is read for planning
         throw e;
