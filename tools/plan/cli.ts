@@ -11,6 +11,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import * as v8 from "v8";
+import * as vm from "vm";
 import { ConfigError } from "../../config/problems";
 import { listStacks, namespaceValues, readStackConfig, REPO_ROOT, type StackFile, stackRefParts, unknownNamespaceWarnings } from "../../config/stack-files";
 import type { buildExport } from "./export";
@@ -148,6 +150,16 @@ function hubOf(sf: StackFile, root = REPO_ROOT): string | undefined {
     }
 }
 
+/**
+ * A full garbage collection, run between stacks. What a stack leaves behind is small (its hub's outputs), but V8
+ * collects lazily: left alone, the heap grows with every stack planned (measured: 530 MB peak for 4 stacks, 790-870 MB
+ * for 12) though only ~80 MB stays live. A collection between stacks costs ~50 ms and keeps the peak at one stack's.
+ */
+function fullGc(): () => void {
+    v8.setFlagsFromString("--expose-gc");
+    return vm.runInNewContext("gc") as () => void;
+}
+
 /** The worse of two exit codes: a program error over bad input over a failed report. */
 const worse = (a: number, b: number) => ([EXIT.programError, EXIT.badInput, EXIT.failed].find((c) => c === a || c === b) ?? EXIT.ok);
 
@@ -209,6 +221,7 @@ export async function main(argv: string[]): Promise<number> {
     const referable: Record<string, Record<string, unknown>> = {};
     const summaries: StackSummary[] = [];
     let failures = 0;
+    const collect = fullGc();
     for (const sf of selected) {
         if (failed.has(sf.stack)) continue;
         const hub = hubOf(sf);
@@ -217,6 +230,7 @@ export async function main(argv: string[]): Promise<number> {
             failed.add(sf.stack);
             continue;
         }
+        collect();
         let p: PlannedStack;
         try {
             timing(`${sf.stack}: program starts`);
