@@ -6,8 +6,9 @@
  * `spokes`/`spokePipelines` maps, every address block moved to its own /10-sized slice of 10.0.0.0/8 (the second
  * octet + 64·i, so no block of one region overlaps another's), each pipeline principal made unique (the last 12 hex
  * digits carry the region's index), pool zones narrowed to what the region offers (vendored Azure facts; a size
- * offered without zones gets none), and the zone-wide edge roles (`zoneOwner`, `waf`) left with the template region:
- * one writer per Cloudflare zone.
+ * offered without zones gets none), the zone-wide edge roles (`zoneOwner`, `waf`) left with the template region
+ * (one writer per Cloudflare zone), and, with more than one region, `edge.traffic` on every spoke: the regions of an
+ * environment steer between each other, the template region's spoke owning the steering (DNS-only failover).
  */
 import * as YAML from "yaml";
 import { VM_SKUS } from "../../config/skus";
@@ -57,7 +58,7 @@ function regionZones(vmSize: unknown, zones: unknown, location: string): unknown
     return offered ? zones.filter((z) => offered.includes(String(z))) : zones;
 }
 
-function regionSpoke(config: Json, template: string, location: string, index: number): Json {
+function regionSpoke(config: Json, template: string, location: string, index: number, regions: string[]): Json {
     const c = structuredClone(config);
     const ns = (k: string) => `aiplatform:${k}`;
     const shift = index * OCTET_STEP;
@@ -78,6 +79,7 @@ function regionSpoke(config: Json, template: string, location: string, index: nu
         delete edge.zoneOwner;
         delete edge.waf;
     }
+    if (edge && regions.length > 1) edge.traffic = { regions, owner: index === 0 };
     return c;
 }
 
@@ -111,7 +113,7 @@ export function regionStackFiles(template: TemplateStack[], templateRegion: stri
     return regions.flatMap((location, index) =>
         template.map((t) => {
             const hub = t.stack.startsWith("hub-");
-            const config = hub ? regionHub(t.config, templateRegion, location, index) : regionSpoke(t.config, templateRegion, location, index);
+            const config = hub ? regionHub(t.config, templateRegion, location, index) : regionSpoke(t.config, templateRegion, location, index, regions);
             const stack = renameStack(t.stack, templateRegion, location);
             const file = t.file.replace(`Pulumi.${t.stack}.yaml`, `Pulumi.${stack}.yaml`);
             const header = `# Generated from ${t.file} for ${location} (tools/scale/stack-set.ts).\n`;
