@@ -49,7 +49,8 @@ export function writeRegionSet(root: string, templateRegion: string, regions: st
     for (const t of template.filter((s) => !s.stack.startsWith("hub-"))) {
         for (const region of regions.slice(1)) {
             const stack = t.stack.replace(new RegExp(`-${templateRegion}$`), `-${region}`);
-            for (const dir of ["gitops-bootstrap/clusters", "workloads/overlays"]) {
+            // Only folders the template spoke has (where generated from the stack file, the generator makes the rest).
+            for (const dir of ["gitops-bootstrap/clusters", "workloads/overlays"].filter((d) => fs.existsSync(path.join(root, d, t.stack)))) {
                 const to = path.join(root, dir, stack);
                 fs.rmSync(to, { recursive: true, force: true });
                 fs.mkdirSync(to, { recursive: true });
