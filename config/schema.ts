@@ -301,6 +301,25 @@ export const spokeSchema = z.strictObject({
              * zone's owner (zoneOwner) may set it.
              */
             waf: z.boolean().default(false),
+            /**
+             * Steering between the regions that serve this environment (components/edge/traffic.ts): every region's
+             * stack carries the same block; one of them (`owner`) declares the steering. Absent: one region, a
+             * proxied A record per host.
+             */
+            traffic: z
+                .strictObject({
+                    /** Regions serving this environment, in failover order: the first takes the traffic while healthy. */
+                    regions: z.array(z.string().regex(/^[a-z0-9]+$/, "must be an Azure region name such as uaenorth")).min(2),
+                    /** This stack declares the steering (load balancer, or failover record and health checks): one per environment and zone. */
+                    owner: z.boolean().default(false),
+                    /** Cloudflare Load Balancing (a paid add-on): a pool per region with a health monitor. false: DNS-only failover. */
+                    loadBalancer: z.boolean().default(false),
+                    /** Cloudflare account id: pools and monitors are account resources (required with loadBalancer). */
+                    accountId: z.string().regex(/^[0-9a-f]{32}$/, "must be a 32-hex Cloudflare account id").optional(),
+                    /** Path the health probes request on each region's public ingress (Host: the public host). */
+                    healthPath: z.string().regex(/^\/\S*$/, "must be a path starting with /").default("/healthz"),
+                })
+                .optional(),
         })
         .optional(),
     /**

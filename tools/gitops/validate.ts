@@ -53,6 +53,8 @@ export interface ValidateOptions {
     root?: string;
     /** Skip the policy pack (tests of the validator itself). */
     policy?: boolean;
+    /** The stale-generated-file lines (staleGeneratedLines), when a caller validating one cluster at a time computed them once. */
+    stale?: string[];
 }
 
 /** Bad input (unknown environment): the CLI prints the message and exits 2. */
@@ -296,6 +298,11 @@ export function renderCluster(stack: string, root = REPO_ROOT): Promise<Rendered
     );
 }
 
+/** Forgets a cluster's rendered layers: the plan validates each spoke once, so it keeps one spoke's objects at a time. */
+export function releaseCluster(stack: string, root = REPO_ROOT): void {
+    for (const l of FLUX_LAYERS) renderCache.delete(`${root}|${stack}|${l.name}`);
+}
+
 let running = 0;
 const waiting: (() => void)[] = [];
 /** At most three kubectl processes at once (the machine has few cores; kustomize is CPU-bound). */
@@ -330,19 +337,23 @@ export function prefetchGitops(envs?: string[], root = REPO_ROOT): void {
     }
 }
 
+/** Generated files that differ from what the generator writes now (or why it cannot generate), one line each. */
+export function staleGeneratedLines(root = REPO_ROOT): string[] {
+    try {
+        return staleGenerated(root, generateGitops(root));
+    } catch (e) {
+        const err = e as Error & { messages?: string[] };
+        return (err.messages ?? [err.message]).map((m) => `cannot generate: ${m}`);
+    }
+}
+
 export async function validateGitops(opts: ValidateOptions = {}): Promise<GitopsReport> {
     const root = opts.root ?? REPO_ROOT;
     const stacks = selectStacks(opts.envs, root);
     const rendered = (await Promise.all(stacks.map((s) => renderCluster(s, root)))).flat();
 
     // Generated files: each stale one is reported on the layers that include it.
-    let stale: string[];
-    try {
-        stale = staleGenerated(root, generateGitops(root));
-    } catch (e) {
-        const err = e as Error & { messages?: string[] };
-        stale = (err.messages ?? [err.message]).map((m) => `cannot generate: ${m}`);
-    }
+    const stale = opts.stale ?? staleGeneratedLines(root);
 
     const registry = schemaRegistry();
     const policy = opts.policy === false ? false : loadPolicyEvaluator();
