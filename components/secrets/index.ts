@@ -41,6 +41,7 @@ export type GeneratedSecretName = keyof typeof GENERATED_SECRETS;
  */
 export const EXTERNAL_SECRETS = {
     "hf-token": { consumer: "ai-serving/vllm, argo (Hugging Face read token for gated models)" },
+    "jupyterhub-oauth-client-secret": { consumer: "notebooks/jupyterhub (client secret of its Entra app registration)" },
 } as const;
 export type ExternalSecretName = keyof typeof EXTERNAL_SECRETS;
 

@@ -4,7 +4,7 @@
  * identities are wired. Each check is also shown to catch one mutation of a compliant object.
  */
 import * as path from "path";
-import { dashboardProblems, type Obj, podSpecs, promqlProblems, runbookProblems, schedulingProblems, wiringProblems } from "../../tools/workloads/checks";
+import { dashboardProblems, notebookProfileProblems, type Obj, podSpecs, profileSpecs, promqlProblems, runbookProblems, schedulingProblems, wiringProblems } from "../../tools/workloads/checks";
 import { stackFacts } from "../../tools/workloads/scheduling";
 import { find, rendered, STACKS } from "./render";
 
@@ -73,6 +73,18 @@ describe.each(STACKS)("workloads/overlays/%s", (stack) => {
             expect([d.metadata.name, d.spec.template.spec.serviceAccountName, d.spec.template.metadata.labels["azure.workload.identity/use"]]).toEqual([d.metadata.name, "model-loader", "true"]);
         }
         expect(find(objects, "HelmRelease", "mlflow", "flux-system").spec.values.serviceAccount).toMatchObject({ name: "mlflow", annotations: { "azure.workload.identity/client-id": "${mlflow_client_id}" } });
+    });
+
+    it("JupyterHub offers per team a CPU profile and one per NVIDIA pool, each scheduled as the pool facts say", () => {
+        const hub = find(objects, "HelmRelease", "jupyterhub", "flux-system");
+        const specs = profileSpecs(hub);
+        const nvidia = facts.pools.filter((p) => p.gpu?.vendor === "nvidia");
+        expect(specs.map((p) => [p.namespace, p.spec.serviceAccountName])).toEqual(facts.config.rbac.developerNamespaces.flatMap((ns) => Array(1 + nvidia.length).fill([ns, "notebook"])));
+        const gpu = specs.filter((p) => Object.keys(p.spec.containers[0].resources.limits).length);
+        expect(gpu.map((p) => [p.spec.nodeSelector["aiplatform.io/pool"], Object.keys(p.spec.containers[0].resources.limits)[0]])).toEqual(
+            facts.config.rbac.developerNamespaces.flatMap(() => nvidia.map((pool) => [pool.name, pool.gpu!.resourceName])),
+        );
+        expect(notebookProfileProblems(objects, facts.pools)).toEqual([]);
     });
 
     it("caps GPU requests in ai-serving at what the pools can hold", () => {
@@ -157,6 +169,18 @@ describe("checks catch one mutation each", () => {
         const d = vllm();
         d.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values = ["mi300x"];
         expect(schedulingProblems([d], pools)).toEqual(["Deployment ai-serving/vllm-llama31-8b spec.template.spec: node affinity allows pool mi300x, which does not offer nvidia.com/mig-3g.47gb"]);
+    });
+
+    it("a notebook profile that disagrees with the pool facts", () => {
+        const hub = clone(find(prd, "HelmRelease", "jupyterhub", "flux-system"));
+        const mig = hub.spec.values.singleuser.profileList.find((p: any) => p.slug === "team-nlp-h100").kubespawner_override;
+        // The pool facts change (a whole-GPU pool) while the profile still asks for a MIG slice and tolerates nothing.
+        const wholeGpu = pools.map((p) => (p.name === "h100" ? { ...p, gpu: { ...p.gpu!, migSlice: undefined, resourceName: "nvidia.com/gpu" } } : p));
+        mig.tolerations = [];
+        expect(notebookProfileProblems([hub], wholeGpu)).toEqual([
+            "HelmRelease flux-system/jupyterhub spec.values.singleuser.profileList[team-nlp-h100]: requests nvidia.com/mig-3g.47gb but no pool of this environment offers it (pools: h100=nvidia.com/gpu, mi300x=amd.com/gpu)",
+        ]);
+        expect(notebookProfileProblems([hub], pools)).toEqual(["HelmRelease flux-system/jupyterhub spec.values.singleuser.profileList[team-nlp-h100]: does not tolerate taint nvidia.com/gpu=present:NoSchedule of pool h100"]);
     });
 
     it("a PromQL syntax error and an unknown or deprecated metric", () => {

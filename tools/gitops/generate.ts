@@ -23,6 +23,7 @@ import { envOf, FLUX_LAYERS, FLUX_NAMESPACE } from "../../components/flux-bootst
 import { GPU_TAINT, type PoolFacts, poolFacts, SPOT_TAINT } from "../../components/gpu-pools/facts";
 import { PERSONA_GRANTS } from "../../components/rbac/personas";
 import type { Environment } from "../../config/schema";
+import { NOTEBOOK_SERVICE_ACCOUNT } from "../workloads/notebooks";
 
 export interface GeneratedFile {
     /** Repository-relative path. */
@@ -249,6 +250,7 @@ function tenants(cfg: SpokeConfig, pools: PoolFacts[], env: string): string {
                 ],
             }),
         );
+        if (cfg.notebooks) objs.push(...notebookTenant(ns, np, nsSel));
         if (cfg.rbac.developers.length) {
             objs.push({
                 apiVersion: "rbac.authorization.k8s.io/v1",
@@ -264,6 +266,50 @@ function tenants(cfg: SpokeConfig, pools: PoolFacts[], env: string): string {
         `# cluster's GPU capacity (${Object.entries(gpus).map(([r, n]) => `${r}=${n}`).join(", ") || "no GPUs"}), default limits, default-deny network policy,\n` +
         `# and the developer groups bound to the ${role} role (as their Azure persona: ${role === "edit" ? "writers" : "read-only"} in ${env}).\n`;
     return objs.length ? intro + docs(objs) : intro + "[]\n";
+}
+
+/**
+ * What JupyterHub needs in a team namespace (workloads/base/notebooks): the ServiceAccount notebook servers run as
+ * (federated with the notebook identity, WORKLOAD_IDENTITIES.notebook), a Role for the hub's KubeSpawner (the verbs
+ * the chart's own hub Role grants on pods, volumes and events — no secrets or services: internal SSL and per-server
+ * services are off), and the servers' flows: proxy and hub in, hub API and MLflow out.
+ */
+function notebookTenant(ns: string, np: (name: string, spec: Record<string, unknown>) => unknown, nsSel: (name: string) => Record<string, unknown>): unknown[] {
+    const meta = (name: string) => ({ name, namespace: ns });
+    const hubPods = (component: string) => ({ ...nsSel("notebooks"), podSelector: { matchLabels: { app: "jupyterhub", component } } });
+    return [
+        {
+            apiVersion: "v1",
+            kind: "ServiceAccount",
+            metadata: { ...meta(NOTEBOOK_SERVICE_ACCOUNT), annotations: { "azure.workload.identity/client-id": "${notebook_client_id}" } },
+            automountServiceAccountToken: false,
+        },
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "Role",
+            metadata: meta("jupyterhub-spawner"),
+            rules: [
+                { apiGroups: [""], resources: ["pods", "persistentvolumeclaims"], verbs: ["get", "watch", "list", "create", "delete"] },
+                { apiGroups: [""], resources: ["events"], verbs: ["get", "watch", "list"] },
+            ],
+        },
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "RoleBinding",
+            metadata: meta("jupyterhub-spawner"),
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "jupyterhub-spawner" },
+            subjects: [{ kind: "ServiceAccount", name: "hub", namespace: "notebooks" }],
+        },
+        np("allow-notebook-servers", {
+            podSelector: { matchLabels: { component: "singleuser-server" } },
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [{ from: [hubPods("proxy"), hubPods("hub")], ports: [{ protocol: "TCP", port: 8888 }] }],
+            egress: [
+                { to: [hubPods("hub")], ports: [{ protocol: "TCP", port: 8081 }] },
+                { to: [{ ...nsSel("mlflow"), podSelector: { matchLabels: { "app.kubernetes.io/name": "mlflow" } } }], ports: [{ protocol: "TCP", port: 5000 }] },
+            ],
+        }),
+    ];
 }
 
 function clusterVarsConfigMap(): GeneratedFile {

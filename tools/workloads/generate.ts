@@ -16,6 +16,7 @@ import type { Environment } from "../../config/schema";
 import { loadCatalogue, type ModelEntry, resolveModel, type ResolvedModel, WORKLOADS_DIR } from "./models";
 import { batchPlacement, gpuCapacity, gpuPlacement, nodeAffinity, type Placement, SPOKE_STACKS, type StackFacts, stackFacts } from "./scheduling";
 import { helpAsked } from "../cli-help";
+import { notebooksPatch } from "./notebooks";
 
 export const NAMESPACE = "ai-serving";
 export const PROMETHEUS_URL = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090";
@@ -408,9 +409,16 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
         yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: models.map((m) => m.replace(/^models\//, "")) }]);
     out[`${base}/pipeline-scheduling.yaml`] =
         header(stack, facts, `batch pool(s) ${batch.pools.join(", ")}`) + yamlDocs(PIPELINE_OBJECTS.map((t) => pipelinePatch(t, batch)));
+    if (facts.config.notebooks) {
+        const what = "the pool facts, aiplatform:rbac and aiplatform:notebooks (tools/workloads/notebooks.ts)";
+        out[`${base}/notebooks/kustomization.yaml`] =
+            header(stack, facts, what) +
+            yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["../../../../base/notebooks"], patches: [{ path: "notebooks.yaml" }] }]);
+        out[`${base}/notebooks/notebooks.yaml`] = header(stack, facts, what) + yamlDocs([notebooksPatch(facts, acrLoginServer(facts))]);
+    }
     out[`${base}/kustomization.yaml`] =
         header(stack, facts, "workloads/models/models.yaml") +
-        yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gpu-quota.yaml"] }]);
+        yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gpu-quota.yaml", ...(facts.config.notebooks ? ["notebooks"] : [])] }]);
     return out;
 }
 
