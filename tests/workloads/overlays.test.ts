@@ -10,6 +10,7 @@ import { find, rendered, STACKS } from "./render";
 
 const ROOT = path.resolve(__dirname, "../..");
 const clone = <T>(v: T): T => structuredClone(v);
+const acrOf = (facts: ReturnType<typeof stackFacts>) => `cr${facts.config.namePrefix}${facts.config.environment}uaen.azurecr.io/`;
 
 describe.each(STACKS)("workloads/overlays/%s", (stack) => {
     let objects: Obj[];
@@ -62,7 +63,7 @@ describe.each(STACKS)("workloads/overlays/%s", (stack) => {
     });
 
     it("images come through the stack's ACR, pinned", () => {
-        const acr = `cr${facts.config.namePrefix}${facts.config.environment}uaen.azurecr.io/`;
+        const acr = acrOf(facts);
         for (const o of objects) for (const { spec } of podSpecs(o)) for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) if (c.image) expect(c.image.startsWith(acr)).toBe(true);
         expect(find(objects, "Cluster", "mlflow-db", "mlflow").spec.imageName).toBe(`${acr}ghcr.io/cloudnative-pg/postgresql:17.5`);
     });
@@ -85,6 +86,23 @@ describe.each(STACKS)("workloads/overlays/%s", (stack) => {
             facts.config.rbac.developerNamespaces.flatMap(() => nvidia.map((pool) => [pool.name, pool.gpu!.resourceName])),
         );
         expect(notebookProfileProblems(objects, facts.pools)).toEqual([]);
+    });
+
+    it("feature store: online store sized per environment; servers and pipeline share one repository and the ESO password", () => {
+        const instances = { dev: 1, stg: 2, prd: 3 }[facts.config.environment as "dev" | "stg" | "prd"];
+        expect(find(objects, "Cluster", "feast-online", "feature-store").spec.instances).toBe(instances);
+        const repo = find(objects, "ConfigMap", "feast-repo", "feature-store").data!;
+        expect(find(objects, "ConfigMap", "feast-repo", "argo").data).toEqual(repo);
+        expect(repo["feature_store.yaml"]).toContain("registry_type: sql");
+        expect(repo["features.py"]).toContain('FeatureService(name="churn_model_v1"');
+        const users = [find(objects, "Deployment", "feast-feature-server", "feature-store"), find(objects, "Deployment", "feast-registry-server", "feature-store"), find(objects, "WorkflowTemplate", "train-with-features", "argo")];
+        for (const o of users) {
+            for (const { spec } of podSpecs(o)) {
+                const c = spec.containers[0];
+                expect([o.metadata.name, c.image, c.env.find((e: any) => e.name === "FEAST_DB_PASSWORD").valueFrom.secretKeyRef.name]).toEqual([o.metadata.name, `${acrOf(facts)}quay.io/feastdev/feature-server:0.66.0`, "feast-db-credentials"]);
+            }
+        }
+        expect(find(objects, "WorkflowTemplate", "train-with-features", "argo").spec.arguments.parameters[0]).toEqual({ name: "feature-service", value: "churn_model_v1" });
     });
 
     it("caps GPU requests in ai-serving at what the pools can hold", () => {

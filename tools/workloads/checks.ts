@@ -27,6 +27,7 @@ export const KEY_VAULT_SECRETS = [
     "vllm-api-key",
     "mlflow-db-password",
     "mlflow-admin-password",
+    "feast-db-password",
     "qdrant-api-key",
     "alertmanager-ml-platform-webhook-url",
     "alertmanager-oncall-webhook-url",

@@ -306,6 +306,7 @@ export const UPSTREAM_IMAGES: [string, string][] = [
     ["ghcr.io/huggingface/text-embeddings-inference", "ghcr.io/huggingface/text-embeddings-inference"],
     ["python", "docker.io/library/python"],
     ["ghcr.io/cloudnative-pg/postgresql", "ghcr.io/cloudnative-pg/postgresql"],
+    ["quay.io/feastdev/feature-server", "quay.io/feastdev/feature-server"],
 ];
 
 /** The stack's ACR login server, named by the same function the Registry component uses. */
@@ -362,6 +363,7 @@ export const PIPELINE_OBJECTS = [
     ["WorkflowTemplate", "model-download"],
     ["WorkflowTemplate", "embed-documents"],
     ["CronWorkflow", "nightly-embeddings"],
+    ["WorkflowTemplate", "train-with-features"],
 ] as const;
 
 /** Every generated file for one stack, keyed by path relative to the repository root. */
