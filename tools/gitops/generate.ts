@@ -272,7 +272,7 @@ function tenants(cfg: SpokeConfig, pools: PoolFacts[], env: string): string {
  * What JupyterHub needs in a team namespace (workloads/base/notebooks): the ServiceAccount notebook servers run as
  * (federated with the notebook identity, WORKLOAD_IDENTITIES.notebook), a Role for the hub's KubeSpawner (the verbs
  * the chart's own hub Role grants on pods, volumes and events — no secrets or services: internal SSL and per-server
- * services are off), and the servers' flows: proxy and hub in, hub API and MLflow out.
+ * services are off), and the servers' flows: proxy and hub in; hub API, MLflow and the feature store's servers out.
  */
 function notebookTenant(ns: string, np: (name: string, spec: Record<string, unknown>) => unknown, nsSel: (name: string) => Record<string, unknown>): unknown[] {
     const meta = (name: string) => ({ name, namespace: ns });
@@ -307,6 +307,8 @@ function notebookTenant(ns: string, np: (name: string, spec: Record<string, unkn
             egress: [
                 { to: [hubPods("hub")], ports: [{ protocol: "TCP", port: 8081 }] },
                 { to: [{ ...nsSel("mlflow"), podSelector: { matchLabels: { "app.kubernetes.io/name": "mlflow" } } }], ports: [{ protocol: "TCP", port: 5000 }] },
+                // Feast clients without the database password: online features and the registry over the servers.
+                { to: [nsSel("feature-store")], ports: [{ protocol: "TCP", port: 6566 }, { protocol: "TCP", port: 6570 }] },
             ],
         }),
     ];
