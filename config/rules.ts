@@ -6,7 +6,7 @@ import { checkName, type NameKind, regionCode, resourceName } from "./naming";
 import { cronToRecurrence } from "./recurrence";
 import { checkHubAddressPlan, checkSpokeAddressPlan } from "./address-plan";
 import type { Problem } from "./problems";
-import { factRegions, featureRegistration, kubernetesVersionVerdict, locationRestriction, regionFact, SKUS_SOURCE, skuIn } from "./azure-facts";
+import { factRegions, featureRegistration, kubernetesVersionVerdict, locationRestriction, meshRevisionProblem, regionFact, SKUS_SOURCE, skuIn } from "./azure-facts";
 import { planNow } from "./clock";
 import type { HubConfig, SpokeConfig } from "./schema";
 import { VM_SKUS } from "./skus";
@@ -91,6 +91,9 @@ export function spokeRules(stack: string, cfg: SpokeConfig, now: Date = planNow(
     if (cfg.notebooks && cfg.rbac.developerNamespaces.length > 20) {
         // One federated credential per team namespace on the notebook identity; Azure allows 20 per identity.
         problems.push({ path: ["rbac", "developerNamespaces"], message: `lists ${cfg.rbac.developerNamespaces.length} namespaces; with notebooks on, at most 20 (federated credentials per identity)` });
+    }
+    if (cfg.environment && cfg.environment !== "dev" && !cfg.aks.serviceMesh) {
+        problems.push({ path: ["aks", "serviceMesh"], message: `must be set in ${cfg.environment} (every workload namespace runs STRICT mTLS through the Istio add-on; e.g. { revision: asm-1-30 })` });
     }
     if (cfg.environment && cfg.environment !== "dev" && cfg.aks.tier === "Free") {
         problems.push({ path: ["aks", "tier"], message: `must be Standard or Premium in ${cfg.environment} (the Free tier has no uptime SLA)` });
@@ -200,6 +203,10 @@ function checkAzureFacts(cfg: SpokeConfig, now: Date): Problem[] {
     if (verdict.problem) {
         const hint = cfg.aks.supportPlan === "KubernetesOfficial" ? "; pin a supported minor, or choose aks.supportPlan: AKSLongTermSupport (tier Premium)" : "";
         problems.push({ path: ["aks", "kubernetesVersion"], message: verdict.problem + hint });
+    }
+    if (cfg.aks.serviceMesh) {
+        const problem = meshRevisionProblem(cfg.location, cfg.aks.serviceMesh.revision, cfg.aks.kubernetesVersion, cfg.aks.supportPlan, now);
+        if (problem) problems.push({ path: ["aks", "serviceMesh", "revision"], message: problem });
     }
     if (cfg.aks.supportPlan === "AKSLongTermSupport" && cfg.aks.tier !== "Premium") {
         problems.push({ path: ["aks", "tier"], message: "must be Premium with aks.supportPlan AKSLongTermSupport (source: https://learn.microsoft.com/azure/aks/long-term-support)" });

@@ -39,7 +39,7 @@ describe("spoke config", () => {
         ["missing required key", "dev-uaenorth", (r) => delete r.hubStack, /aiplatform:hubStack = \(not set\): is required/],
         ["notebooks app registration not a GUID", "dev-uaenorth", (r) => (r.notebooks.oauthClientId = "jupyterhub"), /aiplatform:notebooks\.oauthClientId = "jupyterhub": must be an Entra object id \(GUID\)/],
         ["notebooks without team namespaces", "prd-uaenorth", (r) => (r.rbac.developerNamespaces = []), /aiplatform:notebooks = \{.*: needs aiplatform:rbac\.developerNamespaces: JupyterHub starts notebook servers in the team namespaces/],
-        ["notebooks with more teams than federated credentials", "stg-uaenorth", (r) => (r.rbac.developerNamespaces = Array.from({ length: 21 }, (_, i) => `t${i}`)), /aiplatform:rbac\.developerNamespaces = .*: lists 21 namespaces; with notebooks on, at most 20/],
+        ["notebooks with more teams than federated credentials", "stg-uaenorth", (r) => (r.rbac.developerNamespaces = Array.from({ length: 21 }, (_, i) => `team-${i}`)), /aiplatform:rbac\.developerNamespaces = .*: lists 21 namespaces; with notebooks on, at most 20/],
         ["scaling names an unknown pool", "dev-uaenorth", (r) => (r.scaling.pools = ["cpu", "gpu9"]), /aiplatform:scaling\.pools\[1\] = "gpu9": names no pool in aiplatform:nodePools/],
         ["flux with two refs", "dev-uaenorth", (r) => (r.flux.tag = "v1.0.0"), /aiplatform:flux = .*: set exactly one of branch, tag or semver/],
         ["prd following a moving branch", "prd-uaenorth", (r) => delete r.flux.commit, /aiplatform:flux\.branch = "main": prd follows an exact revision: set aiplatform:flux\.branch and aiplatform:flux\.commit/],
