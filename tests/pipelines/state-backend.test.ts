@@ -93,6 +93,7 @@ describe("state backend bootstrap script", () => {
             "azurekeyvault://kv-aip-state-uaen.vault.azure.net/keys/pulumi-hub-uaenorth",
             "azurekeyvault://kv-aip-state-uaen.vault.azure.net/keys/pulumi-prd-swedencentral",
             "azurekeyvault://kv-aip-state-uaen.vault.azure.net/keys/pulumi-prd-uaenorth",
+            "azurekeyvault://kv-aip-state-uaen.vault.azure.net/keys/pulumi-stg-swedencentral",
             "azurekeyvault://kv-aip-state-uaen.vault.azure.net/keys/pulumi-stg-uaenorth",
         ]);
         expect(backendUrl(settings)).toBe("azblob://pulumi-state?storage_account=staipstateuaen");
@@ -100,7 +101,7 @@ describe("state backend bootstrap script", () => {
     });
 
     it("federates one identity per GitHub environment (no secret) and scopes its writes and keys to its own stacks", () => {
-        expect(Object.keys(settings.identities)).toEqual(["preview", "hub-read", "hub", "dev", "stg-read", "stg", "prd-read", "prd", "prd-sdc-read", "prd-sdc"]);
+        expect(Object.keys(settings.identities)).toEqual(["preview", "hub-read", "hub", "dev", "stg-read", "stg", "prd-read", "prd", "stg-sdc-read", "stg-sdc", "prd-sdc-read", "prd-sdc"]);
         expect(line(/federated-credential create --name github-prd /)).toContain(
             "--issuer https://token.actions.githubusercontent.com --subject repo:contoso/aiplatform:environment:prd --audiences api://AzureADTokenExchange",
         );
@@ -172,7 +173,7 @@ describe("state backend bootstrap script", () => {
         expect(body("prd")).toEqual({ prevent_self_review: true, reviewers: [{ type: "Team", id: 7 }], deployment_branch_policy: { protected_branches: false, custom_branch_policies: true } });
         expect(body("hub").reviewers).toEqual([{ type: "Team", id: 7 }]);
         expect(body("preview")).toEqual({ prevent_self_review: false, reviewers: [], deployment_branch_policy: null });
-        expect(gh.filter((l) => l.includes("deployment-branch-policies -f name=main")).length).toBe(9);
+        expect(gh.filter((l) => l.includes("deployment-branch-policies -f name=main")).length).toBe(11);
         expect(script).toContain(gh[0]);
     });
 
