@@ -31,6 +31,9 @@ export const GENERATED_SECRETS = {
     "mlflow-admin-password": { length: 32, special: false, consumer: "mlflow/mlflow (basic-auth admin user)" },
     "qdrant-api-key": { length: 48, special: false, consumer: "qdrant/qdrant (API key)" },
     "vllm-api-key": { length: 48, special: false, consumer: "ai-serving/vllm (OpenAI-compatible API key)" },
+    // LiteLLM accepts only an sk- prefixed master key.
+    "llm-gateway-master-key": { length: 48, special: false, prefix: "sk-", consumer: "llm-gateway/llm-gateway (LiteLLM master key, used by the key sync only)" },
+    "llm-gateway-db-password": { length: 32, special: false, consumer: "llm-gateway/llm-gateway-db (PostgreSQL of the gateway)" },
 } as const;
 export type GeneratedSecretName = keyof typeof GENERATED_SECRETS;
 
@@ -149,7 +152,7 @@ export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Re
     const gatewayKeys = (args.gatewayTeams ?? []).map(gatewayKeyName);
     // LiteLLM accepts only virtual keys that start with `sk-` (README: LLM gateway), hence the prefix.
     const specs: [string, { length: number; special: boolean; prefix?: string }][] = [
-        ...Object.entries(GENERATED_SECRETS),
+        ...Object.entries(GENERATED_SECRETS).map(([n, s]): [string, { length: number; special: boolean; prefix?: string }] => [n, s]),
         ...gatewayKeys.map((n): [string, { length: number; special: boolean; prefix: string }] => [n, { length: 48, special: false, prefix: "sk-" }]),
     ];
     for (const [secretName, spec] of specs) {

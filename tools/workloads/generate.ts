@@ -14,6 +14,7 @@ import * as YAML from "yaml";
 import { resourceName } from "../../config/naming";
 import type { Environment } from "../../config/schema";
 import { loadCatalogue, type ModelEntry, resolveModel, type ResolvedModel, WORKLOADS_DIR } from "./models";
+import { gatewayRoutes, proxyConfig, teamObjects } from "./gateway";
 import { batchPlacement, gpuCapacity, gpuPlacement, nodeAffinity, type Placement, SPOKE_STACKS, type StackFacts, stackFacts } from "./scheduling";
 import { helpAsked } from "../cli-help";
 
@@ -344,6 +345,12 @@ function registryComponent(facts: StackFacts): Record<string, string> {
             metadata: { name: "qdrant", namespace: "flux-system" },
             spec: { values: { image: { repository: `${acr}/docker.io/qdrant/qdrant` } } },
         },
+        {
+            apiVersion: "helm.toolkit.fluxcd.io/v2",
+            kind: "HelmRelease",
+            metadata: { name: "llm-gateway", namespace: "flux-system" },
+            spec: { values: { image: { repository: `${acr}/ghcr.io/berriai/litellm` } } },
+        },
     ];
     // The models layer has no HelmReleases to patch: it takes the image rewrites only (registry-images).
     const imagesOnly: Obj = { ...component };
@@ -354,6 +361,28 @@ function registryComponent(facts: StackFacts): Record<string, string> {
         "registry/helm-values.yaml": header(facts.stack, facts, what) + yamlDocs(helm),
         "registry-images/kustomization.yaml": header(facts.stack, facts, what) + yamlDocs([imagesOnly]),
         "registry-images/image-fields.yaml": header(facts.stack, facts, what) + yamlDocs([fields]),
+    };
+}
+
+/** The LLM gateway of this stack: routes (from the catalogue and KServe) as a values patch, and the teams' objects. */
+function gatewayComponent(facts: StackFacts, routes: Parameters<typeof proxyConfig>[0]): Record<string, string> {
+    const what = `workloads/models/models.yaml, workloads/base/kserve and aiplatform:gateway.teams (tools/workloads/gateway.ts)`;
+    const component: Obj = {
+        apiVersion: "kustomize.config.k8s.io/v1alpha1",
+        kind: "Component",
+        resources: ["teams.yaml"],
+        patches: [{ path: "release-values.yaml" }],
+    };
+    const values: Obj = {
+        apiVersion: "helm.toolkit.fluxcd.io/v2",
+        kind: "HelmRelease",
+        metadata: { name: "llm-gateway", namespace: "flux-system" },
+        spec: { values: { gateway: { config: { proxy_config: proxyConfig(routes) } } } },
+    };
+    return {
+        "llm-gateway/kustomization.yaml": header(facts.stack, facts, what) + yamlDocs([component]),
+        "llm-gateway/release-values.yaml": header(facts.stack, facts, what) + yamlDocs([values]),
+        "llm-gateway/teams.yaml": header(facts.stack, facts, what) + yamlDocs(teamObjects(facts.config)),
     };
 }
 
@@ -390,7 +419,10 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
         for (const [file, text] of Object.entries(modelFolder(stack, facts, m, p))) out[`${base}/models/${m.name}/${file}`] = text;
         models.push(`models/${m.name}`);
     }
+    const gateway = gatewayRoutes(catalogue, env);
+    problems.push(...gateway.problems);
     if (problems.length) throw new Error(`cannot generate ${stack}:\n  ${problems.join("\n  ")}`);
+    for (const [file, text] of Object.entries(gatewayComponent(facts, gateway.routes))) out[`${base}/${file}`] = text;
 
     const nvidia = gpuPlacement(facts.pools, "nvidia");
     if (!nvidia) throw new Error(`cannot generate ${stack}: ${facts.file} has no NVIDIA GPU pool for the KServe InferenceService`);
