@@ -112,7 +112,17 @@ describe("offline", () => {
         expect(r.code).toBe(EXIT.findings);
         const expiring = r.out.filter((l) => l.startsWith("FINDING expiring"));
         expect(expiring.map((l) => /secret (\S+):/.exec(l)![1]).sort()).toEqual(
-            ["grafana-admin-password", "mlflow-admin-password", "mlflow-db-password", "qdrant-api-key", "vllm-api-key"].map((n) => `kv-aip-prd-uaen/${n}`).sort(),
+            [
+                "grafana-admin-password",
+                "mlflow-admin-password",
+                "mlflow-db-password",
+                "qdrant-api-key",
+                "vllm-api-key",
+                "llm-gateway-master-key",
+                "llm-gateway-db-password",
+                "llm-gateway-key-rag",
+                "llm-gateway-key-batch",
+            ].map((n) => `kv-aip-prd-uaen/${n}`).sort(),
         );
     });
 
