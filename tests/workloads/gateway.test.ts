@@ -117,3 +117,14 @@ describe("gateway teams (aiplatform:gateway.teams)", () => {
         expect(teamObjects({ ...cfg, gateway: { teams: [] } }).filter((o) => o.kind === "NetworkPolicy")).toEqual([]);
     });
 });
+
+describe.each(SPOKE_STACKS)("%s: batch endpoint", (stack) => {
+    it("llm-batch sends offline jobs through the gateway as a team whose key reaches the argo namespace", () => {
+        const tpl = YAML.parse(fs.readFileSync(path.join(__dirname, "../../workloads/base/pipelines/llm-batch.yaml"), "utf8"));
+        const env = Object.fromEntries(tpl.spec.templates[0].script.env.map((e: any) => [e.name, e.value ?? e.valueFrom.secretKeyRef]));
+        expect(env.GATEWAY_URL).toBe("http://llm-gateway.llm-gateway.svc.cluster.local:4000");
+        expect(env.OPENAI_API_KEY).toEqual({ name: "llm-gateway-key", key: "api-key" });
+        expect(stackFacts(stack).config.gateway.teams.filter((t) => t.namespaces.includes("argo")).map((t) => t.name)).toEqual(["batch"]);
+    });
+});
+

@@ -389,6 +389,7 @@ function gatewayComponent(facts: StackFacts, routes: Parameters<typeof proxyConf
 export const PIPELINE_OBJECTS = [
     ["WorkflowTemplate", "model-download"],
     ["WorkflowTemplate", "embed-documents"],
+    ["WorkflowTemplate", "llm-batch"],
     ["CronWorkflow", "nightly-embeddings"],
 ] as const;
 
