@@ -34,6 +34,7 @@ export const GENERATED_SECRETS = {
     // LiteLLM accepts only an sk- prefixed master key.
     "llm-gateway-master-key": { length: 48, special: false, prefix: "sk-", consumer: "llm-gateway/llm-gateway (LiteLLM master key, used by the key sync only)" },
     "llm-gateway-db-password": { length: 32, special: false, consumer: "llm-gateway/llm-gateway-db (PostgreSQL of the gateway)" },
+    "llm-gateway-redis-password": { length: 32, special: false, consumer: "llm-gateway/llm-gateway-redis (rate-limit counters of the gateway)" },
 } as const;
 export type GeneratedSecretName = keyof typeof GENERATED_SECRETS;
 

@@ -128,3 +128,14 @@ describe.each(SPOKE_STACKS)("%s: batch endpoint", (stack) => {
     });
 });
 
+describe("gateway release", () => {
+    it("counts team limits across replicas in its own Valkey and keeps the contract's Service name", () => {
+        const docs = YAML.parseAllDocuments(fs.readFileSync(path.join(__dirname, "../../workloads/base/llm-gateway/release.yaml"), "utf8")).map((d) => d.toJS());
+        const values = docs.find((d) => d.kind === "HelmRelease").spec.values;
+        expect(values.fullnameOverride).toBe("llm-gateway");
+        expect(values.redis).toEqual({ host: "llm-gateway-redis.llm-gateway.svc", port: 6379, passwordSecret: { name: "llm-gateway-redis", passwordKey: "password" } });
+        expect(values.gateway.hpa).toMatchObject({ enabled: true, minReplicas: 2 });
+        expect(values.gateway.pdb).toEqual({ enabled: true, minAvailable: 1 });
+    });
+});
+

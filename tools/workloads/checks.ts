@@ -29,6 +29,7 @@ export const KEY_VAULT_SECRETS = [
     "qdrant-api-key",
     "llm-gateway-master-key",
     "llm-gateway-db-password",
+    "llm-gateway-redis-password",
     "alertmanager-ml-platform-webhook-url",
     "alertmanager-oncall-webhook-url",
     "alertmanager-finops-webhook-url",

@@ -306,6 +306,7 @@ export const UPSTREAM_IMAGES: [string, string][] = [
     ["ghcr.io/huggingface/text-embeddings-inference", "ghcr.io/huggingface/text-embeddings-inference"],
     ["python", "docker.io/library/python"],
     ["ghcr.io/cloudnative-pg/postgresql", "ghcr.io/cloudnative-pg/postgresql"],
+    ["valkey/valkey", "docker.io/valkey/valkey"],
 ];
 
 /** The stack's ACR login server, named by the same function the Registry component uses. */
