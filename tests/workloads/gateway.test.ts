@@ -73,6 +73,14 @@ describe("gateway routes refuse what the gateway could not serve", () => {
         expect(gatewayRoutes([entry("c", "c-served", { fallback: "c-served" })], "stg", kserve).problems).toEqual(["workloads/models/models.yaml: model c: gateway.fallback = c-served: falls back to itself"]);
     });
 
+    it("a served model without its gateway block", () => {
+        const m = entry("f", "f-served", {});
+        delete (m as { gateway?: unknown }).gateway;
+        expect(gatewayRoutes([m], "stg", kserve).problems).toEqual([
+            "workloads/models/models.yaml: model f: gateway = (not set): every served model needs gateway.pricePerMillionTokens (team budgets are charged at it)",
+        ]);
+    });
+
     it("two servers answering to one model name", () => {
         expect(gatewayRoutes([entry("d", kserve.model, {})], "stg", kserve).problems).toEqual([`two servers in stg answer to model ${kserve.model}: the gateway could not tell them apart`]);
     });

@@ -62,9 +62,14 @@ export function kserveRoute(file = KSERVE_FILE): Route {
 /** Every route of one environment and the problems that make it unroutable, each naming file and key. */
 export function gatewayRoutes(catalogue: ModelEntry[], env: Environment, kserve: Route = kserveRoute()): { routes: Route[]; problems: string[] } {
     const routes: Route[] = [];
+    const problems: string[] = [];
     for (const entry of catalogue) {
         const m = resolveModel(entry, env);
         if (!m) continue;
+        if (!entry.gateway) {
+            problems.push(`workloads/models/models.yaml: model ${entry.name}: gateway = (not set): every served model needs gateway.pricePerMillionTokens (team budgets are charged at it)`);
+            continue;
+        }
         routes.push({
             model: m.servedModelName,
             source: { kind: "vllm", entry: m.name },
@@ -76,7 +81,6 @@ export function gatewayRoutes(catalogue: ModelEntry[], env: Environment, kserve:
         });
     }
     routes.push(kserve);
-    const problems: string[] = [];
     const names = routes.map((r) => r.model);
     for (const n of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`two servers in ${env} answer to model ${n}: the gateway could not tell them apart`);
     for (const r of routes) {
@@ -199,6 +203,19 @@ export function teamObjects(cfg: SpokeConfig): Obj[] {
         data: { "teams.json": JSON.stringify(teamLimits(cfg), null, 2) + "\n" },
     });
     const clients = [...new Set(teams.flatMap((t) => t.namespaces))].sort();
+    // With the Istio add-on (stg/prd) the same flow is an AuthorizationPolicy rule (tools/gitops/mesh.ts checks the pair).
+    if (clients.length && cfg.aks.serviceMesh) {
+        objs.push({
+            apiVersion: "security.istio.io/v1",
+            kind: "AuthorizationPolicy",
+            metadata: { name: "llm-gateway-clients", namespace: GATEWAY_NAMESPACE },
+            spec: {
+                selector: { matchLabels: { "app.kubernetes.io/name": "litellm" } },
+                action: "ALLOW",
+                rules: [{ from: [{ source: { namespaces: clients } }], to: [{ operation: { ports: [String(GATEWAY_PORT)] } }] }],
+            },
+        });
+    }
     // No team, no client: the base policy's default deny stands (an `In` with no values is invalid).
     if (clients.length) objs.push({
         apiVersion: "networking.k8s.io/v1",

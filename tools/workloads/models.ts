@@ -51,12 +51,22 @@ const environmentEntry = z
         ...tunables,
         replicas: z.number().int().min(1).max(16),
         maxReplicas: z.number().int().min(1).max(32),
-        /** direct: rolling update behind a Service; canary: Flagger, real traffic by replica share; blue-green: Flagger, load-tester traffic, then switch. */
-        rollout: z.enum(["direct", "canary", "blue-green"]),
+        /**
+         * direct: rolling update behind a Service; blue-green: Flagger, load-tester traffic, then switch; canary:
+         * Flagger on the Istio mesh, real traffic shifted by weight; ab: Flagger on the mesh, only requests matching
+         * `abMatch` reach the new version until it is promoted. canary and ab need the Istio add-on (aks.serviceMesh).
+         */
+        rollout: z.enum(["direct", "canary", "blue-green", "ab"]),
+        /**
+         * A/B cohort (rollout ab): requests whose header `header` equals `exact` (e.g. x-team set by the LLM gateway),
+         * or that carry cookie `aiplatform-variant=canary`, go to the new version.
+         */
+        abMatch: z.strictObject({ header: z.string().regex(/^[a-z0-9-]+$/, "must be a lower-case HTTP header name"), exact: z.string().min(1) }).optional(),
         /** Version of the MLflow registered model `<name>` these weights are; stg/prd deploy only an approved one (`pipeline model-gate`). */
         registryVersion: z.string().regex(/^[1-9]\d*$/, "must be an MLflow model version number such as \"3\"").optional(),
     })
-    .refine((e) => e.maxReplicas >= e.replicas, { message: "maxReplicas must be >= replicas" });
+    .refine((e) => e.maxReplicas >= e.replicas, { message: "maxReplicas must be >= replicas" })
+    .refine((e) => (e.rollout === "ab") === Boolean(e.abMatch), { message: "abMatch is required with rollout ab and only allowed there" });
 
 const model = z.strictObject({
     name: dnsLabel,
@@ -73,7 +83,11 @@ const model = z.strictObject({
     storage: storage.default({ className: "azurefile-csi-premium", accessMode: "ReadWriteMany" }),
     storageGi: z.number().int().min(10).max(4096).default(100),
     environments: z.partialRecord(z.enum(ENVIRONMENTS), environmentEntry),
-    /** How the LLM gateway serves the model (tools/workloads/gateway.ts generates its route from this entry). */
+    /**
+     * How the LLM gateway serves the model (tools/workloads/gateway.ts generates its route from this entry). Optional in
+     * the schema only so that catalogues of commits before the gateway still parse (pipeline model-gate reads prd's);
+     * generation refuses an entry without it.
+     */
     gateway: z.strictObject({
         /** Served model name the gateway switches to when this one is unhealthy (cooled down) or saturated; deployed in the same environments. */
         fallback: z.string().regex(/^[\w.-]+$/).optional(),
@@ -81,7 +95,7 @@ const model = z.strictObject({
         maxParallelRequests: z.number().int().min(1).max(4096).default(64),
         /** Internal price per million tokens (USD) that team budgets (aiplatform:gateway.teams[].budget) are charged at. */
         pricePerMillionTokens: z.strictObject({ input: z.number().min(0), output: z.number().min(0) }),
-    }),
+    }).optional(),
 });
 
 export const catalogueSchema = z.strictObject({ models: z.array(model).min(1) });
@@ -101,7 +115,9 @@ export interface ResolvedModel {
     storage: { className: string; accessMode: string; sizeGi: number };
     replicas: number;
     maxReplicas: number;
-    rollout: "direct" | "canary" | "blue-green";
+    rollout: "direct" | "canary" | "blue-green" | "ab";
+    /** The A/B cohort (rollout ab). */
+    abMatch?: { header: string; exact: string };
     /** MLflow registry version (of the registered model named like the entry), when pinned. */
     registryVersion?: string;
 }
@@ -123,6 +139,7 @@ export function resolveModel(m: ModelEntry, env: Environment): ResolvedModel | u
         replicas: e.replicas,
         maxReplicas: e.maxReplicas,
         rollout: e.rollout,
+        abMatch: e.abMatch,
         registryVersion: e.registryVersion,
     };
 }
