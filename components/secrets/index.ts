@@ -35,6 +35,8 @@ export const GENERATED_SECRETS = {
     "llm-gateway-master-key": { length: 48, special: false, prefix: "sk-", consumer: "llm-gateway/llm-gateway (LiteLLM master key, used by the key sync only)" },
     "llm-gateway-db-password": { length: 32, special: false, consumer: "llm-gateway/llm-gateway-db (PostgreSQL of the gateway)" },
     "llm-gateway-redis-password": { length: 32, special: false, consumer: "llm-gateway/llm-gateway-redis (rate-limit counters of the gateway)" },
+    // special: false — it is part of the SQL registry's connection URL (workloads/base/feature-store/repo/feature_store.yaml).
+    "feast-db-password": { length: 32, special: false, consumer: "feature-store/feast-online (PostgreSQL online store and registry), argo (feast steps)" },
 } as const;
 export type GeneratedSecretName = keyof typeof GENERATED_SECRETS;
 
@@ -45,6 +47,7 @@ export type GeneratedSecretName = keyof typeof GENERATED_SECRETS;
  */
 export const EXTERNAL_SECRETS = {
     "hf-token": { consumer: "ai-serving/vllm, argo (Hugging Face read token for gated models)" },
+    "jupyterhub-oauth-client-secret": { consumer: "notebooks/jupyterhub (client secret of its Entra app registration)" },
 } as const;
 export type ExternalSecretName = keyof typeof EXTERNAL_SECRETS;
 
