@@ -55,6 +55,10 @@ describe.each(SPOKE_STACKS)("%s: gateway routes", (stack) => {
         for (const f of fallbacks) for (const [from, to] of Object.entries(f)) expect(names).toEqual(expect.arrayContaining([from, ...to]));
         expect(fallbacks).toContainEqual({ "llama-3.1-8b-instruct": ["llama-3.1-8b-instruct-hf"] });
         expect(proxyConfig(routes)).toEqual(committed.spec.values.gateway.config.proxy_config);
+        // A/B cohorts (x-team) reach the vLLM servers Flagger routes on.
+        expect(committed.spec.values.gateway.config.proxy_config.litellm_settings.model_group_settings.forward_client_headers_to_llm_api).toEqual(
+            routes.filter((r) => r.source.kind === "vllm").map((r) => r.model),
+        );
     });
 });
 

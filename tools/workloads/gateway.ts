@@ -117,7 +117,13 @@ export function proxyConfig(routes: Route[]): Record<string, unknown> {
             allowed_fails: 3,
             cooldown_time: 30,
         },
-        litellm_settings: { callbacks: ["prometheus"], request_timeout: 600 },
+        litellm_settings: {
+            callbacks: ["prometheus"],
+            request_timeout: 600,
+            // The client's x-* headers (e.g. x-team, the A/B cohort of Flagger's `ab` rollouts) reach our own vLLM
+            // servers; LiteLLM never forwards Authorization this way, so team keys stay at the gateway.
+            model_group_settings: { forward_client_headers_to_llm_api: routes.filter((r) => r.source.kind === "vllm").map((r) => r.model) },
+        },
         general_settings: {
             master_key: "os.environ/LITELLM_MASTER_KEY",
             // Keys and teams live in PostgreSQL, registered by the key sync from Key Vault; models only in this file.
