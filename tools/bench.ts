@@ -8,7 +8,9 @@
  *               rendered by kubectl, every schema validator compiled), as on a fresh clone or after a schema bump
  *   validate    npm run validate:gitops -- --env prd-uaenorth (render + validate one cluster, no Pulumi program)
  *   tsc         tsc --noEmit over the whole project
- * and their ratios to the floor, against the targets: one stack ≤ 3× floor, all stacks ≤ 8× floor.
+ * and their ratios to the floor, against the targets: one stack ≤ 3× floor, all stacks ≤ 8× floor; then the RAG
+ * request path's overhead (apps/rag/tools/bench.ts: the RAG service + a gateway hop over a loopback model answering
+ * instantly) against the < 100 ms budget.
  * One untimed run of each case comes first, as a developer's second run would find the OS file cache, tsx's
  * transform cache and the GitOps caches. Exit 0 always unless a command fails: the figures are for people, not a gate.
  */
@@ -92,6 +94,16 @@ function main() {
         console.log(`${r.name.padEnd(40)} ${(r.ms / 1000).toFixed(2).padStart(8)}s ${ratio.toFixed(2).padStart(7)}×  ${verdict}`);
     }
     fs.rmSync(out, { recursive: true, force: true });
+
+    const rag = spawnSync(node, [...TSX, "apps/rag/tools/bench.ts"], { cwd: ROOT, encoding: "utf8" });
+    if (rag.status !== 0) throw new Error(`apps/rag/tools/bench.ts exited ${rag.status}: ${rag.stderr.slice(-500)}`);
+    const o = JSON.parse(rag.stdout.trim().split("\n").at(-1)!) as { requests: number; concurrency: number; added: { p50: number; p99: number }; rag: { rps: number; busyP99: number } };
+    const within = o.added.p99 < RAG_BUDGET_MS ? "met" : "MISSED";
+    console.log(`\nRAG request path (RAG service + gateway hop, loopback model answering instantly; ${o.requests} sequential requests, then ${o.concurrency} concurrent):`);
+    console.log(`  added latency p50 ${o.added.p50} ms, p99 ${o.added.p99} ms (budget < ${RAG_BUDGET_MS} ms: ${within}); ${o.rag.rps} requests/s at ${o.concurrency} concurrent (p99 ${o.rag.busyP99} ms)`);
 }
+
+/** The plan's real-time inference budget the platform's own hops must stay inside (issue 19). */
+const RAG_BUDGET_MS = 100;
 
 main();

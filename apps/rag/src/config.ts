@@ -58,7 +58,8 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig<S extends z.ZodObject = typeof ENV>(env: NodeJS.ProcessEnv = process.env, schema: S = ENV as unknown as S): z.infer<S> {
-    const parsed = schema.safeParse(env);
+    // An empty variable counts as unset (Kubernetes and shells often define optional ones as "").
+    const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
     if (parsed.success) return parsed.data;
     const problems = parsed.error.issues.map((i) => {
         const key = String(i.path[0]);
