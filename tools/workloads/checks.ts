@@ -27,6 +27,7 @@ export const KEY_VAULT_SECRETS = [
     "mlflow-db-password",
     "mlflow-admin-password",
     "qdrant-api-key",
+    "rag-api-key",
     "alertmanager-ml-platform-webhook-url",
     "alertmanager-oncall-webhook-url",
     "alertmanager-finops-webhook-url",
