@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv, { type ValidateFunction } from "ajv";
 import Ajv2020 from "ajv/dist/2020";
+import { compileWithCache } from "../../../../tools/gitops/schemas";
 
 type Json = Record<string, unknown>;
 
@@ -32,13 +33,17 @@ export class OpenApi {
     readonly source: string;
     private readonly ajv: Ajv;
     private readonly compiled = new Map<string, ValidateFunction>();
+    private readonly text: string;
     private readonly routes: { method: string; template: string; re: RegExp }[] = [];
 
     constructor(readonly name: string) {
-        this.doc = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "openapi", `${name}.json`), "utf8")) as Json;
+        this.text = fs.readFileSync(path.join(__dirname, "..", "openapi", `${name}.json`), "utf8");
+        this.doc = JSON.parse(this.text) as Json;
         this.source = (this.doc["x-vendored"] as { source: string }).source;
         denull(this.doc);
-        const options = { strict: false, validateFormats: false, validateSchema: false, allErrors: false, code: { optimize: false } }; // unoptimised code compiles ~3× faster; these run a few dozen times
+        // Unoptimised code compiles ~3× faster (these validators run a few dozen times); compiled validators are cached per
+        // content like the GitOps schemas' (standalone code, tools/gitops/schemas.ts).
+        const options = { strict: false, validateFormats: false, validateSchema: false, allErrors: false, code: { optimize: false, source: true } };
         this.ajv = String(this.doc.openapi).startsWith("3.1") ? new Ajv2020(options) : new Ajv(options);
         this.ajv.addSchema({ ...this.doc, $id: name }, name);
         for (const [template, ops] of Object.entries(this.doc.paths as Record<string, Json>)) {
@@ -54,7 +59,10 @@ export class OpenApi {
 
     private check(pointer: string, value: unknown, what: string): string[] {
         let v = this.compiled.get(pointer);
-        if (!v) { v = this.ajv.compile({ $ref: `${this.name}#${pointer}` }); this.compiled.set(pointer, v); }
+        if (!v) {
+            v = compileWithCache(this.ajv, `${this.text}\n${pointer}`, `openapi-${this.name}`, () => ({ $ref: `${this.name}#${pointer}` }));
+            this.compiled.set(pointer, v);
+        }
         return v(value) ? [] : (v.errors ?? []).slice(0, 3).map((e) => `${this.name} ${what}: ${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)} (schema ${this.source})`);
     }
 
