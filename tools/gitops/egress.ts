@@ -10,7 +10,7 @@
  *   The kubelet pulls, so only the firewall applies; the platform ACR is reached through its private endpoint;
  * - Flux sources (Helm, OCI, Git): source-controller in flux-system (the extension owns that namespace's policies);
  * - model weights: containers that talk to the Hugging Face Hub (HF_TOKEN or MODEL_SOURCE=huggingface without
- *   HF_HUB_OFFLINE=1) need every Hub download host;
+ *   HF_HUB_OFFLINE=1, or Text Embeddings Inference given a Hub model id) need every Hub download host;
  * - OS packages: the NVIDIA driver container (driver on) installs kernel headers from the Ubuntu archive over HTTP;
  * - alert receivers: AlertmanagerConfig objects name their receivers' hosts in `aiplatform.io/egress-hosts`
  *   (the URLs are Key Vault secrets; their hosts are not).
@@ -212,7 +212,19 @@ function otherImages(o: K8sObject): { at: string; ref: string }[] {
 function usesHub(c: any): boolean {
     const env = new Map<string, any>((c.env ?? []).map((e: any) => [e.name, e]));
     if (env.get("HF_HUB_OFFLINE")?.value === "1") return false;
-    return env.has("HF_TOKEN") || env.get("MODEL_SOURCE")?.value === "huggingface";
+    return env.has("HF_TOKEN") || env.get("MODEL_SOURCE")?.value === "huggingface" || teiHubModel(c);
+}
+
+/**
+ * Text Embeddings Inference downloads `--model-id` from the Hub unless it names a local folder
+ * (text-embeddings-inference router/src/main.rs: `model_id`, "the name of the model to load… or a local path").
+ */
+function teiHubModel(c: any): boolean {
+    if (!/text-embeddings-inference/.test(String(c.image ?? ""))) return false;
+    const args: string[] = [...(c.command ?? []), ...(c.args ?? [])].map(String);
+    const at = args.findIndex((a) => a === "--model-id" || a.startsWith("--model-id="));
+    const id = at < 0 ? undefined : args[at].includes("=") ? args[at].split("=")[1] : args[at + 1];
+    return id !== undefined && !id.startsWith("/") && !id.startsWith("{{");
 }
 
 function hostFlows(base: Omit<Flow, "host" | "port" | "scheme" | "reason">, fact: HostFact, what: string): Flow[] {
