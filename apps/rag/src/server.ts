@@ -84,7 +84,11 @@ export function ragServer(deps: Deps, o: ServerOptions): Server {
         // Pull the first event before committing to a 200 stream, so retrieval errors still get a proper status.
         const first = await events.next();
         res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-        const send = (e: unknown) => res.write(`data: ${JSON.stringify(e)}\n\n`);
+        // Events produced in the same tick leave in one write (cork until the next tick): one syscall, not one per token.
+        const send = (e: unknown) => {
+            if (!res.writableCorked) { res.cork(); process.nextTick(() => res.uncork()); }
+            res.write(`data: ${JSON.stringify(e)}\n\n`);
+        };
         if (!first.done) send(first.value);
         try {
             for await (const e of events) send(e);

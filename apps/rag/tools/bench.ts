@@ -7,11 +7,14 @@
  *   direct  client → model stand-in /v1/chat/completions (streamed)             — the floor
  *   rag     client → RAG /v1/ask → TEI + Qdrant stand-ins → gateway → model     — the platform path
  * Added latency = rag − direct per percentile, one request at a time (--requests, default 1000); requests/second of
- * the rag path with --concurrency clients (default 16, 2000 requests). 200 warm-up requests first. Prints one JSON line.
+ * the rag path with --concurrency clients (default 16, 2000 requests), and the RAG process's CPU per request (from
+ * /proc, so other load on the machine does not inflate it): requests/second one core of RAG service sustains.
+ * 200 warm-up requests first. Prints one JSON line.
  */
 import { spawn } from "child_process";
 import { createServer, request, type IncomingMessage, type ServerResponse } from "http";
 import type { AddressInfo } from "net";
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
@@ -31,17 +34,22 @@ async function body(req: IncomingMessage): Promise<void> {
     for await (const _ of req) void _;
 }
 
+/** The model stand-in: every dependency's answer, from memory. */
+function answer(url: string): [number, string, string] {
+    const json = (v: unknown): [number, string, string] => [200, "application/json", JSON.stringify(v)];
+    if (url === "/tei/embed") return json([VECTOR]);
+    if (url === "/tei/info") return json({ model_id: "BAAI/bge-small-en-v1.5" });
+    if (url === "/tei/health") return [200, "text/plain", ""];
+    if (url.startsWith("/qdrant/collections/bench/points/query")) return json({ result: { points: POINTS }, status: "ok", time: 0 });
+    if (url === "/qdrant/collections/bench") return json({ result: { status: "green", points_count: 5, config: { params: { vectors: { size: DIM, distance: "Cosine" } }, metadata: { embedding_model: "BAAI/bge-small-en-v1.5" } } }, status: "ok", time: 0 });
+    if (url === "/v1/chat/completions") return [200, "text/event-stream", CHUNKS];
+    return [404, "text/plain", ""];
+}
+
 function model(req: IncomingMessage, res: ServerResponse): void {
     void body(req).then(() => {
-        const url = req.url ?? "";
-        const json = (v: unknown) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(v));
-        if (url === "/tei/embed") return json([VECTOR]);
-        if (url === "/tei/info") return json({ model_id: "BAAI/bge-small-en-v1.5" });
-        if (url === "/tei/health") return res.writeHead(200).end();
-        if (url.startsWith("/qdrant/collections/bench/points/query")) return json({ result: { points: POINTS }, status: "ok", time: 0 });
-        if (url === "/qdrant/collections/bench") return json({ result: { status: "green", points_count: 5, config: { params: { vectors: { size: DIM, distance: "Cosine" } }, metadata: { embedding_model: "BAAI/bge-small-en-v1.5" } } }, status: "ok", time: 0 });
-        if (url === "/v1/chat/completions") return void res.writeHead(200, { "content-type": "text/event-stream" }).end(CHUNKS);
-        res.writeHead(404).end();
+        const [status, type, text] = answer(req.url ?? "");
+        res.writeHead(status, { "content-type": type }).end(text);
     });
 }
 
@@ -72,6 +80,12 @@ async function load(url: string, init: RequestInit, n: number, concurrency: numb
     return { ms: ms.sort((a, b) => a - b), wall: performance.now() - started };
 }
 
+/** CPU milliseconds a process has used (Linux /proc: utime + stime in clock ticks, 100 per second). */
+function cpuMs(pid: number): number {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 async function main(): Promise<void> {
@@ -100,12 +114,14 @@ async function main(): Promise<void> {
         await load(`${ragUrl}/v1/ask`, ask, 200, c);
         const direct = await load(`${modelUrl}/v1/chat/completions`, chat, n, 1);
         const path_ = await load(`${ragUrl}/v1/ask`, ask, n, 1);
+        const cpu0 = cpuMs(rag.pid!);
         const busy = await load(`${ragUrl}/v1/ask`, ask, 2000, c);
+        const ragCpu = (cpuMs(rag.pid!) - cpu0) / 2000;
         const round = (x: number) => Math.round(x * 100) / 100;
         console.log(JSON.stringify({
             requests: n, concurrency: c, cores: os.cpus().length, load: Math.round(os.loadavg()[0] * 10) / 10,
             direct: { p50: round(pct(direct.ms, 50)), p99: round(pct(direct.ms, 99)) },
-            rag: { p50: round(pct(path_.ms, 50)), p99: round(pct(path_.ms, 99)), rps: Math.round((2000 / busy.wall) * 1000), busyP99: round(pct(busy.ms, 99)) },
+            rag: { p50: round(pct(path_.ms, 50)), p99: round(pct(path_.ms, 99)), rps: Math.round((2000 / busy.wall) * 1000), busyP99: round(pct(busy.ms, 99)), cpuMsPerRequest: round(ragCpu), rpsPerCore: Math.round(1000 / ragCpu) },
             added: { p50: round(pct(path_.ms, 50) - pct(direct.ms, 50)), p99: round(pct(path_.ms, 99) - pct(direct.ms, 99)) },
         }));
     } finally {
