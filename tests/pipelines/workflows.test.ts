@@ -382,7 +382,7 @@ describe("images.yml", () => {
         for (const { context, inputs, dockerfile } of build.strategy.matrix.include as Record<string, string>[]) {
             expect(inputs.split(" ")).toEqual(context === "." ? [path.dirname(dockerfile), "package.json", "package-lock.json"] : [context]);
         }
-        expect(script).toContain('docker push "${remote}:${inputs}"');
+        expect(script).toContain('docker push "${remote}:${content}"');
         expect(steps(build).find((s) => String(s.uses).startsWith("docker/build-push-action@"))!.with).toMatchObject({ context: "${{ matrix.context }}", file: "${{ matrix.dockerfile }}" });
         expect(push.strategy.matrix.image).toEqual(dockerfiles.map((d) => d.image));
     });
