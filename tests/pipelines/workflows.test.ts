@@ -378,10 +378,8 @@ describe("images.yml", () => {
         const dockerfiles = ["images", "apps"].flatMap((dir) => fs.readdirSync(path.join(ROOT, dir)).filter((d) => fs.existsSync(path.join(ROOT, dir, d, "Dockerfile")))
             .map((d) => ({ image: d, context: dir === "images" ? `images/${d}` : ".", dockerfile: `${dir}/${d}/Dockerfile` })));
         expect(build.strategy.matrix.include.map(({ inputs: _, ...rest }: { inputs: string }) => rest)).toEqual(dockerfiles);
-        // The inputs cover the build context (a workspace app also needs the root manifest and lock).
-        for (const { context, inputs, dockerfile } of build.strategy.matrix.include as Record<string, string>[]) {
-            expect(inputs.split(" ")).toEqual(context === "." ? [path.dirname(dockerfile), "package.json", "package-lock.json"] : [context]);
-        }
+        // The content tag hashes the image's own folder.
+        for (const { inputs, dockerfile } of build.strategy.matrix.include as Record<string, string>[]) expect(inputs).toBe(path.dirname(dockerfile));
         expect(script).toContain('docker push "${remote}:${content}"');
         expect(steps(build).find((s) => String(s.uses).startsWith("docker/build-push-action@"))!.with).toMatchObject({ context: "${{ matrix.context }}", file: "${{ matrix.dockerfile }}" });
         expect(push.strategy.matrix.image).toEqual(dockerfiles.map((d) => d.image));

@@ -12,7 +12,8 @@ import * as fs from "fs";
 import * as path from "path";
 
 export const ROOT = path.join(__dirname, "..", "..", "..");
-export const INPUTS = ["apps/rag", "package.json", "package-lock.json"];
+/** The image's folder only: its dependencies are exact pins in apps/rag/package.json (see images.yml). */
+export const INPUTS = ["apps/rag"];
 export const OVERLAYS = ["dev-uaenorth", "stg-uaenorth", "prd-uaenorth"].map((s) => `workloads/overlays/${s}/kustomization.yaml`);
 /** The overlay line that pins it (kustomize `images:` entry of aiplatform/rag). */
 export const PIN = /(- name: aiplatform\/rag\n\s+newName: \S+\n\s+newTag: )(\S+)/;
