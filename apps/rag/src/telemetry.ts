@@ -2,7 +2,8 @@
  * OpenTelemetry traces over OTLP/HTTP into Tempo. No context manager is installed (the service passes the parent
  * context explicitly), which keeps the request path free of async-hooks bookkeeping.
  */
-import { context, trace, SpanStatusCode, type Context, type Span } from "@opentelemetry/api";
+import { context, propagation, trace, SpanStatusCode, type Context, type Span } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
@@ -17,6 +18,8 @@ export function startTelemetry(endpoint: string | undefined, serviceName: string
         spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }) })],
     });
     trace.setGlobalTracerProvider(provider);
+    // Requests carrying `traceparent` (the gateway, an MCP client) continue their caller's trace.
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     return () => provider.shutdown();
 }
 

@@ -20,12 +20,12 @@ export function pinProblems(files: { pkg: string; qdrantRelease: string; tei: st
     const out: string[] = [];
     if (specs.qdrant.ref !== `v${client}`) out.push(`apps/rag/package.json: @qdrant/js-client-rest ${client}, but the Qdrant OpenAPI document is of ${specs.qdrant.ref} (${specs.qdrant.source}): re-vendor it`);
     if (image !== specs.qdrant.ref) out.push(`workloads/base/qdrant/release.yaml: image tag ${image}, but the Qdrant OpenAPI document is of ${specs.qdrant.ref} (${specs.qdrant.source})`);
-    if (!tei || !specs.tei.version.startsWith(`${tei}.`)) out.push(`workloads/base/pipelines/embed-documents.yaml: TEI image cpu-${tei}, but the TEI OpenAPI document is of ${specs.tei.version} (${specs.tei.source})`);
+    if (!tei || !specs.tei.version.startsWith(`${tei}.`)) out.push(`workloads/base/rag/tei.yaml: TEI image cpu-${tei}, but the TEI OpenAPI document is of ${specs.tei.version} (${specs.tei.source})`);
     return out;
 }
 
 const specs = Object.fromEntries(Object.keys(sources.specs).map((n) => [n, vendored(n)]));
-const files = () => ({ pkg: read("apps/rag/package.json"), qdrantRelease: read("workloads/base/qdrant/release.yaml"), tei: read("workloads/base/pipelines/embed-documents.yaml") });
+const files = () => ({ pkg: read("apps/rag/package.json"), qdrantRelease: read("workloads/base/qdrant/release.yaml"), tei: read("workloads/base/rag/tei.yaml") });
 
 test("each document records its upstream commit, version and date, and is within its horizon", () => {
     const now = freshnessNow().getTime();

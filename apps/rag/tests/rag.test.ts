@@ -16,6 +16,9 @@ import { RetryBudget, UpstreamError } from "../src/retry";
 import { ragServer } from "../src/server";
 import { Gateway } from "../src/gateway";
 import { EMBEDDING_MODEL, StandIns } from "./support/standins";
+import { propagation, trace } from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 
 const KEY = "rag-client-key-0123456789";
 const stand = new StandIns();
@@ -30,7 +33,12 @@ const HANDBOOK = [
     { source: "security.md", offset: 0, text: "Security: report a lost laptop to the service desk within one hour." },
 ];
 
+const spans = new InMemorySpanExporter();
+
 beforeAll(async () => {
+    // What startTelemetry registers, with an in-memory exporter instead of OTLP.
+    trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }));
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     await stand.start();
     env = {
         TEI_URL: `${stand.url}/tei`, QDRANT_URL: `${stand.url}/qdrant`, QDRANT_API_KEY: "qdrant-key-0123456789",
@@ -103,6 +111,16 @@ describe("query over HTTP", () => {
         expect(chat.body).toMatchObject({ model: "llama-3.1-8b-instruct", stream: true });
         expect((chat.body as { messages: { content: string }[] }).messages[1].content).toContain("[1] leave.md (offset 0)\nAnnual leave");
         expect(stand.requests.filter((r) => r.service === "qdrant").every((r) => r.headers["api-key"] === "qdrant-key-0123456789")).toBe(true);
+    });
+    test("traces: a request span continues the caller's traceparent; embed and retrieve are its children", async () => {
+        spans.reset();
+        const caller = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        await fetch(`${base}/v1/search`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${KEY}`, traceparent: caller }, body: JSON.stringify({ collection: "handbook", query: "leave" }) });
+        const done = spans.getFinishedSpans();
+        const root = done.find((s) => s.name === "POST /v1/search")!;
+        expect(root.spanContext().traceId).toBe("0af7651916cd43dd8448eb211c80319c");
+        expect(root.parentSpanContext?.spanId).toBe("b7ad6b7169203331");
+        for (const name of ["tei.embed", "qdrant.query"]) expect(done.find((s) => s.name === name)?.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
     });
     test("/v1/search returns scored chunks; bad input is a 400 naming the field; no token is a 401", async () => {
         const hits = (await (await post("/v1/search", { collection: "handbook", query: "lost laptop" })).json()) as { hits: { source: string }[] };
