@@ -9,7 +9,7 @@ import { BUILT_IN_ROLES } from "../../components/rbac/roles";
 import { accessResourcesOf } from "../../tools/access/hub-grants";
 import { buildAccessModel } from "../../tools/access/model";
 import { clusterPathFindings, selects } from "../../tools/access/cluster-paths";
-import { fluxPathFindings, sharedIdentityFindings, stackPathFindings, statePathFindings, workflowPathFindings } from "../../tools/access/paths";
+import { fluxPathFindings, reviewedReadFindings, sharedIdentityFindings, stackPathFindings, statePathFindings, workflowPathFindings } from "../../tools/access/paths";
 import { triage } from "../../tools/plan/reports/access";
 import { rbacOf } from "../../tools/plan/reports/permissions";
 import { REPO_ROOT } from "../../config/stack-files";
@@ -84,6 +84,22 @@ describe("forbidden paths are found", () => {
             (flux.inputs as any).gitRepository.repositoryRef = { branch: "main" };
         });
         expect(fluxPathFindings(m, "prd").map((f) => f.message)).toEqual([expect.stringContaining("branch 'main'")]);
+    });
+
+    it("P7: stg/prd previews and drift from environments without required reviewers", () => {
+        const settings = parse(fs.readFileSync(path.join(REPO_ROOT, "state-backend/settings.yaml"), "utf8"));
+        const read = (f: string) => fs.readFileSync(path.join(REPO_ROOT, ".github/workflows", f), "utf8");
+        const workflows = { "deploy.yml": read("deploy.yml"), "drift.yml": read("drift.yml") };
+        expect(reviewedReadFindings(settings, workflows)).toEqual([]);
+        settings.identities["prd-read"].reviewers = false;
+        const drift = parse(workflows["drift.yml"]);
+        drift.jobs.drift.strategy.matrix.include.find((r: any) => r.stack === "stg-uaenorth").environment = "stg-audit";
+        expect(reviewedReadFindings(settings, { ...workflows, "drift.yml": stringify(drift) }).map((f) => f.message)).toEqual([
+            "state identity 'prd-read' decrypts prd-uaenorth's state without required reviewers (state-backend/settings.yaml identities.prd-read.reviewers)",
+            "deploy.yml: job 'prd-preview' runs preview on prd-uaenorth in environment 'prd-read', which has no required reviewers",
+            "drift.yml: job 'drift' runs drift on stg-uaenorth in environment 'stg-audit', which state-backend/settings.yaml does not declare",
+            "drift.yml: job 'drift' runs drift on prd-uaenorth in environment 'prd-read', which has no required reviewers",
+        ]);
     });
 
     it("P5: one pipeline principal in two stack files", () => {

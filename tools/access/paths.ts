@@ -10,19 +10,21 @@
  *   P4 a prd rollout (up/promote on prd-uaenorth) only from a job in the `prd` GitHub environment; prd's Flux follows
  *      an exact revision, not a branch or a semver range that any tag can move;
  *   P5 no identity (pipeline principal, state identity) serves more than one environment;
- *   P6 no tenant namespace can read a secret it does not own (cluster-paths.ts, from the rendered tree).
+ *   P6 no tenant namespace can read a secret it does not own (cluster-paths.ts, from the rendered tree);
+ *   P7 stg's and prd's state is decrypted (previews, drift) only from GitHub environments with required reviewers.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { ConfigError } from "../../config/problems";
+import { REVIEWED_READERS, unreviewedReaders } from "../../state-backend/bootstrap";
 import { listStacks, readStackConfig, REPO_ROOT } from "../../config/stack-files";
 import { type AccessModel, covers } from "./model";
 import { grantsAction, writesOf } from "./roles";
 import { WORKLOAD_NEEDS } from "./requirements";
 
 export interface PathFinding {
-    rule: "P1" | "P2" | "P3" | "P4" | "P5" | "P6";
+    rule: "P1" | "P2" | "P3" | "P4" | "P5" | "P6" | "P7";
     message: string;
 }
 
@@ -64,7 +66,7 @@ export function stackPathFindings(model: AccessModel, environment: string): Path
 }
 
 interface StateSettings {
-    identities: Record<string, { environment?: string; branches?: string; read?: string[]; locks?: string[]; stacks?: string[]; decrypt?: string[] }>;
+    identities: Record<string, { environment?: string; branches?: string; reviewers?: boolean; read?: string[]; locks?: string[]; stacks?: string[]; decrypt?: string[] }>;
 }
 
 /**
@@ -90,16 +92,48 @@ export function statePathFindings(settings: StateSettings, prdStack = "prd-uaeno
     });
 }
 
+/** One pipeline-CLI run a workflow job makes: its command, stack and GitHub environment (matrix entries expanded). */
+interface JobRun {
+    job: string;
+    command: string;
+    stack: string;
+    environment?: string;
+}
+
+function jobRuns(doc: { jobs?: Record<string, any> }): JobRun[] {
+    return Object.entries(doc?.jobs ?? {}).flatMap(([job, j]) => {
+        const w = { ...(j?.with ?? {}), environment: j?.with?.environment ?? j?.environment };
+        const m = j?.strategy?.matrix ?? {};
+        const rows: Record<string, unknown>[] = Array.isArray(m.include) ? m.include : Array.isArray(m.stack) ? m.stack.map((stack: unknown) => ({ stack })) : [{}];
+        const fill = (v: unknown, row: Record<string, unknown>) => String(v ?? "").replace(/\$\{\{\s*matrix\.(\w+)\s*\}\}/g, (_, k) => String(row[k] ?? ""));
+        return rows.map((row) => ({ job, command: fill(w.command, row), stack: fill(w.stack, row), environment: w.environment === undefined ? undefined : fill(w.environment, row) }));
+    });
+}
+
 /** P4: jobs that run `up`/`promote` on prd outside the `prd` environment; P4 also: prd Flux on a moving ref. */
 export function workflowPathFindings(workflows: Record<string, string>, prdStack = "prd-uaenorth"): PathFinding[] {
-    const out: PathFinding[] = [];
+    return Object.entries(workflows).flatMap(([file, text]) =>
+        jobRuns(parse(text))
+            .filter((r) => r.stack === prdStack && ["up", "promote"].includes(r.command) && r.environment !== "prd")
+            .map((r) => ({ rule: "P4" as const, message: `${file}: job '${r.job}' runs ${r.command} on ${prdStack} in environment '${r.environment ?? "(none)"}', not 'prd'` })),
+    );
+}
+
+/**
+ * P7: stg's and prd's previews and drift decrypt their state (every secret in it); they run after merge on main, and
+ * wait for the reviewers too: the settings' read-only identities that decrypt those stacks require reviewers, and
+ * every workflow job previewing or drifting such a stack runs in an environment that does.
+ */
+export function reviewedReadFindings(settings: StateSettings, workflows: Record<string, string>): PathFinding[] {
+    const out: PathFinding[] = unreviewedReaders(settings.identities ?? {}).map(([id, st]) => ({
+        rule: "P7" as const,
+        message: `state identity '${id}' decrypts ${st}'s state without required reviewers (state-backend/settings.yaml identities.${id}.reviewers)`,
+    }));
     for (const [file, text] of Object.entries(workflows)) {
-        const doc = parse(text) as { jobs?: Record<string, any> };
-        for (const [job, j] of Object.entries(doc?.jobs ?? {})) {
-            const w = j?.with ?? {};
-            const stacks = String(w.stack ?? "").includes("matrix.") ? (j.strategy?.matrix?.stack ?? []) : [w.stack];
-            if (!stacks.includes(prdStack) || !["up", "promote"].includes(String(w.command))) continue;
-            if (w.environment !== "prd") out.push({ rule: "P4", message: `${file}: job '${job}' runs ${w.command} on ${prdStack} in environment '${w.environment ?? "(none)"}', not 'prd'` });
+        for (const r of jobRuns(parse(text))) {
+            if (!["preview", "drift"].includes(r.command) || !(REVIEWED_READERS as readonly string[]).includes(r.stack.split("-")[0])) continue;
+            const env = r.environment ? settings.identities?.[r.environment] : undefined;
+            if (!env?.reviewers) out.push({ rule: "P7", message: `${file}: job '${r.job}' runs ${r.command} on ${r.stack} in environment '${r.environment ?? "(none)"}', which ${env ? "has no required reviewers" : "state-backend/settings.yaml does not declare"}` });
         }
     }
     return out;
@@ -141,5 +175,5 @@ export function repositoryPathFindings(root = REPO_ROOT): PathFinding[] {
     const workflows = Object.fromEntries(
         fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => [`.github/workflows/${f}`, fs.readFileSync(path.join(dir, f), "utf8")]),
     );
-    return [...statePathFindings(settings), ...workflowPathFindings(workflows), ...sharedIdentityFindings(root)];
+    return [...statePathFindings(settings), ...workflowPathFindings(workflows), ...reviewedReadFindings(settings, workflows), ...sharedIdentityFindings(root)];
 }

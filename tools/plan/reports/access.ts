@@ -51,7 +51,7 @@ const report: Reporter = async ({ planned, exported, verbose }) => {
     ];
     if (isHub) {
         // Repository-wide rules are all checked here; the per-cluster ones (P1, P2, P4, P6) in the spokes' reports.
-        const stale = OPEN_FINDINGS.filter((o) => ["P3", "P5"].includes(o.rule) && !findings.some((f) => f.rule === o.rule && f.message.includes(o.contains)));
+        const stale = OPEN_FINDINGS.filter((o) => ["P3", "P5", "P7"].includes(o.rule) && !findings.some((f) => f.rule === o.rule && f.message.includes(o.contains)));
         lines.push(...stale.map((o) => `stale open-finding entry (${o.rule} "${o.contains}"): fixed — delete it from tools/access/open-findings.ts`));
     }
     if (verbose && model) lines.push(...whoCanWhat(model));
