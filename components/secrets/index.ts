@@ -5,9 +5,9 @@
  * for `softDeleteRetentionDays`, refuses public network access (default-deny ACLs; trusted Azure services bypass
  * them only when the vault holds customer-managed keys, which disk encryption sets and storage reach that way) and is reached
  * through a private endpoint; its audit events go to Log Analytics. Role assignments on it are exactly: Key Vault
- * Secrets User for the External Secrets Operator identity (declared by components/identity from its table) and
- * Key Vault Secrets Officer for the pipeline identity (declared here) — plus the platform persona's officer grant
- * (components/rbac). Nothing broader (no Key Vault Administrator, no Contributor on the vault).
+ * Secrets Officer for the pipeline identity (declared here) and the platform persona (components/rbac); the External
+ * Secrets Operator identity holds Secrets User on each secret the GitOps tree reads, one by one (components/identity,
+ * scopes from `secretIds`). Nothing broader (no Key Vault Administrator, no Contributor on the vault).
  *
  * Generated secrets come from @pulumi/random with a `rotation` keeper (keyVault.rotation): bumping the date
  * regenerates every value and moves every expiry to rotation + secretExpiryDays. Values stay Pulumi secrets end to
@@ -35,14 +35,16 @@ export const GENERATED_SECRETS = {
 export type GeneratedSecretName = keyof typeof GENERATED_SECRETS;
 
 /**
- * Secrets a person puts into the vault (their values never pass through Pulumi). Declared here so the audit
- * treats them as expected — each must still carry an expiry and a content type:
- * `az keyvault secret set --vault-name <vault> --name hf-token --file token.txt --content-type text/plain --expires <date>`.
+ * Secrets a person puts into the vault (their values never pass through Pulumi): every secret the cluster's
+ * ExternalSecrets read (`esoReads`, from the GitOps tree) that neither this component generates nor another writes
+ * (`writtenElsewhere`, the edge's). Each exists from the first deploy as a disabled placeholder — the scope of ESO's
+ * per-secret grant — until the person writes the value, with an expiry and a content type:
+ * `az keyvault secret set --vault-name <vault> --name hf-token --file token.txt --content-type text/plain --expires <date>`
+ * (a new version, enabled; Pulumi ignores every change to it).
  */
-export const EXTERNAL_SECRETS = {
-    "hf-token": { consumer: "ai-serving/vllm, argo (Hugging Face read token for gated models)" },
-} as const;
-export type ExternalSecretName = keyof typeof EXTERNAL_SECRETS;
+export function personAddedSecrets(esoReads: readonly string[], writtenElsewhere: readonly string[] = []): string[] {
+    return esoReads.filter((n) => !(n in GENERATED_SECRETS) && !writtenElsewhere.includes(n));
+}
 
 export interface SecretsArgs {
     names: Namer;
@@ -60,6 +62,10 @@ export interface SecretsArgs {
     pipelinePrincipalId?: string;
     /** The vault holds customer-managed keys (keyVault.customerManagedKeys): let trusted Azure services through. */
     customerManagedKeys?: boolean;
+    /** Secret names the cluster's ExternalSecrets read (esoSecretNames, from the GitOps tree). */
+    esoReads: readonly string[];
+    /** Of those, the ones another component writes (the edge's certificates); the rest not generated here are person-added. */
+    writtenElsewhere?: readonly string[];
 }
 
 export interface SecretsOutputs {
@@ -69,8 +75,10 @@ export interface SecretsOutputs {
     vaultUri: pulumi.Output<string>;
     /** Names (not values) of the generated secrets in the vault. */
     generatedSecretNames: GeneratedSecretName[];
-    /** Names of the secrets people put into the vault (EXTERNAL_SECRETS). */
-    externalSecretNames: ExternalSecretName[];
+    /** Names of the secrets people put into the vault (personAddedSecrets), created here as disabled placeholders. */
+    externalSecretNames: string[];
+    /** ARM id of every secret this component creates (generated and placeholders), by name: ESO's grant scopes. */
+    secretIds: Record<string, pulumi.Output<string>>;
     /** Expiry (ISO date) the generated secrets carry. */
     generatedSecretsExpireOn: string;
     tenantId: pulumi.Output<string>;
@@ -137,6 +145,7 @@ export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Re
     }
 
     const expiresOn = expiryFrom(args.rotation, args.secretExpiryDays);
+    const secretIds: Record<string, pulumi.Output<string>> = {};
     for (const [secretName, spec] of Object.entries(GENERATED_SECRETS)) {
         const value = new random.RandomPassword(
             `${name}-${secretName}`,
@@ -152,20 +161,30 @@ export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Re
             },
             { parent },
         );
-        ready.push(
-            vaultSecret(
-                `${name}-${secretName}-secret`,
-                {
-                    vaultName: vault.name,
-                    resourceGroupName: args.resourceGroupName,
-                    secretName,
-                    value: value.result,
-                    contentType: "text/plain",
-                    expiresOn,
-                },
-                parent,
-            ),
+        const secret = vaultSecret(
+            `${name}-${secretName}-secret`,
+            {
+                vaultName: vault.name,
+                resourceGroupName: args.resourceGroupName,
+                secretName,
+                value: value.result,
+                contentType: "text/plain",
+                expiresOn,
+            },
+            parent,
         );
+        ready.push(secret);
+        secretIds[secretName] = secret.id;
+    }
+    const external = personAddedSecrets(args.esoReads, args.writtenElsewhere);
+    for (const secretName of external) {
+        const secret = vaultSecret(
+            `${name}-${secretName}-placeholder`,
+            // Not a secret, but kept one like every value in the vault.
+            { vaultName: vault.name, resourceGroupName: args.resourceGroupName, secretName, value: "unset: a person adds this value (README)", contentType: "text/plain", expiresOn, placeholder: true },
+            parent,
+        );
+        secretIds[secretName] = secret.id;
     }
 
     return {
@@ -173,7 +192,8 @@ export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Re
         vaultName: vault.name,
         vaultUri: readyAfter(vault.properties.apply((p) => p.vaultUri ?? ""), ready),
         generatedSecretNames: Object.keys(GENERATED_SECRETS) as GeneratedSecretName[],
-        externalSecretNames: Object.keys(EXTERNAL_SECRETS) as ExternalSecretName[],
+        externalSecretNames: external,
+        secretIds,
         generatedSecretsExpireOn: expiresOn.toISOString().slice(0, 10),
         tenantId: client.tenantId,
     };
@@ -184,7 +204,8 @@ export class Secrets extends pulumi.ComponentResource implements SecretsOutputs 
     public readonly vaultName: pulumi.Output<string>;
     public readonly vaultUri: pulumi.Output<string>;
     public readonly generatedSecretNames: GeneratedSecretName[];
-    public readonly externalSecretNames: ExternalSecretName[];
+    public readonly externalSecretNames: string[];
+    public readonly secretIds: Record<string, pulumi.Output<string>>;
     public readonly generatedSecretsExpireOn: string;
     public readonly tenantId: pulumi.Output<string>;
 
@@ -196,6 +217,7 @@ export class Secrets extends pulumi.ComponentResource implements SecretsOutputs 
         this.vaultUri = out.vaultUri;
         this.generatedSecretNames = out.generatedSecretNames;
         this.externalSecretNames = out.externalSecretNames;
+        this.secretIds = out.secretIds;
         this.generatedSecretsExpireOn = out.generatedSecretsExpireOn;
         this.tenantId = out.tenantId;
         this.registerOutputs({

@@ -96,7 +96,7 @@ describe.each(SPOKES)("permissions of %s", (stack) => {
         ["AKS network reader at the IP's group (issue 14 §6)", "spoke-aks-net-reader-ip-group", "aks-public-ip"],
         ["AKS DNS zone right", "spoke-aks-dns-zone-contributor", "aks-private-dns"],
         ["kubelet AcrPull", "spoke-kubelet-acrpull", "kubelet-acr-pull"],
-        ["ESO Secrets User", "spoke-eso-keyVaultSecretsUser-vault", "workload-data"],
+        ["ESO Secrets User on hf-token", "spoke-eso-keyVaultSecretsUser-secret-hf-token", "workload-data"],
         ["the pipeline's role-assignment reader", `spoke-automation-${cfgOf(stack).rbac.automation!.slice(0, 8)}-assignmentReader-subscription`, "pipeline-refresh"],
     ])("without the %s the check fails", (_what, name, rule) => {
         expect(rules(modelOf(stack, (own) => without(own, name)))).toContain(rule);

@@ -3,7 +3,7 @@
  * planned spoke and on the repository's own access configuration (stack files, state-backend/settings.yaml, the
  * GitHub workflows), so a path a review would find fails the plan instead:
  *   P1 an environment's secrets are readable only by its own pipeline, its platform group(s) and the workload
- *      identities whose workload reads the vault;
+ *      identities whose workload reads them — those secret by secret, never at the vault scope;
  *   P2 prd resources are writable (control or data plane) only by prd's pipeline, prd's platform group(s) and the
  *      identities prd itself creates (bounded by the permissions report);
  *   P3 prd state (write, or decrypt: state holds every secret) only by prd's own state identity;
@@ -38,9 +38,10 @@ export function whoCanWhat(model: AccessModel): string[] {
     return [...model.principals.values()].flatMap((p) => {
         const held = model.grants.filter((g) => lower(g.principalId) === lower(p.id) && g.role);
         if (!held.length) return [];
-        const readsSecrets = vault && held.some((g) => covers(g.scope, vault) && grantsAction(g.role!, SECRET_READ, true));
+        const reads = vault ? held.filter((g) => (covers(g.scope, vault) || covers(vault, g.scope)) && grantsAction(g.role!, SECRET_READ, true)) : [];
+        const readsSecrets = reads.some((g) => covers(g.scope, vault!)) ? "reads every secret; " : reads.length ? `reads ${reads.length} secret(s); ` : "";
         const writes = held.filter((g) => group && (covers(group, g.scope) || covers(g.scope, group)) && writesOf(g.role!).length);
-        return [`${p.label}: ${readsSecrets ? "reads secrets; " : ""}${writes.length ? `writes via ${[...new Set(writes.map((g) => g.role!.roleName))].join(", ")}` : "read-only"}`];
+        return [`${p.label}: ${readsSecrets}${writes.length ? `writes via ${[...new Set(writes.map((g) => g.role!.roleName))].join(", ")}` : "read-only"}`];
     });
 }
 
@@ -49,13 +50,19 @@ export function stackPathFindings(model: AccessModel, environment: string): Path
     const out: PathFinding[] = [];
     const vault = model.resources.find((r) => r.type === "azure-native:keyvault:Vault")?.id;
     const group = model.resources.find((r) => r.type === "azure-native:resources:ResourceGroup")?.id;
-    const needsVault = (subjects: string[] = []) => subjects.some((s) => (WORKLOAD_NEEDS[s.replace("system:serviceaccount:", "").replace(":", "/")] ?? []).some((n) => n.vault));
+    const needsSecrets = (subjects: string[] = []) => subjects.some((s) => (WORKLOAD_NEEDS[s.replace("system:serviceaccount:", "").replace(":", "/")] ?? []).some((n) => n.secrets));
     for (const g of model.grants) {
         const p = model.principals.get(lower(g.principalId));
         if (!p || !g.role) continue;
-        if (vault && covers(g.scope, vault) && grantsAction(g.role, SECRET_READ, true)) {
-            const allowed = p.kind === "pipeline" || p.kind === "platform" || (p.kind === "workload" && needsVault(p.subjects));
-            if (!allowed) out.push({ rule: "P1", message: `${environment}: ${p.label} can read every secret of ${vault.split("/").pop()} through ${g.role.roleName} (${g.name})` });
+        if (vault && (covers(g.scope, vault) || covers(vault, g.scope)) && grantsAction(g.role, SECRET_READ, true)) {
+            const whole = covers(g.scope, vault);
+            const what = whole ? `every secret of ${vault.split("/").pop()}` : `secret ${g.scope.split("/").pop()}`;
+            if (p.kind === "workload" && needsSecrets(p.subjects)) {
+                // A workload reads the secrets its tree names, each by its own grant: a vault-wide read reaches every other one.
+                if (whole) out.push({ rule: "P1", message: `${environment}: ${p.label} can read ${what} through ${g.role.roleName} at the vault scope (${g.name}); grant it per secret (scope <vault>/secrets/<name>)` });
+            } else if (p.kind !== "pipeline" && p.kind !== "platform") {
+                out.push({ rule: "P1", message: `${environment}: ${p.label} can read ${what} through ${g.role.roleName} (${g.name})` });
+            }
         }
         if (environment === "prd" && group && (covers(group, g.scope) || covers(g.scope, group)) && writesOf(g.role).length) {
             const own = ["pipeline", "platform", "aks-control-plane", "kubelet", "workload", "scheduler", "identity"].includes(p.kind);
@@ -63,6 +70,31 @@ export function stackPathFindings(model: AccessModel, environment: string): Path
         }
     }
     return out;
+}
+
+/**
+ * Secrets the cluster's rendered ExternalSecrets read (keys with the FluxConfiguration's cluster-vars substituted)
+ * that the store's identity has no per-secret grant for: ESO would be refused at run time. This also holds the
+ * program's list (esoSecretNames, a scan of the tree's files) to the real render of each cluster.
+ */
+export function esoGrantGaps(model: AccessModel, objects: { kind?: string; metadata?: { name?: string; namespace?: string }; spec?: any }[]): string[] {
+    const vault = model.resources.find((r) => r.type === "azure-native:keyvault:Vault")?.id;
+    const flux = model.resources.find((r) => r.type === "azure-native:kubernetesconfiguration:FluxConfiguration");
+    const vars = (Object.values(((flux?.inputs as any)?.kustomizations ?? {}) as Record<string, any>).find((k) => k.postBuild?.substitute)?.postBuild.substitute ?? {}) as Record<string, string>;
+    const readers = [...model.principals.values()].filter((p) => p.kind === "workload" && (p.subjects ?? []).some((s) => (WORKLOAD_NEEDS[s.replace("system:serviceaccount:", "").replace(":", "/")] ?? []).some((n) => n.secrets)));
+    if (!vault || !readers.length) return [];
+    const gaps = new Set<string>();
+    for (const o of objects.filter((x) => x.kind === "ExternalSecret")) {
+        for (const d of [...(o.spec?.data ?? []).map((x: any) => x?.remoteRef?.key), ...(o.spec?.dataFrom ?? []).map((x: any) => x?.extract?.key)]) {
+            const key = String(d ?? "").replace(/\$\{(\w+)\}/g, (_, v) => vars[v] ?? "");
+            if (!key) continue;
+            const target = `${vault}/secrets/${key}`;
+            if (!readers.some((p) => model.grants.some((g) => lower(g.principalId) === lower(p.id) && g.role && lower(g.scope) === lower(target) && grantsAction(g.role, SECRET_READ, true)))) {
+                gaps.add(`ExternalSecret ${o.metadata?.namespace}/${o.metadata?.name} reads Key Vault secret '${key}', but ${readers[0].label} has no grant on ${target}`);
+            }
+        }
+    }
+    return [...gaps];
 }
 
 interface StateSettings {
