@@ -123,6 +123,37 @@ describe.each(SPOKES)("permissions of %s", (stack) => {
     });
 });
 
+describe("permissions of the hub's deployer (issue 22: the hub's aiplatform:rbac.automation)", () => {
+    const hubModel = (mutate: (own: ExportResource[]) => void = () => undefined) => {
+        const own = structuredClone(loadPlan("hub-uaenorth").deployment.resources);
+        mutate(own);
+        const rbac = (readStackConfig("hub/Pulumi.hub-uaenorth.yaml") as any)["aiplatform:rbac"];
+        return buildAccessModel("hub-uaenorth", own, rbacOf({ "aiplatform:rbac": rbac }));
+    };
+
+    it("holds what deploying the hub needs, and may assign only the spoke roles to the spoke pipelines", () => {
+        expect(permissionFindings(hubModel())).toEqual([]);
+        const m = hubModel();
+        const deployer = m.principals.get(String((readStackConfig("hub/Pulumi.hub-uaenorth.yaml") as any)["aiplatform:rbac"].automation))!;
+        expect(deployer.kind).toBe("pipeline");
+        expect(m.grants.filter((g) => g.principalId === deployer.id).map((g) => g.role?.roleName).sort()).toEqual([
+            "Contributor",
+            "Role Based Access Control Administrator",
+            "aiplatform defender plans writer (hub-uaenorth)",
+            "aiplatform lock writer (hub-uaenorth)",
+            "aiplatform role assignment reader (hub-uaenorth)",
+        ]);
+    });
+
+    it.each([
+        ["Contributor", "hub-deployer-contributor", "pipeline-update"],
+        ["its Defender plans writer", "hub-deployer-defenderWriter", "pipeline-update"],
+        ["its RBAC Administrator", "hub-deployer-rbacAdministrator", "pipeline-assign"],
+    ])("without %s the hub's check fails", (_what, name, rule) => {
+        expect(rules(hubModel((own) => without(own, name)))).toContain(rule);
+    });
+});
+
 describe("per-environment AKS API-server zones (issue 22 §10)", () => {
     const zoneOf = (stack: string) => String((loadPlan(stack).deployment.resources.find((r) => r.type === "azure-native:containerservice:ManagedCluster")!.inputs as any).apiServerAccessProfile.privateDNSZone);
 
