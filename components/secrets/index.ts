@@ -29,6 +29,7 @@ export const GENERATED_SECRETS = {
     "grafana-admin-password": { length: 32, special: true, consumer: "monitoring/grafana (kube-prometheus-stack admin)" },
     "mlflow-db-password": { length: 32, special: false, consumer: "mlflow/mlflow (PostgreSQL backend store)" },
     "mlflow-admin-password": { length: 32, special: false, consumer: "mlflow/mlflow (basic-auth admin user)" },
+    "mlflow-pipeline-gate-password": { length: 32, special: false, consumer: "mlflow/mlflow-users (user pipeline-gate, which the release job's model gate logs in as)" },
     "qdrant-api-key": { length: 48, special: false, consumer: "qdrant/qdrant (API key)" },
     "vllm-api-key": { length: 48, special: false, consumer: "ai-serving/vllm (OpenAI-compatible API key)" },
 } as const;
