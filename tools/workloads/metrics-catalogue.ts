@@ -241,6 +241,12 @@ export const EXPORTERS: Record<string, Exporter> = {
             x509_read_errors: "removed in x509-certificate-exporter v4: use x509_source_errors_total{reason} and x509_source_up",
         },
     },
+    istio: {
+        description: "Istio standard metrics of the add-on's sidecars (stg/prd), merged into the agent's :15020/stats/prometheus; scraped from the nginx-public controllers by PodMonitor ingress-public/nginx-public-mesh",
+        source: ["https://istio.io/latest/docs/reference/config/metrics/"],
+        counters: ["istio_requests_total"],
+        histograms: ["istio_request_duration_milliseconds"],
+    },
     prometheus: {
         description: "Series Prometheus itself synthesises for every target and alert",
         source: ["https://prometheus.io/docs/concepts/jobs_instances/#automatically-generated-labels-and-time-series"],
