@@ -54,7 +54,7 @@ describe.each(STACKS)("%s", (stack) => {
         for (const call of ['"POST", "users/create"', '"PATCH", "users/update-password"', '"GET", f"registered-models/search', '"POST", "registered-models/permissions/create"']) expect(script).toContain(call);
         expect(script.match(/"permission": "(\w+)"/g)).toEqual(['"permission": "READ"']);
         const server = objs.find((o: any) => o.kind === "NetworkPolicy" && o.metadata.name === "mlflow-server") as any;
-        expect(server.spec.ingress[0].from).toContainEqual({ podSelector: { matchLabels: { "app.kubernetes.io/name": "mlflow-users" } } });
+        expect(server.spec.ingress.flatMap((r: any) => r.from)).toContainEqual({ podSelector: { matchLabels: { "app.kubernetes.io/name": "mlflow-users" } } });
     });
 
     test("Grafana's admin login is the Key Vault secret grafana-admin-password", async () => {

@@ -1,0 +1,13 @@
+/**
+ * Secrets the platform generates, by Key Vault secret name; ESO syncs them into the namespaces that use them. Data
+ * only (components/secrets declares them), so the GitOps checks import it without the Pulumi providers.
+ */
+export const GENERATED_SECRETS = {
+    "grafana-admin-password": { length: 32, special: true, consumer: "monitoring/grafana (kube-prometheus-stack admin)" },
+    "mlflow-db-password": { length: 32, special: false, consumer: "mlflow/mlflow (PostgreSQL backend store)" },
+    "mlflow-admin-password": { length: 32, special: false, consumer: "mlflow/mlflow (basic-auth admin user)" },
+    "mlflow-pipeline-gate-password": { length: 32, special: false, consumer: "mlflow/mlflow-users (user pipeline-gate, which the release job's model gate logs in as)" },
+    "qdrant-api-key": { length: 48, special: false, consumer: "qdrant/qdrant (API key)" },
+    "vllm-api-key": { length: 48, special: false, consumer: "ai-serving/vllm (OpenAI-compatible API key)" },
+} as const;
+export type GeneratedSecretName = keyof typeof GENERATED_SECRETS;
