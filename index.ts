@@ -13,7 +13,7 @@ import { SpokeNetwork } from "./components/network";
 import { AksCluster, networkReaderRoleGuid } from "./components/aks";
 import { PoolSchedule, poolSchedulerRoleGuid } from "./components/scaling";
 import { Budget, firstDayOfMonth } from "./components/cost";
-import { blobDataWriterRoleGuid, Identities } from "./components/identity";
+import { blobDataWriterRoleGuid, federatedTenantNamespaces, Identities } from "./components/identity";
 import { Protection } from "./components/protection";
 import { RbacTemplates } from "./components/rbac";
 import { Registry } from "./components/registry";
@@ -132,6 +132,7 @@ export = async () => {
         resourceGroupName: foundation.resourceGroupName,
         oidcIssuerUrl: aks.oidcIssuerUrl,
         scopes: { resourceGroup: foundation.resourceGroupId, secrets: { ...secrets.secretIds, ...edge?.secretIds }, containers: lake.containerIds },
+        tenantNamespaces: federatedTenantNamespaces(cfg),
     });
     const rbac = new RbacTemplates("spoke", {
         environment: cfg.environment,
@@ -168,6 +169,7 @@ export = async () => {
                   mlflow_client_id: identities.clientIds.mlflow,
                   model_loader_client_id: identities.clientIds.model_loader,
                   argo_client_id: identities.clientIds.argo,
+                  notebook_client_id: identities.clientIds.notebook,
                   internal_dns_zone: hub.privateDnsZoneNames.apply((z) => internalDomainOf(cfg.environment, z.internal)),
                   ...edgeSecretVars,
                   ingress_public_ip: network.ingressPublicIpAddress,

@@ -57,7 +57,7 @@ describe.each(SPOKES)("vault in %s", (stack) => {
     });
 
     it("creates each person-added secret as a disabled placeholder whose later value Pulumi ignores", () => {
-        const people = ["alertmanager-finops-webhook-url", "alertmanager-ml-platform-webhook-url", "alertmanager-oncall-webhook-url", "hf-token"];
+        const people = ["alertmanager-finops-webhook-url", "alertmanager-ml-platform-webhook-url", "alertmanager-oncall-webhook-url", "hf-token", "jupyterhub-oauth-client-secret"];
         const placeholders = ofType(stack, T.secret).filter((s) => s.urn.endsWith("-placeholder"));
         expect(placeholders.map((s) => s.inputs.secretName).sort()).toEqual(people);
         for (const s of placeholders) {

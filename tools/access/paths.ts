@@ -21,7 +21,7 @@ import { REVIEWED_READERS, unreviewedReaders } from "../../state-backend/bootstr
 import { listStacks, readStackConfig, REPO_ROOT } from "../../config/stack-files";
 import { type AccessModel, covers } from "./model";
 import { grantsAction, writesOf } from "./roles";
-import { WORKLOAD_NEEDS } from "./requirements";
+import { workloadNeeds } from "./requirements";
 
 export interface PathFinding {
     rule: "P1" | "P2" | "P3" | "P4" | "P5" | "P6" | "P7";
@@ -50,7 +50,7 @@ export function stackPathFindings(model: AccessModel, environment: string): Path
     const out: PathFinding[] = [];
     const vault = model.resources.find((r) => r.type === "azure-native:keyvault:Vault")?.id;
     const group = model.resources.find((r) => r.type === "azure-native:resources:ResourceGroup")?.id;
-    const needsSecrets = (subjects: string[] = []) => subjects.some((s) => (WORKLOAD_NEEDS[s.replace("system:serviceaccount:", "").replace(":", "/")] ?? []).some((n) => n.secrets));
+    const needsSecrets = (subjects: string[] = []) => subjects.some((s) => workloadNeeds(s.replace("system:serviceaccount:", "").replace(":", "/")).some((n) => n.secrets));
     for (const g of model.grants) {
         const p = model.principals.get(lower(g.principalId));
         if (!p || !g.role) continue;
@@ -81,7 +81,7 @@ export function esoGrantGaps(model: AccessModel, objects: { kind?: string; metad
     const vault = model.resources.find((r) => r.type === "azure-native:keyvault:Vault")?.id;
     const flux = model.resources.find((r) => r.type === "azure-native:kubernetesconfiguration:FluxConfiguration");
     const vars = (Object.values(((flux?.inputs as any)?.kustomizations ?? {}) as Record<string, any>).find((k) => k.postBuild?.substitute)?.postBuild.substitute ?? {}) as Record<string, string>;
-    const readers = [...model.principals.values()].filter((p) => p.kind === "workload" && (p.subjects ?? []).some((s) => (WORKLOAD_NEEDS[s.replace("system:serviceaccount:", "").replace(":", "/")] ?? []).some((n) => n.secrets)));
+    const readers = [...model.principals.values()].filter((p) => p.kind === "workload" && (p.subjects ?? []).some((s) => workloadNeeds(s.replace("system:serviceaccount:", "").replace(":", "/")).some((n) => n.secrets)));
     if (!vault || !readers.length) return [];
     const gaps = new Set<string>();
     for (const o of objects.filter((x) => x.kind === "ExternalSecret")) {

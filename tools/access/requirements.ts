@@ -156,7 +156,14 @@ export const WORKLOAD_NEEDS: Record<string, { container?: string; secrets?: true
     "monitoring/loki": [{ container: "logs", dataActions: BLOB_RW() }],
     "monitoring/tempo": [{ container: "traces", dataActions: BLOB_RW() }],
     "argo/argo-workflow": [{ container: "argo-artifacts", dataActions: BLOB_RW() }, { container: "datasets", dataActions: [BLOB("read")] }, { container: "models", dataActions: [BLOB("read")] }],
+    // In every team namespace (the notebook identity's tenantServiceAccount): data scientists read datasets and models.
+    "<team>/notebook": [{ container: "datasets", dataActions: [BLOB("read")] }, { container: "models", dataActions: [BLOB("read")] }],
 };
+
+/** Needs of `<namespace>/<serviceAccount>`: its own entry, else the entry every team namespace shares (`<team>/<sa>`). */
+export function workloadNeeds(sa: string): (typeof WORKLOAD_NEEDS)[string] {
+    return WORKLOAD_NEEDS[sa] ?? WORKLOAD_NEEDS[`<team>/${sa.split("/")[1]}`] ?? [];
+}
 function BLOB(verb: string): string {
     return `Microsoft.Storage/storageAccounts/blobServices/containers/blobs/${verb}`;
 }
@@ -173,7 +180,7 @@ function workloadRequirements(model: AccessModel): Requirement[] {
     for (const w of principalsOf(model, "workload")) {
         for (const subject of w.subjects ?? []) {
             const sa = subject.replace("system:serviceaccount:", "").replace(":", "/");
-            for (const need of WORKLOAD_NEEDS[sa] ?? []) {
+            for (const need of workloadNeeds(sa)) {
                 const targets = need.secrets ? read() : [container(need.container!)].filter((t): t is string => !!t);
                 for (const target of targets) {
                     for (const a of need.dataActions) {
