@@ -30,14 +30,19 @@ export { GENERATED_SECRETS, type GeneratedSecretName };
 
 /**
  * Secrets a person puts into the vault (their values never pass through Pulumi): every secret the cluster's
- * ExternalSecrets read (`esoReads`, from the GitOps tree) that neither this component generates nor another writes
- * (`writtenElsewhere`, the edge's). Each exists from the first deploy as a disabled placeholder — the scope of ESO's
- * per-secret grant — until the person writes the value, with an expiry and a content type:
+ * ExternalSecrets read (`esoReads`, from the GitOps tree) that this component does not generate and no other component
+ * writes (`writtenElsewhere`, the edge's). Each exists from the first deploy as a disabled placeholder — the scope of
+ * ESO's per-secret grant — until the person writes the value, with an expiry and a content type:
  * `az keyvault secret set --vault-name <vault> --name hf-token --file token.txt --content-type text/plain --expires <date>`
  * (a new version, enabled; Pulumi ignores every change to it).
  */
-export function personAddedSecrets(esoReads: readonly string[], writtenElsewhere: readonly string[] = []): string[] {
-    return esoReads.filter((n) => !(n in GENERATED_SECRETS) && !writtenElsewhere.includes(n));
+export function personAddedSecrets(esoReads: readonly string[], generated: readonly string[], writtenElsewhere: readonly string[] = []): string[] {
+    return esoReads.filter((n) => !generated.includes(n) && !writtenElsewhere.includes(n));
+}
+
+/** Key Vault secret holding a gateway team's API key (read by ESO in workloads/base/llm-gateway). */
+export function gatewayKeyName(team: string): string {
+    return `llm-gateway-key-${team}`;
 }
 
 export interface SecretsArgs {
@@ -56,6 +61,8 @@ export interface SecretsArgs {
     pipelinePrincipalId?: string;
     /** The vault holds customer-managed keys (keyVault.customerManagedKeys): let trusted Azure services through. */
     customerManagedKeys?: boolean;
+    /** LLM gateway team names (gateway.teams[].name): one generated API key each, `llm-gateway-key-<team>`. Default none. */
+    gatewayTeams?: string[];
     /** Secret names the cluster's ExternalSecrets read (esoSecretNames, from the GitOps tree). */
     esoReads: readonly string[];
     /** Of those, the ones another component writes (the edge's certificates); the rest not generated here are person-added. */
@@ -73,6 +80,8 @@ export interface SecretsOutputs {
     externalSecretNames: string[];
     /** ARM id of every secret this component creates (generated and placeholders), by name: ESO's grant scopes. */
     secretIds: Record<string, pulumi.Output<string>>;
+    /** Names (not values) of the LLM gateway's per-team API keys, in gatewayTeams order. */
+    gatewayKeyNames: string[];
     /** Expiry (ISO date) the generated secrets carry. */
     generatedSecretsExpireOn: string;
     tenantId: pulumi.Output<string>;
@@ -140,7 +149,13 @@ export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Re
 
     const expiresOn = expiryFrom(args.rotation, args.secretExpiryDays);
     const secretIds: Record<string, pulumi.Output<string>> = {};
-    for (const [secretName, spec] of Object.entries(GENERATED_SECRETS)) {
+    const gatewayKeys = (args.gatewayTeams ?? []).map(gatewayKeyName);
+    // LiteLLM accepts only virtual keys that start with `sk-` (README: LLM gateway), hence the prefix.
+    const specs: [string, { length: number; special: boolean; prefix?: string }][] = [
+        ...Object.entries(GENERATED_SECRETS).map(([n, s]): [string, { length: number; special: boolean; prefix?: string }] => [n, s]),
+        ...gatewayKeys.map((n): [string, { length: number; special: boolean; prefix: string }] => [n, { length: 48, special: false, prefix: "sk-" }]),
+    ];
+    for (const [secretName, spec] of specs) {
         const value = new random.RandomPassword(
             `${name}-${secretName}`,
             {
@@ -161,7 +176,7 @@ export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Re
                 vaultName: vault.name,
                 resourceGroupName: args.resourceGroupName,
                 secretName,
-                value: value.result,
+                value: spec.prefix ? pulumi.interpolate`${spec.prefix}${value.result}` : value.result,
                 contentType: "text/plain",
                 expiresOn,
             },
@@ -170,7 +185,7 @@ export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Re
         ready.push(secret);
         secretIds[secretName] = secret.id;
     }
-    const external = personAddedSecrets(args.esoReads, args.writtenElsewhere);
+    const external = personAddedSecrets(args.esoReads, specs.map(([n]) => n), args.writtenElsewhere);
     for (const secretName of external) {
         const secret = vaultSecret(
             `${name}-${secretName}-placeholder`,
@@ -188,6 +203,7 @@ export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Re
         generatedSecretNames: Object.keys(GENERATED_SECRETS) as GeneratedSecretName[],
         externalSecretNames: external,
         secretIds,
+        gatewayKeyNames: gatewayKeys,
         generatedSecretsExpireOn: expiresOn.toISOString().slice(0, 10),
         tenantId: client.tenantId,
     };
@@ -200,6 +216,7 @@ export class Secrets extends pulumi.ComponentResource implements SecretsOutputs 
     public readonly generatedSecretNames: GeneratedSecretName[];
     public readonly externalSecretNames: string[];
     public readonly secretIds: Record<string, pulumi.Output<string>>;
+    public readonly gatewayKeyNames: string[];
     public readonly generatedSecretsExpireOn: string;
     public readonly tenantId: pulumi.Output<string>;
 
@@ -212,6 +229,7 @@ export class Secrets extends pulumi.ComponentResource implements SecretsOutputs 
         this.generatedSecretNames = out.generatedSecretNames;
         this.externalSecretNames = out.externalSecretNames;
         this.secretIds = out.secretIds;
+        this.gatewayKeyNames = out.gatewayKeyNames;
         this.generatedSecretsExpireOn = out.generatedSecretsExpireOn;
         this.tenantId = out.tenantId;
         this.registerOutputs({
@@ -221,6 +239,7 @@ export class Secrets extends pulumi.ComponentResource implements SecretsOutputs 
             generatedSecretNames: out.generatedSecretNames,
             // Read by the audit (tools/audit): expected in the vault although Pulumi never writes them.
             externalSecretNames: out.externalSecretNames,
+            gatewayKeyNames: out.gatewayKeyNames,
         });
     }
 }
