@@ -8,6 +8,7 @@ export const GENERATED_SECRETS = {
     "mlflow-admin-password": { length: 32, special: false, consumer: "mlflow/mlflow (basic-auth admin user)" },
     "mlflow-pipeline-gate-password": { length: 32, special: false, consumer: "mlflow/mlflow-users (user pipeline-gate, which the release job's model gate logs in as)" },
     "qdrant-api-key": { length: 48, special: false, consumer: "qdrant/qdrant (API key)" },
+    "rag-api-key": { length: 48, special: false, consumer: "rag/rag (bearer token of the RAG API and MCP endpoint)" },
     "vllm-api-key": { length: 48, special: false, consumer: "ai-serving/vllm (OpenAI-compatible API key)" },
     // LiteLLM accepts only an sk- prefixed master key.
     "llm-gateway-master-key": { length: 48, special: false, prefix: "sk-", consumer: "llm-gateway/llm-gateway (LiteLLM master key, used by the key sync only)" },
