@@ -403,6 +403,12 @@ export const hubSchema = z.strictObject({
      * region shares; this hub links its VNet to them instead of creating its own. Unset on exactly one hub, the owner.
      */
     privateDnsZonesHub: z.string().regex(/^hub-[a-z0-9]+$/, "must be a hub stack name hub-<region>").optional(),
+    rbac: z
+        .strictObject({
+            /** Object id of the hub's own deploying identity's service principal; like a spoke's, used by no other stack. */
+            automation: guid.optional(),
+        })
+        .prefault({}),
     network: z.strictObject({
         addressSpace: cidr,
         /**

@@ -41,6 +41,7 @@ export = async (): Promise<HubExportValues> => {
         spokeAccess: { stack: pulumi.getStack(), spokes },
         peers: peerHubFacts(pulumi.getStack()),
         privateDnsZonesHub: cfg.privateDnsZonesHub,
+        deployerPrincipalId: cfg.rbac.automation,
     });
     new DefenderPlans("hub-defender", cfg.defender);
 

@@ -17,6 +17,7 @@ import { diagnosticSettings } from "../core/diagnostics";
 import type { Namer } from "../core/naming";
 import { hubNsgRules } from "../network/nsg-rules";
 import { createSpokeAccess, type SpokeAccessFacts } from "./spoke-access";
+import { createHubDeployerAccess } from "./deployer-access";
 import { aksZoneName, HUB_ZONE_KEYS, type HubZoneKey, isPrivateLinkZone, type PrivateDnsZoneKey, privateDnsZoneNames } from "./dns-zones";
 import { egressGroups, ruleCollections } from "./egress-rules";
 import { crossRegionRules, declareHubPair, firewallSubnetRoutes, ownsPair, peerNames } from "./peers";
@@ -55,6 +56,8 @@ export interface HubArgs {
     peers: PeerHubFacts[];
     /** The hub owning the privatelink zones every region shares; undefined: this hub owns them. */
     privateDnsZonesHub?: string;
+    /** Object id of the hub's own deploying identity (aiplatform:rbac.automation): its rights are declared here (deployer-access.ts). */
+    deployerPrincipalId?: string;
 }
 
 export interface HubResult {
@@ -353,6 +356,19 @@ export function createHub(name: string, args: HubArgs, parent: pulumi.Resource):
         },
         parent,
     ).forEach(track);
+
+    if (args.deployerPrincipalId) {
+        createHubDeployerAccess(
+            `${name}-deployer`,
+            {
+                stack: args.spokeAccess.stack,
+                principalId: args.deployerPrincipalId,
+                resourceGroupId: args.resourceGroupId,
+                spokePipelines: args.spokeAccess.spokes.flatMap((s) => (s.automation ? [s.automation] : [])),
+            },
+            parent,
+        ).forEach(track);
+    }
 
     // Last, depending on everything above (see `locked`).
     new authorization.ManagementLockByScope(
