@@ -11,7 +11,8 @@ lake as feature records (records.py) for the drift check. Prompt and completion 
 <model> must be one of MODELS (comma-separated, the models.yaml names with monitoring); others get 404. Records are
 buffered and written every FLUSH_SECONDS (default 60) as one block blob per model and hour; a failed write keeps the
 lines for the next flush (at most MAX_BUFFERED lines; beyond that the oldest are dropped and counted). SIGTERM flushes.
-Environment: STORAGE_ACCOUNT (required), LOG_CONTAINER (default datasets), MODELS, PORT (default 8080).
+Environment: STORAGE_ACCOUNT (required), LOG_CONTAINER (default inference-logs), MODELS, PORT (default 8080),
+FLUSH_SECONDS.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from records import MODEL_NAME, blob_name, features_of, load_features, parse_time
+from records import LOG_CONTAINER, MODEL_NAME, blob_name, features_of, lake_container, load_features, parse_time
 
 MAX_BODY = 8 * 1024 * 1024
 CE_TYPES = {"org.kubeflow.serving.inference.request": "request", "org.kubeflow.serving.inference.response": "response"}
@@ -176,14 +177,7 @@ def main() -> int:
     if not account or not models or bad:
         print(f"collector: set STORAGE_ACCOUNT and MODELS (comma-separated model names){'; invalid: ' + ', '.join(bad) if bad else ''}", file=sys.stderr)
         return 2
-    from azure.identity import DefaultAzureCredential  # workload identity in the pod
-    from azure.storage.blob import ContainerClient
-
-    container = ContainerClient(
-        account_url=f"https://{account}.blob.core.windows.net",
-        container_name=os.environ.get("LOG_CONTAINER", "datasets"),
-        credential=DefaultAzureCredential(exclude_interactive_browser_credential=True),
-    )
+    container = lake_container(account, os.environ.get("LOG_CONTAINER", LOG_CONTAINER))
     buffer = Buffer(socket.gethostname())
     server = ThreadingHTTPServer(("0.0.0.0", int(os.environ.get("PORT", "8080"))), handler(buffer, models, load_features()))
     stop = threading.Event()

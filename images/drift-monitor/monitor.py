@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Protocol
 
 import drift_stats
-from records import LOG_ROOT, load_features, parse_time
+from records import LOG_CONTAINER, lake_container, load_features, parse_time
 
 
 
@@ -88,7 +88,7 @@ class Windows:
     def day_prefixes(self, model: str) -> list[str]:
         days, d = [], self.reference_start.date()
         while d <= self.end.date():
-            days.append(f"{LOG_ROOT}/{model}/{d.isoformat()}/")
+            days.append(f"{model}/{d.isoformat()}/")
             d += timedelta(days=1)
         return days
 
@@ -234,24 +234,17 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, ValueError) as e:
         print(f"drift-monitor: {e}", file=sys.stderr)
         return 2
-    account, container_name = os.environ.get("STORAGE_ACCOUNT", ""), os.environ.get("LOG_CONTAINER", "datasets")
+    account, container_name = os.environ.get("STORAGE_ACCOUNT", ""), os.environ.get("LOG_CONTAINER", LOG_CONTAINER)
     if not account:
         print("drift-monitor: set STORAGE_ACCOUNT (the data lake's storage account name)", file=sys.stderr)
         return 2
-    from azure.identity import DefaultAzureCredential  # workload identity in the pod
-    from azure.storage.blob import ContainerClient
-
-    client = ContainerClient(
-        account_url=f"https://{account}.blob.core.windows.net",
-        container_name=container_name,
-        credential=DefaultAzureCredential(exclude_interactive_browser_credential=True),
-    )
+    client = lake_container(account, container_name)
     windows = Windows.ending(now, cfg.current_hours, cfg.reference_days)
     exchanges: dict[str, Exchange] = {}
     try:
         bad = read_records(blob_lines(client, windows.day_prefixes(cfg.model)), exchanges)
     except Exception as e:  # Azure SDK errors: one line, no trace
-        print(f"drift-monitor: reading {container_name}/{LOG_ROOT}/{cfg.model} failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}", file=sys.stderr)
+        print(f"drift-monitor: reading {container_name}/{cfg.model}/ failed: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}", file=sys.stderr)
         return 1
     results, table = evaluate(cfg, catalogue, exchanges, windows)
     write_outputs(results, Path(args.outputs))

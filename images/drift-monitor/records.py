@@ -1,7 +1,7 @@
 """The feature records of served traffic in the data lake: what the collector writes and the drift check reads.
 
 Only features (features.json) reach the lake, never prompt or completion text. One JSON object per line in
-`<container>/inference-logs/<model>/<YYYY-MM-DD>/<HH>/<writer>.jsonl` (UTC hour of the record's time):
+blobs `<model>/<YYYY-MM-DD>/<HH>/<writer>.jsonl` of the lake container inference-logs (UTC hour of the record's time):
   {"id": "<request id>", "type": "request" | "response", "time": "<RFC 3339>", "features": {"<name>": value, ...}}
   {"id": "<request id>", "type": "feedback", "time": "<RFC 3339>", "label": <number in [0, 1]>}
 A request's request, response and feedback records share its id.
@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 FEATURES_FILE = Path(__file__).with_name("features.json")
-LOG_ROOT = "inference-logs"
+LOG_CONTAINER = "inference-logs"
 MODEL_NAME = re.compile(r"^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$")  # models.yaml's name rule
 TYPES = ("request", "response", "feedback")
 
@@ -58,4 +58,16 @@ def features_of(catalogue: dict, side: str, body) -> dict:
 
 def blob_name(model: str, t: datetime, writer: str) -> str:
     t = t.astimezone(timezone.utc)
-    return f"{LOG_ROOT}/{model}/{t.date().isoformat()}/{t.hour:02d}/{writer}.jsonl"
+    return f"{model}/{t.date().isoformat()}/{t.hour:02d}/{writer}.jsonl"
+
+
+def lake_container(account: str, container: str):
+    """The lake container, authenticated as the pod's workload identity (no key, SAS or connection string)."""
+    from azure.identity import DefaultAzureCredential  # only in the image: the tests need neither
+    from azure.storage.blob import ContainerClient
+
+    return ContainerClient(
+        account_url=f"https://{account}.blob.core.windows.net",
+        container_name=container,
+        credential=DefaultAzureCredential(exclude_interactive_browser_credential=True),
+    )

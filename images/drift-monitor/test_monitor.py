@@ -138,7 +138,7 @@ class Monitor(unittest.TestCase):
         self.assertEqual(w.which(datetime(2026, 12, 6, 11, 59, tzinfo=timezone.utc)), "reference")
         self.assertEqual(w.which(datetime(2026, 12, 6, 12, tzinfo=timezone.utc)), "current")
         self.assertIsNone(w.which(NOW))
-        self.assertEqual(w.day_prefixes("m")[0], "inference-logs/m/2026-11-29/")
+        self.assertEqual(w.day_prefixes("m")[0], "m/2026-11-29/")
         self.assertEqual(len(w.day_prefixes("m")), 9)
 
     def test_bad_config_names_the_problem(self):
@@ -156,10 +156,10 @@ class Monitor(unittest.TestCase):
         # current: longer prompts, half cut off at max_tokens, labels fell from 1.0 to 0.5; one unreadable line
         cur = [l for i in range(8, 16) for l in exchange_lines(i, cur_t, 300, "length" if i % 2 else "stop", label=i % 2)] + ["{not json"]
         container = FakeContainer({
-            "inference-logs/llama31-8b/2026-12-01/08/a.jsonl": "\n".join(ref),
-            "inference-logs/llama31-8b/2026-12-07/08/a.jsonl": "\n".join(cur),
-            "inference-logs/llama31-8b/2026-12-07/08/ignored.txt": "x",
-            "inference-logs/other/2026-12-07/08/a.jsonl": "\n".join(exchange_lines(99, cur_t, 1)),
+            "llama31-8b/2026-12-01/08/a.jsonl": "\n".join(ref),
+            "llama31-8b/2026-12-07/08/a.jsonl": "\n".join(cur),
+            "llama31-8b/2026-12-07/08/ignored.txt": "x",
+            "other/2026-12-07/08/a.jsonl": "\n".join(exchange_lines(99, cur_t, 1)),
         })
         cfg = monitor.Config.parse(config(), CATALOGUE)
         windows = monitor.Windows.ending(NOW, 24, 7)
@@ -235,8 +235,8 @@ class Collector(unittest.TestCase):
         self.assertEqual(buf.buffered(), 3)
         ok = Container(fail=False)
         self.assertEqual(buf.flush(ok, 2000), 3)
-        self.assertEqual(sorted(ok.blobs), ["inference-logs/m/2026-12-07/08/pod-1-2000-3.jsonl", "inference-logs/m/2026-12-07/09/pod-1-2000-4.jsonl"])
-        self.assertEqual(len(ok.blobs["inference-logs/m/2026-12-07/08/pod-1-2000-3.jsonl"].splitlines()), 2)
+        self.assertEqual(sorted(ok.blobs), ["m/2026-12-07/08/pod-1-2000-3.jsonl", "m/2026-12-07/09/pod-1-2000-4.jsonl"])
+        self.assertEqual(len(ok.blobs["m/2026-12-07/08/pod-1-2000-3.jsonl"].splitlines()), 2)
         self.assertIn('drift_collector_flush_failures_total{model="m"} 2', buf.metrics())
         self.assertIn('drift_collector_records_total{model="m"} 3', buf.metrics())
 
