@@ -13,7 +13,7 @@ import { SpokeNetwork } from "./components/network";
 import { AksCluster, networkReaderRoleGuid } from "./components/aks";
 import { PoolSchedule, poolSchedulerRoleGuid } from "./components/scaling";
 import { Budget, firstDayOfMonth } from "./components/cost";
-import { blobDataWriterRoleGuid, Identities } from "./components/identity";
+import { customBlobRoleGuids, Identities } from "./components/identity";
 import { Protection } from "./components/protection";
 import { RbacTemplates } from "./components/rbac";
 import { Registry } from "./components/registry";
@@ -114,7 +114,7 @@ export = async () => {
         stack: pulumi.getStack(),
         principals: { developers: cfg.rbac.developers, platform: cfg.rbac.platform, automation: cfg.rbac.automation },
         developerNamespaces: cfg.rbac.developerNamespaces,
-        customServiceRoles: [networkReaderRoleGuid(names.of("aksCluster")), blobDataWriterRoleGuid(names), ...(cfg.scaling.enabled ? [poolSchedulerRoleGuid(names.of("aksCluster"))] : [])],
+        customServiceRoles: [networkReaderRoleGuid(names.of("aksCluster")), ...customBlobRoleGuids(names), ...(cfg.scaling.enabled ? [poolSchedulerRoleGuid(names.of("aksCluster"))] : [])],
         scopes: { resourceGroup: foundation.resourceGroupId, registry: registry.registryId, vault: secrets.vaultId, workspace: foundation.workspaceId, cluster: aks.clusterId },
     });
     const budget = cfg.budget
@@ -159,6 +159,7 @@ export = async () => {
                   mlflow_client_id: identities.clientIds.mlflow,
                   model_loader_client_id: identities.clientIds.model_loader,
                   argo_client_id: identities.clientIds.argo,
+                  drift_collector_client_id: identities.clientIds.drift_collector,
                   internal_dns_zone: hub.privateDnsZoneNames.apply((z) => internalDomainOf(cfg.environment, z.internal)),
                   origin_cert_secret: edge ? edge.secretNames.originCert : "",
                   origin_key_secret: edge ? edge.secretNames.originKey : "",

@@ -47,6 +47,8 @@ export interface ClusterVars {
     model_loader_client_id: string;
     /** Workload-identity client id of Argo Workflows (artifact repository in the data lake). */
     argo_client_id: string;
+    /** Workload-identity client id of the inference log collector (blob data writer on the inference-logs container). */
+    drift_collector_client_id: string;
     /** Public DNS zone of the edge (Cloudflare), e.g. ai.contoso.com; public hosts are <name>.<environment>.<dns_zone>. Empty when the edge is off. */
     dns_zone: string;
     /** Private DNS zone for internal hostnames (resolves to the internal ingress), e.g. internal.dev.ai.contoso.com. */
@@ -110,6 +112,7 @@ export const CLUSTER_VAR_KEYS = [
     "mlflow_client_id",
     "model_loader_client_id",
     "argo_client_id",
+    "drift_collector_client_id",
     "dns_zone",
     "internal_dns_zone",
     "origin_cert_secret",

@@ -241,6 +241,21 @@ export const EXPORTERS: Record<string, Exporter> = {
             x509_read_errors: "removed in x509-certificate-exporter v4: use x509_source_errors_total{reason} and x509_source_up",
         },
     },
+    "argo-drift": {
+        description:
+            "Argo Workflows controller (ServiceMonitor of the argo-workflows chart): custom gauges of the generated drift-<model> CronWorkflows (tools/workloads/generate.ts), prefixed argo_workflows_ by the controller; labels model, feature, kind, method",
+        source: [
+            "https://github.com/argoproj/argo-workflows/blob/main/docs/workflow-telemetry.md (custom metrics: names prepended with argo_workflows_)",
+            "https://github.com/contoso/aiplatform/blob/main/tools/workloads/generate.ts (driftCronWorkflow)",
+        ],
+        gauges: ["argo_workflows_drift_score", "argo_workflows_drift_threshold", "argo_workflows_drift_check_timestamp_seconds"],
+    },
+    "drift-collector": {
+        description: "The inference log collector /metrics (images/drift-monitor/collector.py), PodMonitor ai-serving/inference-log-collector; label model",
+        source: ["https://github.com/contoso/aiplatform/blob/main/images/drift-monitor/collector.py (Buffer.metrics)"],
+        gauges: ["drift_collector_buffered_records"],
+        counters: ["drift_collector_records_total", "drift_collector_rejected_total", "drift_collector_dropped_total", "drift_collector_flush_failures_total"],
+    },
     prometheus: {
         description: "Series Prometheus itself synthesises for every target and alert",
         source: ["https://prometheus.io/docs/concepts/jobs_instances/#automatically-generated-labels-and-time-series"],
