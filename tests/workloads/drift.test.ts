@@ -10,24 +10,13 @@ import { REPO_ROOT } from "../../config/stack-files";
 import { COLLECTOR, collectorUrl, driftMonitorImage } from "../../tools/workloads/generate";
 import { DRIFT_FEATURES, loadCatalogue, parseCatalogue, resolveModel } from "../../tools/workloads/models";
 import { SPOKE_STACKS, stackFacts } from "../../tools/workloads/scheduling";
+import { MODEL_ENTRY } from "../support/models";
 import { firing, type Rule, type Series } from "../support/promql-eval";
 
 const FILE = "workloads/models/models.yaml";
 
 function catalogue(monitoring: unknown): string {
-    return YAML.stringify({
-        models: [
-            {
-                name: "m",
-                servedModelName: "m",
-                vendor: "nvidia",
-                gpus: 1,
-                source: { huggingface: { repo: "org/m", revision: "abc123" } },
-                monitoring,
-                environments: { dev: { replicas: 1, maxReplicas: 1, rollout: "direct" } },
-            },
-        ],
-    });
+    return YAML.stringify({ models: [{ ...MODEL_ENTRY, monitoring }] });
 }
 
 function problems(monitoring: unknown): string[] {
