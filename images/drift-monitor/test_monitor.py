@@ -8,7 +8,10 @@ import io
 import json
 import math
 import tempfile
+import threading
 import unittest
+import urllib.error
+import urllib.request
 from contextlib import redirect_stderr
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -239,6 +242,35 @@ class Collector(unittest.TestCase):
         self.assertEqual(len(ok.blobs["m/2026-12-07/08/pod-1-2000-3.jsonl"].splitlines()), 2)
         self.assertIn('drift_collector_flush_failures_total{model="m"} 2', buf.metrics())
         self.assertIn('drift_collector_records_total{model="m"} 3', buf.metrics())
+
+    def test_http_endpoint_on_loopback(self):
+        buf = collector.Buffer("w")
+        server = collector.ThreadingHTTPServer(("127.0.0.1", 0), collector.handler(buf, {"llama31-8b"}, CATALOGUE))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+
+        def post(path, body, headers=None):
+            req = urllib.request.Request(base + path, json.dumps(body).encode(), {"content-type": "application/json", **(headers or {})}, method="POST")
+            try:
+                with urllib.request.urlopen(req, timeout=5) as r:
+                    return r.status, r.read().decode()
+            except urllib.error.HTTPError as e:
+                return e.code, e.read().decode()
+
+        try:
+            ce = {"ce-id": "a1", "ce-type": "org.kubeflow.serving.inference.request", "ce-specversion": "1.0", "ce-source": "http://localhost:9081/"}
+            self.assertEqual(post("/log/llama31-8b", {"messages": [{"content": "hi"}], "max_tokens": 64}, ce)[0], 202)
+            self.assertEqual(post("/log/other", {}, ce), (404, "POST /log/<model>, model one of: llama31-8b\n"))
+            self.assertEqual(post("/log/llama31-8b", {"id": "a1", "type": "feedback", "label": 5}), (400, "feedback needs a numeric label between 0 and 1\n"))
+            with urllib.request.urlopen(base + "/metrics", timeout=5) as r:
+                text = r.read().decode()
+            self.assertIn('drift_collector_records_total{model="llama31-8b"} 1', text)
+            self.assertIn('drift_collector_rejected_total{model="llama31-8b"} 1', text)
+            [[(model, _hour), [line]]] = buf.lines.items()
+            self.assertEqual((model, json.loads(line)["features"]), ("llama31-8b", {"messages": 1, "max_tokens": 64.0}))
+        finally:
+            server.shutdown()
+            server.server_close()
 
     def test_full_buffer_drops_the_oldest_and_counts(self):
         buf = collector.Buffer("w", max_lines=2)
