@@ -127,6 +127,8 @@ export = async () => {
         cloudflareToken && cfg.edge
             ? new Edge("edge", {
                   environment: cfg.environment,
+                  location: cfg.location,
+                  namePrefix: cfg.namePrefix,
                   config: cfg.edge,
                   apiToken: cloudflareToken.token,
                   ingressPublicIp: network.ingressPublicIpAddress,

@@ -11,13 +11,14 @@ import { combine, type Context, driftStack, preflight, previewStack, promote, ty
 import { classifyError, PipelineError } from "./errors";
 import { EXIT, EXIT_MEANINGS, type ExitCode } from "./exit-codes";
 import { type Host, realHost } from "./host";
+import { failover } from "./failover";
 import { modelGate } from "./model-gate";
 import { keepFederatedTokenFresh } from "./oidc-token";
 import { rotateSecrets } from "./rotate";
 import { allTargets, findTarget, promotionPair, selectTargets, type Target } from "./stacks";
 import type { PipelineWorkspace } from "./workspace";
 
-export const COMMANDS = ["preview", "up", "promote", "drift", "rotate", "model-gate"] as const;
+export const COMMANDS = ["preview", "up", "promote", "drift", "rotate", "model-gate", "failover"] as const;
 type Command = (typeof COMMANDS)[number];
 
 export function usage(stacks: string[]): string {
@@ -41,6 +42,11 @@ commands:
                                        must be, at its registryVersion, approved for that environment in the MLflow
                                        registry (tags approval.<env>, .by, .at; aiplatform.source = its weights).
                                        One JSON audit line per model (who, what, when, decision); exit 13 if refused.
+  failover --from <region> --to <region> move an environment's users between regions (Cloudflare steering,
+           [--env <dev|stg|prd>]       edge.traffic): prints the steps against the plan (<plan dir>/<owner>.json),
+           [--apply] [--plan-dir <dir>] checks the target region's health through the Cloudflare API (exit 15 if
+                                       not healthy); dry run unless --apply, which shifts the steering and writes the
+                                       new region order into the stack files. --env default prd, --plan-dir .plan.
 
 options:
   --stack <name>              stack to act on (repeatable); one of: ${stacks.join(", ")}
@@ -59,6 +65,8 @@ environment:
   PULUMI_BACKEND_URL          azblob://<container>?storage_account=<account> (README: state backend)
   ARM_USE_OIDC=true, ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID
                               Azure OIDC federation in CI (no client secret); locally an \`az login\` session
+  CLOUDFLARE_API_TOKEN        failover: a token with the steering scopes (README: traffic steering); never printed;
+                              CLOUDFLARE_API_BASE overrides https://api.cloudflare.com/client/v4
   MLFLOW_TRACKING_URI         model-gate: the environment's MLflow (https://mlflow.<internal zone>), with
   MLFLOW_TRACKING_TOKEN       a bearer token, or MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD (never printed);
                               MLFLOW_HTTP_REQUEST_TIMEOUT seconds per request (default 10)
@@ -80,6 +88,9 @@ interface Parsed {
     secretsProvider?: string;
     dueWithin?: number;
     date?: string;
+    environment: string;
+    apply: boolean;
+    planDir: string;
     verbose: boolean;
 }
 
@@ -104,6 +115,9 @@ function parse(argv: string[], root: string): Parsed | "help" {
                 "secrets-provider": { type: "string" },
                 "due-within": { type: "string" },
                 date: { type: "string" },
+                env: { type: "string" },
+                apply: { type: "boolean", default: false },
+                "plan-dir": { type: "string" },
                 verbose: { type: "boolean", default: false },
                 help: { type: "boolean", short: "h", default: false },
             },
@@ -118,12 +132,13 @@ function parse(argv: string[], root: string): Parsed | "help" {
     if (!(COMMANDS as readonly string[]).includes(command)) throw bad(`unknown command '${command}'; one of: ${COMMANDS.join(", ")}`);
     if (extra.length) throw bad(`unexpected argument '${extra[0]}'`);
     const stacks = v.stack ?? [];
-    if (command === "promote") {
-        if (stacks.length || v.all) throw bad("promote takes --from <stack> --to <stack>, not --stack/--all");
-        if (!v.from || !v.to) throw bad("promote needs both --from <stack> and --to <stack>");
+    if (command === "promote" || command === "failover") {
+        const what = command === "promote" ? "stack" : "region";
+        if (stacks.length || v.all) throw bad(`${command} takes --from <${what}> --to <${what}>, not --stack/--all`);
+        if (!v.from || !v.to) throw bad(`${command} needs both --from <${what}> and --to <${what}>`);
         if (v.from === v.to) throw bad(`--from and --to are both '${v.from}'`);
     } else {
-        if (v.from || v.to) throw bad(`--from/--to belong to promote, not ${command}`);
+        if (v.from || v.to) throw bad(`--from/--to belong to promote and failover, not ${command}`);
         if (command === "rotate" && (v.all || stacks.length !== 1)) throw bad("rotate acts on exactly one --stack <spoke>");
         if (command === "model-gate" && (v.all || stacks.length !== 1)) throw bad("model-gate acts on exactly one --stack <stg or prd stack>");
         if (!v.all && !stacks.length) throw bad(`${command} needs --stack <name> or --all`);
@@ -137,6 +152,11 @@ function parse(argv: string[], root: string): Parsed | "help" {
         dueWithin = Number(v["due-within"]);
     }
     if (v.date !== undefined && command !== "rotate") throw bad("--date belongs to rotate");
+    for (const flag of ["env", "apply", "plan-dir"] as const) {
+        if (command !== "failover" && v[flag] !== undefined && v[flag] !== false) throw bad(`--${flag} belongs to failover`);
+    }
+    const environment = v.env ?? "prd";
+    if (!["dev", "stg", "prd"].includes(environment)) throw bad(`--env '${environment}' is not an environment; one of: dev, stg, prd`);
     if (v["secrets-provider"] !== undefined && !v.create) throw bad("--secrets-provider only applies with --create");
     return {
         command: command as Command,
@@ -151,6 +171,9 @@ function parse(argv: string[], root: string): Parsed | "help" {
         secretsProvider: v["secrets-provider"],
         dueWithin,
         date: v.date,
+        environment,
+        apply: v.apply!,
+        planDir: path.resolve(root, v["plan-dir"] ?? ".plan"),
         verbose: v.verbose!,
     };
 }
@@ -197,6 +220,11 @@ export async function main(argv: string[], deps: MainDeps): Promise<ExitCode> {
                     : `pipeline: ${t.stack}: rotation not due (generated secrets expire ${r.expires}, more than ${p.dueWithin} days away)`,
             );
             return EXIT.ok;
+        }
+
+        if (p.command === "failover") {
+            // Reads the stack files, the plan and the Cloudflare API only: no Pulumi, no Azure login (Azure may be the outage).
+            return await failover(host, root, { from: p.from!, to: p.to!, environment: p.environment, apply: p.apply, planDir: p.planDir });
         }
 
         if (p.command === "model-gate") {

@@ -18,6 +18,8 @@ export const EXIT = {
     cancelled: 12,
     modelNotApproved: 13,
     modelRegistryUnavailable: 14,
+    failoverRefused: 15,
+    cloudflareUnavailable: 16,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -39,4 +41,6 @@ export const EXIT_MEANINGS: readonly [ExitCode, string][] = [
     [EXIT.cancelled, "cancelled (SIGINT/SIGTERM): Pulumi was asked to stop after the operations in flight; if the stack stays locked see docs/runbooks/cancelled-deployment.md"],
     [EXIT.modelNotApproved, "model-gate refused: a model version stg/prd would deploy has no approval for that environment in the MLflow registry"],
     [EXIT.modelRegistryUnavailable, "model-gate: the MLflow registry is not configured (MLFLOW_TRACKING_URI), unreachable, or rejected the pipeline's credentials"],
+    [EXIT.failoverRefused, "failover refused: the target region is not healthy by Cloudflare's probes (nothing was changed)"],
+    [EXIT.cloudflareUnavailable, "failover: no CLOUDFLARE_API_TOKEN, the Cloudflare API is unreachable or rejected it, or the steering the plan declares is not deployed"],
 ];

@@ -163,10 +163,10 @@ export function validateSpokeConfig(stack: string, file: string, raw: Record<str
         ),
         // The Cloudflare zone is shared by the spokes: one WAF owner per zone, one domain per zone.
         ...edgeZoneProblems(
-            { file, environment: cfg.environment, edge: cfg.features.edge ? cfg.edge : undefined },
+            { file, environment: cfg.environment, location: cfg.location, edge: cfg.features.edge ? cfg.edge : undefined },
             siblings(stack, root)
                 .filter(({ sf }) => sf.kind === "spoke")
-                .map(({ sf, values }) => ({ file: sf.file, environment: values.environment, edge: values.edge as StackEdgeFacts["edge"] })),
+                .map(({ sf, values }) => ({ file: sf.file, environment: values.environment, location: values.location, edge: values.edge as StackEdgeFacts["edge"] })),
         ),
         ...automationPrincipalProblems(
             { file, automation: cfg.rbac.automation },

@@ -6,7 +6,7 @@ import { checkName, type NameKind, regionCode, resourceName } from "./naming";
 import { cronToRecurrence } from "./recurrence";
 import { checkHubAddressPlan, checkSpokeAddressPlan } from "./address-plan";
 import type { Problem } from "./problems";
-import { factRegions, featureRegistration, kubernetesVersionVerdict, locationRestriction, regionFact, SKUS_SOURCE, skuIn } from "./azure-facts";
+import { factRegions, featureRegistration, kubernetesVersionVerdict, locationRestriction, meshRevisionProblem, regionFact, SKUS_SOURCE, skuIn } from "./azure-facts";
 import { planNow } from "./clock";
 import type { HubConfig, SpokeConfig } from "./schema";
 import { VM_SKUS } from "./skus";
@@ -84,6 +84,9 @@ export function spokeRules(stack: string, cfg: SpokeConfig, now: Date = planNow(
     }
     if (cfg.rbac.platform.length === 0) {
         problems.push({ path: ["rbac", "platform"], message: "needs at least one Entra group: it is the cluster admin group, and local accounts are disabled" });
+    }
+    if (cfg.environment && cfg.environment !== "dev" && !cfg.aks.serviceMesh) {
+        problems.push({ path: ["aks", "serviceMesh"], message: `must be set in ${cfg.environment} (every workload namespace runs STRICT mTLS through the Istio add-on; e.g. { revision: asm-1-30 })` });
     }
     if (cfg.environment && cfg.environment !== "dev" && cfg.aks.tier === "Free") {
         problems.push({ path: ["aks", "tier"], message: `must be Standard or Premium in ${cfg.environment} (the Free tier has no uptime SLA)` });
@@ -193,6 +196,10 @@ function checkAzureFacts(cfg: SpokeConfig, now: Date): Problem[] {
     if (verdict.problem) {
         const hint = cfg.aks.supportPlan === "KubernetesOfficial" ? "; pin a supported minor, or choose aks.supportPlan: AKSLongTermSupport (tier Premium)" : "";
         problems.push({ path: ["aks", "kubernetesVersion"], message: verdict.problem + hint });
+    }
+    if (cfg.aks.serviceMesh) {
+        const problem = meshRevisionProblem(cfg.location, cfg.aks.serviceMesh.revision, cfg.aks.kubernetesVersion, cfg.aks.supportPlan, now);
+        if (problem) problems.push({ path: ["aks", "serviceMesh", "revision"], message: problem });
     }
     if (cfg.aks.supportPlan === "AKSLongTermSupport" && cfg.aks.tier !== "Premium") {
         problems.push({ path: ["aks", "tier"], message: "must be Premium with aks.supportPlan AKSLongTermSupport (source: https://learn.microsoft.com/azure/aks/long-term-support)" });

@@ -132,6 +132,12 @@ export const spokeSchema = z.strictObject({
          * For a team that cannot upgrade yearly; the version must then be inside its LTS window instead.
          */
         supportPlan: z.enum(["KubernetesOfficial", "AKSLongTermSupport"]).default("KubernetesOfficial"),
+        /**
+         * The AKS-managed Istio add-on (README "Service identity and mTLS"): `revision` is an `asm-1-NN` AKS offers for
+         * the pinned minor (config/azure-facts). Required in stg/prd, where every workload namespace runs STRICT mTLS;
+         * absent = no mesh (dev).
+         */
+        serviceMesh: z.strictObject({ revision: z.string().regex(/^asm-\d+-\d+$/, "must be an Istio add-on revision such as asm-1-30") }).optional(),
         /** patch in dev/stg keeps up with fixes; prd pins minor versions and takes patches on its schedule. */
         upgradeChannel: z.enum(["patch", "stable", "rapid", "node-image"]),
         encryptionAtHost: z.boolean().default(true),
@@ -248,8 +254,8 @@ export const spokeSchema = z.strictObject({
             platform: z.array(guid).default([]),
             /** Object id of the pipeline (automation) identity's service principal. */
             automation: guid.optional(),
-            /** Namespaces the developers persona may write to. */
-            developerNamespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)).default([]),
+            /** Namespaces the developers persona may write to; `team-` names them for the mesh's AuthorizationPolicies (`team-*`, Istio prefix match). */
+            developerNamespaces: z.array(z.string().regex(/^team-[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a namespace name starting with team- (the mesh admits tenants as team-*)")).default([]),
         })
         .prefault({}),
     budget: z
@@ -295,6 +301,25 @@ export const spokeSchema = z.strictObject({
              * zone's owner (zoneOwner) may set it.
              */
             waf: z.boolean().default(false),
+            /**
+             * Steering between the regions that serve this environment (components/edge/traffic.ts): every region's
+             * stack carries the same block; one of them (`owner`) declares the steering. Absent: one region, a
+             * proxied A record per host.
+             */
+            traffic: z
+                .strictObject({
+                    /** Regions serving this environment, in failover order: the first takes the traffic while healthy. */
+                    regions: z.array(z.string().regex(/^[a-z0-9]+$/, "must be an Azure region name such as uaenorth")).min(2),
+                    /** This stack declares the steering (load balancer, or failover record and health checks): one per environment and zone. */
+                    owner: z.boolean().default(false),
+                    /** Cloudflare Load Balancing (a paid add-on): a pool per region with a health monitor. false: DNS-only failover. */
+                    loadBalancer: z.boolean().default(false),
+                    /** Cloudflare account id: pools and monitors are account resources (required with loadBalancer). */
+                    accountId: z.string().regex(/^[0-9a-f]{32}$/, "must be a 32-hex Cloudflare account id").optional(),
+                    /** Path the health probes request on each region's public ingress (Host: the public host). */
+                    healthPath: z.string().regex(/^\/\S*$/, "must be a path starting with /").default("/healthz"),
+                })
+                .optional(),
         })
         .optional(),
     /**

@@ -274,6 +274,9 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
                 omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: args.workspaceId, useAADAuth: "true" } },
                 // kubeDashboard and httpApplicationRouting are retired add-ons: left out, i.e. off.
             },
+            // The AKS-managed Istio add-on (stg/prd): one revision, sidecar mode; asm-1-30+ installs redirect traffic
+            // with Istio CNI, so injected pods need no NET_ADMIN (Azure/AKS CHANGELOG v20260619). Mesh policy is Flux's.
+            ...(aks.serviceMesh ? { serviceMeshProfile: { mode: "Istio", istio: { revisions: [aks.serviceMesh.revision] } } } : {}),
             securityProfile: {
                 defender: { logAnalyticsWorkspaceResourceId: args.workspaceId, securityMonitoring: { enabled: true } },
                 imageCleaner: { enabled: true, intervalHours: 24 },

@@ -15,6 +15,9 @@
  *   shared zone-level certificate any Cloudflare customer could reach the origin through their own zone; with ours
  *   only requests for our hostnames, from our zone, pass NGINX's `ssl_verify_client`. The CA goes to Key Vault too;
  * - the zone's security floor (zone-settings.ts) and, in the one stack that owns them, WAF/rate-limit rulesets;
+ * - with `edge.traffic` (several regions serve the environment, traffic.ts): this region's DNS-only origin name, and in
+ *   the steering's owner the load balancer (or failover record) and health probes in place of the A records; the
+ *   hostname-level objects (edge certificate, per-hostname origin pulls) are the owner's too;
  * - `*.<env>` in the hub's private zone for internal hosts → the internal ingress IP.
  * Private keys and certificates are secret everywhere (state, plan JSON, outputs); outputs carry names and dates.
  */
@@ -24,17 +27,23 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import type { Environment } from "../../config/schema";
 import { expiryFrom, vaultSecret } from "../secrets/vault-secret";
-import { EDGE_SECRET_NAMES, type EdgeConfig, environmentDomain, publicHostnames } from "./names";
+import { EDGE_SECRET_NAMES, type EdgeConfig, environmentDomain, originHostname, publicHostnames, steeringSpec } from "./names";
+import { declareSteering } from "./traffic";
 import { wafRulesets } from "./waf";
 import { ZONE_SETTINGS } from "./zone-settings";
 
 export * from "./cloudflare-ips";
 export * from "./names";
+export * from "./traffic";
 export { cloudflareApiToken } from "./token";
 
 export interface EdgeArgs {
     /** dev | stg | prd: the middle label of every public host (`api.<env>.<domain>`). */
     environment: Environment;
+    /** Azure region of this stack: its origin name under `edge.traffic` (`api.<region>.<env>.<domain>`). */
+    location: string;
+    /** aiplatform:namePrefix: the steering's account-wide names (pools, health checks). */
+    namePrefix: string;
     /** `aiplatform:edge` from stack config (zone, domain, host labels, certificate validity, rotation date, waf). */
     config: EdgeConfig;
     /** Cloudflare API token as a secret Output (`cloudflareApiToken()`); given to this component's own provider only. */
@@ -93,8 +102,31 @@ export function createEdge(name: string, args: EdgeArgs, parent: pulumi.Resource
     const cf = { parent, provider };
 
     // --- DNS: proxied (orange-cloud) A records; TTL 1 = automatic, the only TTL Cloudflare accepts for proxied records.
-    const records = new Map<string, cloudflare.DnsRecord>();
-    cfg.hostnames.forEach((label, i) => {
+    // With edge.traffic the public hosts belong to the steering (its owner declares them), and each region publishes
+    // its origin name instead: DNS-only, since pools and the failover CNAME must resolve to the origin itself.
+    const traffic = cfg.traffic;
+    const hostnameOwner = !traffic || traffic.owner;
+    const records = new Map<string, pulumi.Resource>();
+    for (const label of traffic ? cfg.hostnames : []) {
+        new cloudflare.DnsRecord(
+            `${name}-origin-${label}`,
+            {
+                zoneId,
+                name: originHostname(label, args.location, args.environment, cfg.domain),
+                type: "A",
+                content: args.ingressPublicIp,
+                proxied: false,
+                ttl: 60,
+                comment: `aiplatform ${args.environment} ${args.location}: origin for steering (managed by Pulumi)`,
+            },
+            cf,
+        );
+    }
+    if (traffic?.owner) {
+        const steered = declareSteering(name, { spec: steeringSpec(args.namePrefix, args.environment, cfg, traffic), environment: args.environment, zoneId }, cf);
+        for (const [host, r] of steered) records.set(host, r);
+    }
+    (traffic ? [] : cfg.hostnames).forEach((label, i) => {
         records.set(
             hosts[i],
             new cloudflare.DnsRecord(
@@ -113,8 +145,8 @@ export function createEdge(name: string, args: EdgeArgs, parent: pulumi.Resource
         );
     });
 
-    // --- Edge certificate for the environment's subdomain (hosts must include the zone apex).
-    new cloudflare.CertificatePack(
+    // --- Edge certificate for the environment's subdomain (hosts must include the zone apex): one per environment.
+    if (hostnameOwner) new cloudflare.CertificatePack(
         `${name}-edge-cert`,
         {
             zoneId,
@@ -200,15 +232,19 @@ export function createEdge(name: string, args: EdgeArgs, parent: pulumi.Resource
         },
         { parent, additionalSecretOutputs: PEM_SECRET.cert },
     );
-    const hostnameCert = new cloudflare.AuthenticatedOriginPullsHostnameCertificate(
-        `${name}-origin-pull-upload`,
-        { zoneId, certificate: pullClientCert.certPem, privateKey: pullClientKey.privateKeyPem },
-        { ...cf, additionalSecretOutputs: ["certificate", "privateKey"] },
-    );
-    cfg.hostnames.forEach((label, i) => {
+    // Per-hostname origin pulls are hostname-level: with edge.traffic only the steering's owner uploads and binds them
+    // (see README "Traffic steering" for what the other regions' NGINX must then trust).
+    const hostnameCert = hostnameOwner
+        ? new cloudflare.AuthenticatedOriginPullsHostnameCertificate(
+              `${name}-origin-pull-upload`,
+              { zoneId, certificate: pullClientCert.certPem, privateKey: pullClientKey.privateKeyPem },
+              { ...cf, additionalSecretOutputs: ["certificate", "privateKey"] },
+          )
+        : undefined;
+    (hostnameCert ? cfg.hostnames : []).forEach((label, i) => {
         new cloudflare.AuthenticatedOriginPulls(
             `${name}-origin-pull-${label}`,
-            { zoneId, configs: [{ hostname: hosts[i], certId: hostnameCert.id, enabled: true }] },
+            { zoneId, configs: [{ hostname: hosts[i], certId: hostnameCert!.id, enabled: true }] },
             // Cloudflare binds per-hostname AOP to a hostname of the zone: the record must exist first.
             { ...cf, dependsOn: [records.get(hosts[i])!] },
         );

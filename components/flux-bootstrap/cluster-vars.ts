@@ -59,6 +59,8 @@ export interface ClusterVars {
     origin_key_secret: string;
     /** Static public IP address of the public ingress load balancer. */
     ingress_public_ip: string;
+    /** Istio add-on revision (aks.serviceMesh.revision, e.g. asm-1-30): the `istio.io/rev` label of mesh namespaces; empty without the mesh (dev). */
+    istio_revision: string;
     /** Name of that public IP resource (service.beta.kubernetes.io/azure-pip-name). */
     ingress_public_ip_name: string;
     /** Resource group of the public IP (service.beta.kubernetes.io/azure-load-balancer-resource-group). */
@@ -133,6 +135,7 @@ export const CLUSTER_VAR_KEYS = [
     "gpu_amd_pool",
     "gpu_amd_taint_key",
     "gpu_amd_resource",
+    "istio_revision",
 ] as const satisfies readonly ClusterVarKey[];
 
 // Compile-time proof that CLUSTER_VAR_KEYS lists every key of ClusterVars (and nothing else).
@@ -156,6 +159,7 @@ export const CONFIG_VAR_KEYS = [
     "gpu_amd_pool",
     "gpu_amd_taint_key",
     "gpu_amd_resource",
+    "istio_revision",
 ] as const satisfies readonly ClusterVarKey[];
 export type ConfigVarKey = (typeof CONFIG_VAR_KEYS)[number];
 /** Keys that come from resource outputs (vault URL, identities, IPs...): the stack program passes these. */
@@ -188,6 +192,7 @@ export function configClusterVars(cfg: Pick<SpokeConfig, "environment" | "locati
         api_server_cidr: cfg.network.subnets.apiServer,
         private_endpoints_cidr: cfg.network.subnets.privateEndpoints,
         vnet_cidr: cfg.network.addressSpace,
+        istio_revision: cfg.aks.serviceMesh?.revision ?? "",
         ...gpuClusterVars(poolFacts(cfg)),
     };
 }

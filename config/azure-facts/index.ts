@@ -27,6 +27,21 @@ export interface AzAksVersions {
     values: { version: string; isPreview?: boolean | null; capabilities: { supportPlan: string[] }; patchVersions: Record<string, { upgrades: string[] }> }[];
 }
 
+/** `az aks mesh get-revisions` output (MeshRevisionProfile). */
+export interface AzMeshRevisions {
+    properties: { meshRevisions: { revision: string; upgrades: string[]; compatibleWith: { name: string; versions: string[] }[] }[] };
+}
+
+/** One row of the Istio add-on release calendar (istio-support-policy.md), cells verbatim. */
+export interface IstioCalendarRow {
+    revision: string;
+    upstreamRelease: string;
+    aksRelease: string;
+    endOfLife: string;
+    compatibleAksVersions: string;
+    compatibleAksLtsVersions: string;
+}
+
 interface CalendarRow {
     kubernetesVersion: string;
     aksGA: string;
@@ -67,6 +82,8 @@ export const AZURE_FACTS = (() => {
         sources: readJson<Sources>("sources.json"),
         skus: Object.fromEntries(regions.map((r) => [r, readJson<AzVmSku[]>(`regions/${r}/vm-list-skus.json`)])) as Record<string, AzVmSku[]>,
         aksVersions: Object.fromEntries(regions.map((r) => [r, readJson<AzAksVersions>(`regions/${r}/aks-get-versions.json`)])) as Record<string, AzAksVersions>,
+        meshRevisions: Object.fromEntries(regions.map((r) => [r, readJson<AzMeshRevisions>(`regions/${r}/aks-mesh-get-revisions.json`)])) as Record<string, AzMeshRevisions>,
+        istioCalendar: readJson<{ revisions: IstioCalendarRow[] }>("istio-calendar.json").revisions,
         calendar: readJson<{ community: CalendarRow[]; lts: CalendarRow[] }>("aks-calendar.json"),
         regions: readJson<{ regions: RegionFact[] }>("regions.json").regions,
         features: readJson<{ registrations: FeatureRegistration[] }>("feature-registrations.json").registrations,
@@ -75,6 +92,8 @@ export const AZURE_FACTS = (() => {
 
 export const CALENDAR_SOURCE = `${AZURE_FACTS.sources.files["aks-calendar.json"].url} (azure-aks-docs@${AZURE_FACTS.sources.files["aks-calendar.json"].commit.slice(0, 7)})`;
 export const VERSIONS_SOURCE = "az aks get-versions (config/azure-facts/regions/<region>/aks-get-versions.json)";
+export const MESH_REVISIONS_SOURCE = "az aks mesh get-revisions (config/azure-facts/regions/<region>/aks-mesh-get-revisions.json)";
+export const ISTIO_CALENDAR_SOURCE = `${AZURE_FACTS.sources.files["istio-calendar.json"].url} (azure-aks-docs@${AZURE_FACTS.sources.files["istio-calendar.json"].commit.slice(0, 7)})`;
 export const SKUS_SOURCE = "az vm list-skus (config/azure-facts/regions/<region>/vm-list-skus.json)";
 
 /** The snapshot's own date (UTC midnight of `retrieved`): tests judge time-bound facts on this day, never today. */
@@ -114,9 +133,12 @@ export function locationRestriction(sku: AzVmSku, region: string): string | unde
     return r?.reasonCode;
 }
 
-/** "Mar 2027" -> 2027-03-31 (the page: a month alone means its last day); "Aug 22, 2025" -> that day. UTC. */
+/**
+ * "Mar 2027" -> 2027-03-31 (the page: a month alone means its last day); "Aug 22, 2025" -> that day; the Istio
+ * calendar's estimates "~Dec 2026 (expected)" are read as the month they name. UTC.
+ */
 export function parseCalendarDate(text: string): Date | undefined {
-    const m = /^([A-Z][a-z]{2})[a-z]*\.?\s+(?:(\d{1,2}),\s+)?(\d{4})$/.exec(text.trim());
+    const m = /^([A-Z][a-z]{2})[a-z]*\.?\s+(?:(\d{1,2}),\s+)?(\d{4})$/.exec(text.trim().replace(/^~\s*/, "").replace(/\s*\(expected\)$/i, ""));
     if (!m) return undefined;
     const month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].indexOf(m[1]);
     if (month < 0) return undefined;
@@ -163,6 +185,27 @@ export function kubernetesVersionVerdict(region: string, version: string, plan: 
         return { endOfSupport: end, problem: `${minor} leaves ${what} on ${iso(end)}, ${daysLeft} days after ${iso(now)} (at most ${warnDays} allowed; source: ${CALENDAR_SOURCE})` };
     }
     return { endOfSupport: end };
+}
+
+/**
+ * Why an Istio add-on revision cannot be installed on a cluster of `version` under `plan` in `region` at `now`
+ * (undefined when it can): the region must list it (`az aks mesh get-revisions`) as compatible with the minor under
+ * the plan (KubernetesOfficial or AKSLongTermSupport), and the add-on calendar's end of life must not have passed.
+ */
+export function meshRevisionProblem(region: string, revision: string, version: string, plan: SupportPlan, now: Date): string | undefined {
+    const minor = version.split(".").slice(0, 2).join(".");
+    const listed = AZURE_FACTS.meshRevisions[region]?.properties.meshRevisions ?? [];
+    const source = MESH_REVISIONS_SOURCE.replace("<region>", region);
+    const fits = (r: (typeof listed)[number]) => r.compatibleWith.find((c) => c.name === plan)?.versions.includes(minor);
+    const entry = listed.find((r) => r.revision === revision);
+    if (!entry || !fits(entry)) {
+        const ok = listed.filter(fits).map((r) => r.revision);
+        return `AKS in ${region} offers no Istio add-on revision ${revision} for Kubernetes ${minor} under ${plan} (compatible: ${ok.join(", ") || "none"}; source: ${source})`;
+    }
+    const row = AZURE_FACTS.istioCalendar.find((r) => r.revision === revision);
+    const end = row && parseCalendarDate(row.endOfLife);
+    if (end && end.getTime() < now.getTime()) return `${revision} is past its end of life (${row!.endOfLife}; source: ${ISTIO_CALENDAR_SOURCE})`;
+    return undefined;
 }
 
 export function regionFact(region: string): RegionFact | undefined {

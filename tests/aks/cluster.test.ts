@@ -29,6 +29,11 @@ describe.each(SPOKES)("%s cluster", (stack) => {
         expect(c().nodeResourceGroup).toBe(`rg-aip-${cfg().environment}-uaen-aks-nodes`);
     });
 
+    it("runs the Istio add-on at the configured revision in stg/prd only", () => {
+        if (stack.startsWith("dev")) expect(c().serviceMeshProfile).toBeUndefined();
+        else expect(c().serviceMeshProfile).toEqual({ mode: "Istio", istio: { revisions: ["asm-1-30"] } });
+    });
+
     it("has a private API server with VNet integration in the spoke's /28 and the hub's aks zone", () => {
         const api = c().apiServerAccessProfile;
         expect(api.enablePrivateCluster).toBe(true);

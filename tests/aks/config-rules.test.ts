@@ -79,6 +79,17 @@ describe("AKS config rules", () => {
         expect(p).toEqual([expect.stringMatching(/aiplatform:nodePools\[3\]\.taints = \[\]: a pool in the ingressPublic subnet needs a NoSchedule taint/)]);
     });
 
+    it("requires the Istio add-on in stg/prd and judges its revision against the region's mesh revisions", () => {
+        expect(problems("stg-uaenorth", (r) => void delete r.aks.serviceMesh)).toEqual([
+            "Pulumi.stg-uaenorth.yaml: aiplatform:aks.serviceMesh = (not set): must be set in stg (every workload namespace runs STRICT mTLS through the Istio add-on; e.g. { revision: asm-1-30 })",
+        ]);
+        // asm-1-28 is offered in uaenorth but not for Kubernetes 1.36 (istio-support-policy.md calendar).
+        expect(problems("prd-uaenorth", (r) => void (r.aks.serviceMesh = { revision: "asm-1-28" }))).toEqual([
+            "Pulumi.prd-uaenorth.yaml: aiplatform:aks.serviceMesh.revision = \"asm-1-28\": AKS in uaenorth offers no Istio add-on revision asm-1-28 for Kubernetes 1.36 under KubernetesOfficial (compatible: asm-1-29, asm-1-30; source: az aks mesh get-revisions (config/azure-facts/regions/uaenorth/aks-mesh-get-revisions.json))",
+        ]);
+        expect(problems("dev-uaenorth", (r) => void (r.aks.serviceMesh = { revision: "asm-1-30" }))).toEqual([]);
+    });
+
     it("rejects a malformed maintenance utcOffset", () => {
         const p = problems("prd-uaenorth", (r) => {
             r.aks.maintenance.utcOffset = "UTC+4";

@@ -8,7 +8,7 @@ import * as path from "path";
 import { AZURE_FACTS, type AzVmSku } from "../../config/azure-facts";
 import { REPO_ROOT } from "../../config/stack-files";
 import { spawnAz } from "../../tools/audit/live";
-import { main, parseCalendarMarkdown } from "../../tools/azure/refresh-azure-facts";
+import { ISTIO_CALENDAR_URL, main, parseCalendarMarkdown, parseIstioCalendarMarkdown } from "../../tools/azure/refresh-azure-facts";
 import { withFakeAz } from "./fake-az";
 
 const CALENDAR = [
@@ -30,6 +30,12 @@ const CALENDAR = [
     "| Upgrades from N-3 to a supported version| Supported | Supported|",
 ].join("\n");
 
+const ISTIO_CALENDAR = [
+    "|  Service mesh revision | Upstream release  | AKS release  | End of life | Compatible AKS versions | Compatible AKS LTS versions |",
+    "|--------------|-------------------|--------------|---------|-------------|-----------------------|-----------------------|",
+    "| asm-1-31 | Aug 2026 | Oct 2026 | ~Apr 2027 (expected) | 1.33, 1.34, 1.35, 1.36, 1.37 | 1.33, 1.34, 1.35, 1.36, 1.37 |",
+].join("\n");
+
 function tempRoot(): string {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "azure-facts-"));
     for (const f of fs.readdirSync(REPO_ROOT).filter((f) => /^Pulumi\..*yaml$/.test(f))) fs.copyFileSync(path.join(REPO_ROOT, f), path.join(root, f));
@@ -43,7 +49,7 @@ async function refresh(root: string, args: string[] = []) {
     const out: string[] = [];
     const err: string[] = [];
     const now = new Date(Date.UTC(2031, 0, 2));
-    const code = await main(args, { az: spawnAz, fetchText: async () => CALENDAR, now: () => now, root, log: (l) => out.push(l), error: (l) => err.push(l) });
+    const code = await main(args, { az: spawnAz, fetchText: async (url) => (url === ISTIO_CALENDAR_URL ? ISTIO_CALENDAR : CALENDAR), now: () => now, root, log: (l) => out.push(l), error: (l) => err.push(l) });
     return { code, out: out.join("\n"), err: err.join("\n"), now };
 }
 
@@ -71,17 +77,24 @@ describe("npm run refresh:azure-facts", () => {
             ...AZURE_FACTS.skus.uaenorth.map((s) => ({ ...s, locations: [region], locationInfo: [{ location: region, zones: ["1"] }] })),
             { ...AZURE_FACTS.skus.uaenorth[0], name: "Standard_B2s", family: "standardBSFamily" },
         ];
+        const mesh = { name: "istio", properties: { meshRevisions: [{ revision: "asm-1-31", upgrades: [], compatibleWith: [{ name: "KubernetesOfficial", versions: ["1.37"] }] }] } };
         const scenario = Object.fromEntries([
             ["account show", { stdout: { id: "sub", name: "contoso-ai" } }],
             ...["swedencentral", "uaenorth"].flatMap((r) => [
                 [`aks get-versions --location ${r}`, { stdout: versions }],
                 [`vm list-skus --location ${r} --resource-type virtualMachines --all`, { stdout: skus(r) }],
+                [`aks mesh get-revisions --location ${r}`, { stdout: mesh }],
             ]),
         ]);
         const { result, calls } = await withFakeAz(scenario, () => refresh(root));
         expect(result.err).toBe("");
         expect(result.code).toBe(0);
-        expect(calls).toEqual(["account show", "aks get-versions --location swedencentral", "vm list-skus --location swedencentral --resource-type virtualMachines --all", "aks get-versions --location uaenorth", "vm list-skus --location uaenorth --resource-type virtualMachines --all"]);
+        expect(calls).toEqual(["swedencentral", "uaenorth"].reduce((acc, r) => [...acc, `aks get-versions --location ${r}`, `vm list-skus --location ${r} --resource-type virtualMachines --all`, `aks mesh get-revisions --location ${r}`], ["account show"]));
+        expect(read(root, "regions/uaenorth/aks-mesh-get-revisions.json")).toEqual(mesh);
+        expect(read(root, "istio-calendar.json")).toEqual({
+            revisions: [{ revision: "asm-1-31", upstreamRelease: "Aug 2026", aksRelease: "Oct 2026", endOfLife: "~Apr 2027 (expected)", compatibleAksVersions: "1.33, 1.34, 1.35, 1.36, 1.37", compatibleAksLtsVersions: "1.33, 1.34, 1.35, 1.36, 1.37" }],
+        });
+        expect(() => parseIstioCalendarMarkdown("# moved")).toThrow(/no service mesh add-on release calendar/);
         expect(read(root, "regions/uaenorth/aks-get-versions.json")).toEqual(versions);
         const written: AzVmSku[] = read(root, "regions/swedencentral/vm-list-skus.json");
         expect(written.map((s) => s.name)).toEqual(AZURE_FACTS.skus.uaenorth.map((s) => s.name));

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { AZURE_FACTS, capability, factRegions, factsAgeDays, factsDate, kubernetesVersionVerdict, parseCalendarDate, skuIn } from "../../config/azure-facts";
+import { AZURE_FACTS, capability, factRegions, factsAgeDays, factsDate, kubernetesVersionVerdict, meshRevisionProblem, parseCalendarDate, skuIn } from "../../config/azure-facts";
 import { listStacks, namespaceValues, readStackConfig } from "../../config/stack-files";
 import { VM_SKUS } from "../../config/skus";
 import { VERSION_WARN_DAYS } from "../../config/rules";
@@ -33,7 +33,7 @@ describe("config/azure-facts: snapshot", () => {
 
     it("names a source for every file and says which were assembled from docs", () => {
         expect(sources.retrieved).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-        expect(Object.keys(sources.files).sort()).toEqual(["aks-calendar.json", "feature-registrations.json", "regions.json", "regions/<region>/aks-get-versions.json", "regions/<region>/vm-list-skus.json"]);
+        expect(Object.keys(sources.files).sort()).toEqual(["aks-calendar.json", "feature-registrations.json", "istio-calendar.json", "regions.json", "regions/<region>/aks-get-versions.json", "regions/<region>/aks-mesh-get-revisions.json", "regions/<region>/vm-list-skus.json"]);
         expect(sources.files["aks-calendar.json"]).toMatchObject({ repository: "MicrosoftDocs/azure-aks-docs", path: "articles/aks/supported-kubernetes-versions.md" });
         expect(sources.files["regions/<region>/vm-list-skus.json"].assembled).toMatch(/By hand/);
     });
@@ -105,6 +105,30 @@ describe("Kubernetes version verdicts (az aks get-versions + the AKS calendar)",
     });
 });
 
+describe("Istio add-on revisions (az aks mesh get-revisions + the add-on calendar)", () => {
+    it("reads the calendar's estimates as the month they name", () => {
+        expect(parseCalendarDate("~Dec 2026 (expected)")).toEqual(new Date(Date.UTC(2026, 11, 31)));
+        expect(parseCalendarDate("Sept 2025")).toEqual(new Date(Date.UTC(2025, 8, 30)));
+    });
+
+    it("accepts a revision listed for the minor under the plan until its end of life, then refuses it", () => {
+        const now = factsDate();
+        expect(meshRevisionProblem("uaenorth", "asm-1-30", "1.36", "KubernetesOfficial", now)).toBeUndefined();
+        expect(meshRevisionProblem("uaenorth", "asm-1-28", "1.35", "AKSLongTermSupport", new Date(Date.UTC(2026, 7, 1)))).toBeUndefined();
+        expect(meshRevisionProblem("uaenorth", "asm-1-30", "1.36", "KubernetesOfficial", new Date(Date.UTC(2027, 0, 1)))).toMatch(/^asm-1-30 is past its end of life \(~Dec 2026 \(expected\); source: https:\/\/learn\.microsoft\.com\/azure\/aks\/istio-support-policy/);
+        expect(meshRevisionProblem("uaenorth", "asm-1-27", "1.36", "KubernetesOfficial", now)).toMatch(/offers no Istio add-on revision asm-1-27 for Kubernetes 1\.36 under KubernetesOfficial \(compatible: asm-1-29, asm-1-30;/);
+    });
+
+    it("keeps az's shape and lists only revisions the calendar knows", () => {
+        for (const region of factRegions()) {
+            for (const r of AZURE_FACTS.meshRevisions[region].properties.meshRevisions) {
+                expect(AZURE_FACTS.istioCalendar.map((c) => c.revision)).toContain(r.revision);
+                expect(r.compatibleWith.map((c) => c.name).sort()).toEqual(["AKSLongTermSupport", "KubernetesOfficial"]);
+            }
+        }
+    });
+});
+
 describe("config validation against the Azure facts (exit 2: key, value, source)", () => {
     const calendar = /source: https:\/\/learn\.microsoft\.com\/azure\/aks\/supported-kubernetes-versions#aks-kubernetes-release-calendar \(azure-aks-docs@fb060ab\)/;
 
@@ -118,7 +142,11 @@ describe("config validation against the Azure facts (exit 2: key, value, source)
     it("refuses a minor that leaves support within 30 days of the plan's now", () => {
         const now = daysAfter(communityEnd("1.36"), -10);
         const messages = spokeProblems("stg-uaenorth", () => undefined, now);
-        expect(messages).toEqual([expect.stringMatching(/aiplatform:aks\.kubernetesVersion = "1\.36": 1\.36 leaves AKS community support on .*, 10 days after/)]);
+        // The Istio add-on's revision ends before the minor does (its own calendar): both are named.
+        expect(messages).toEqual([
+            expect.stringMatching(/aiplatform:aks\.kubernetesVersion = "1\.36": 1\.36 leaves AKS community support on .*, 10 days after/),
+            expect.stringMatching(/aiplatform:aks\.serviceMesh\.revision = "asm-1-30": asm-1-30 is past its end of life/),
+        ]);
         expect(messages[0]).toMatch(calendar);
     });
 

@@ -61,7 +61,7 @@ beforeAll(async () => {
     // Values this short could match by accident (and none of the platform's secrets is this short); the envelope
     // signature is a marker every export carries, not a value.
     for (const v of [...values]) if (v.length < 12 || v === SECRET_SIG) values.delete(v);
-}, 120_000);
+}, 300_000); // four full programs in this process: minutes when the machine is loaded
 
 it("knows the real secret values of the plan (so the checks below can fail)", () => {
     expect(planned.map((p) => p.stack.stack).sort()).toEqual([...ALL_STACKS].sort());

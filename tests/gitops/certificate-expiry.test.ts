@@ -32,6 +32,8 @@ function one(objs: K8sObject[], kind: string, name: string, namespace?: string):
     return hits[0];
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+
 const NOW = 1_800_000_000;
 const ORIGIN = { secret_namespace: "ingress-public", secret_name: "nginx-public-default-tls", secret_key: "tls.crt", subject_CN: "api.dev.ai.contoso.com", secret_label_controller_cert_manager_io_fao: "" };
 const INTERNAL = { secret_namespace: "ingress-internal", secret_name: "nginx-internal-default-tls", secret_key: "tls.crt", subject_CN: "dev.internal.ai.contoso.com", secret_label_controller_cert_manager_io_fao: "true" };
@@ -54,7 +56,7 @@ const firing = (rules: Rule[], db: Series[]) => firingAt(rules, db, NOW);
 const names = (f: ReturnType<typeof firing>) => f.map((a) => `${a.alert}/${a.severity}`).sort();
 
 describe("the PromQL evaluator used below", () => {
-    it("follows Prometheus on selectors, filters, and/unless and absent", () => {
+    it("follows Prometheus on selectors, filters, and/or/unless, aggregations, absent and vector", () => {
         const db: Series[] = [
             { name: "m", labels: { a: "1", b: "x" }, value: 5 },
             { name: "m", labels: { a: "2", b: "y" }, value: 50 },
@@ -64,6 +66,9 @@ describe("the PromQL evaluator used below", () => {
         expect(evaluate("m unless m > 10", db, NOW).map((s) => s.labels.a)).toEqual(["1"]);
         expect(evaluate('absent(m{a="3", b=~"z"})', db, NOW)).toEqual([{ labels: { a: "3" }, value: 1 }]);
         expect(evaluate('absent(m{a="1"} == 5)', db, NOW)).toEqual([]);
+        expect(evaluate("max(m) without (b) or vector(7)", db, NOW)).toEqual([{ labels: { a: "1" }, value: 5 }, { labels: { a: "2" }, value: 50 }, { labels: {}, value: 7 }]);
+        expect(evaluate("min(m > 10) or absent(m)", db, NOW)).toEqual([{ labels: {}, value: 50 }]);
+        expect(evaluate("sum by (b) (m) and count(m) > 1", db, NOW)).toEqual([]);
         expect(() => evaluate("rate(m[5m])", db, NOW)).toThrow(/not supported/);
     });
 });

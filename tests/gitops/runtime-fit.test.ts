@@ -187,7 +187,7 @@ describe("settings that render fine and do nothing at run time", () => {
         const ls = await platformAndAi("dev-uaenorth");
         delete find(ls, "HelmRelease", "kube-prometheus-stack").spec.values.grafana.sidecar.dashboards.folderAnnotation;
         const errors = fitErrors(await errorsOf("dev-uaenorth", ls));
-        expect(errors).toHaveLength(4);
+        expect(errors).toHaveLength(5); // one per dashboard ConfigMap
         expect(errors[0]).toMatch(/^ConfigMap monitoring\/dashboard-ai-[a-z-]+: runtime-fit: annotation grafana_folder is ignored: HelmRelease flux-system\/kube-prometheus-stack must set grafana\.sidecar\.dashboards\.folderAnnotation: grafana_folder/);
     });
 
@@ -197,5 +197,37 @@ describe("settings that render fine and do nothing at run time", () => {
         expect(fitErrors(await errorsOf("dev-uaenorth", ls))).toEqual([
             "Namespace kserve: runtime-fit: enforces Pod Security restricted but lacks aiplatform.io/pss: restricted, so Kyverno's pss-restricted policy never checks its pods; add the label",
         ]);
+    });
+});
+
+describe("model revisions: stg/prd download pinned commits from the Hugging Face Hub", () => {
+    const revisionErrors = (errors: string[]) => errors.filter((e) => e.includes("model-revision"));
+    test.each(["stg-uaenorth", "prd-uaenorth"])("every Hub download of %s names a commit SHA", async (stack) => {
+        expect(revisionErrors(await errorsOf(stack, await layers(stack)))).toEqual([]);
+    });
+
+    test("a vLLM server back on `main` in prd fails, naming the container and the revision", async () => {
+        const ls = await layers("prd-uaenorth");
+        const init = find(ls, "Deployment", "vllm-llama31-8b").spec.template.spec.initContainers.find((c: any) => c.name === "fetch-model");
+        init.env.find((e: any) => e.name === "MODEL_REVISION").value = "main";
+        expect(revisionErrors(await errorsOf("prd-uaenorth", ls))).toEqual([
+            "Deployment ai-serving/vllm-llama31-8b spec.template.spec container fetch-model: model-revision: downloads from the Hugging Face Hub at revision 'main' in prd; stg/prd pin a 40-hex commit SHA from the model's history (a branch or tag moves: https://huggingface.co/docs/huggingface_hub/guides/download#from-specific-version)",
+        ]);
+    });
+
+    test("KServe without --model_revision and an Argo download on a branch fail in stg; dev may follow a branch", async () => {
+        for (const stack of ["stg-uaenorth", "dev-uaenorth"]) {
+            const ls = await layers(stack);
+            const model = find(ls, "InferenceService", "llama31-8b-hf").spec.predictor.model;
+            model.args = model.args.filter((a: string) => !a.startsWith("--model_revision"));
+            find(ls, "CronWorkflow", "nightly-embeddings").spec.workflowSpec.arguments.parameters.find((p: any) => p.name === "revision").value = "v1.5";
+            const errors = revisionErrors(await errorsOf(stack, ls));
+            if (stack === "dev-uaenorth") expect(errors).toEqual([]);
+            else
+                expect(errors.map((e) => e.split(": model-revision: ")[0] + " @ " + /at (revision '[^']*'|no pinned revision)/.exec(e)![1])).toEqual([
+                    "CronWorkflow argo/nightly-embeddings parameter revision @ revision 'v1.5'",
+                    "InferenceService ai-serving/llama31-8b-hf spec.predictor container kserve-container @ no pinned revision",
+                ]);
+        }
     });
 });

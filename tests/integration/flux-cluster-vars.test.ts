@@ -25,8 +25,10 @@ describe.each(SPOKES)("%s", (stack) => {
     });
 
     test("no cluster-var the tree needs is empty", () => {
-        const empty = Object.entries(substitute("ai")).filter(([k, v]) => v === "" && !(EDGE_VAR_KEYS as readonly string[]).includes(k) && !k.startsWith("gpu_"));
+        const empty = Object.entries(substitute("ai")).filter(([k, v]) => v === "" && !(EDGE_VAR_KEYS as readonly string[]).includes(k) && !k.startsWith("gpu_") && k !== "istio_revision");
         expect(empty).toEqual([]);
+        // The mesh revision label exists only where the Istio add-on runs (stg/prd).
+        expect(substitute("ai").istio_revision).toBe(stack.startsWith("dev") ? "" : "asm-1-30");
     });
 
     test("output-derived values are the planned resources' real outputs", () => {

@@ -26,7 +26,7 @@ describe("pipeline --help", () => {
         for (const cmd of ["preview", "up", "promote", "drift", "rotate", "model-gate"]) expect(host.output).toMatch(new RegExp(`^  ${cmd} `, "m"));
         expect(host.output).toContain("one of: hub-uaenorth, dev-uaenorth, stg-uaenorth, prd-uaenorth");
         for (const [c, meaning] of EXIT_MEANINGS) expect(host.output).toContain(`${String(c).padStart(2)}  ${meaning}`);
-        expect(EXIT_MEANINGS.map(([c]) => c)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+        expect(EXIT_MEANINGS.map(([c]) => c)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
     });
 });
 

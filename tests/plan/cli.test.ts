@@ -51,16 +51,19 @@ test("a required deploy order removed from the code exits 1 naming the constrain
     }
 });
 
-test("a stack file with a broken value exits 2 naming file, key, value and what is allowed — before any spoke resource", () => {
+test("a stack file with a broken value exits 2 naming file, key, value and what is allowed — before anything is planned, its hub included", () => {
     const file = path.join(scratch, "Pulumi.stg-uaenorth.yaml");
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("tier: Standard", "tier: Free").replace("minCount: 2\n      maxCount: 4", "minCount: 6\n      maxCount: 4"));
-    const r = plan(["--stack", "stg-uaenorth", "--out", path.join(scratch, ".plan")], scratch);
+    const out = path.join(scratch, ".plan-broken");
+    const r = plan(["--stack", "stg-uaenorth", "--out", out], scratch);
+    expect(r.out).toContain("planned nothing; no failures; not planned: stg-uaenorth");
+    expect(fs.existsSync(path.join(out, "hub-uaenorth.json"))).toBe(false);
     expect(r.code).toBe(2);
     expect(r.err).toContain("plan: stg-uaenorth: invalid stack config (2 problems):");
     expect(r.err).toContain('Pulumi.stg-uaenorth.yaml: aiplatform:aks.systemPool.minCount = 6: must be ≤ aiplatform:aks.systemPool.maxCount (4)');
     expect(r.err).toContain('Pulumi.stg-uaenorth.yaml: aiplatform:aks.tier = "Free": must be Standard or Premium in stg');
     expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
-    expect(fs.existsSync(path.join(scratch, ".plan", "stg-uaenorth.json"))).toBe(false);
+    expect(fs.existsSync(path.join(out, "stg-uaenorth.json"))).toBe(false);
 });
 
 test("a pipeline principal reused by another stack file exits 2 naming both files, the key and the value (issue 22 §3)", () => {

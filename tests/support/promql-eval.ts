@@ -1,20 +1,20 @@
 /**
- * A minimal PromQL evaluator for alert-rule tests over synthetic series (one instant, no ranges), on Prometheus' own
- * grammar (@prometheus-io/lezer-promql).
+ * A minimal PromQL evaluator for alert expressions over synthetic series (instant vectors at one time), walking
+ * Prometheus' own grammar (@prometheus-io/lezer-promql): selectors with matchers, number literals, time(), absent(),
+ * vector(), parentheses, arithmetic, comparison filters, and/or/unless with default (all-label) matching, and the
+ * aggregations sum/min/max/count with by/without. Anything else throws, so a rule a test cannot evaluate fails loudly
+ * instead of passing by accident. Used by the certificate-expiry and SLO alert tests.
  */
 import { parser } from "@prometheus-io/lezer-promql";
 import type { SyntaxNode } from "@lezer/common";
 
-// A minimal PromQL evaluator for alert expressions: selectors with matchers, number literals, time(), absent(),
-// parentheses, arithmetic, comparison filters and and/unless with default (all-label) matching. Anything else throws,
-// so a rule this test cannot evaluate fails loudly instead of passing by accident.
 
 export interface Series {
     name: string;
     labels: Record<string, string>;
     value: number;
 }
-type Sample = { labels: Record<string, string>; value: number };
+export type Sample = { labels: Record<string, string>; value: number };
 type Value = number | Sample[];
 
 const key = (l: Record<string, string>) => JSON.stringify(Object.entries(l).sort());
@@ -55,6 +55,7 @@ export function evaluate(expr: string, db: Series[], now: number): Sample[] {
                 const fn = text(kids(n)[0]);
                 const args = kids(kids(n)[1]).filter((c) => !["(", ")", ","].includes(c.name));
                 if (fn === "time") return now;
+                if (fn === "vector") return [{ labels: {}, value: ev(args[0]) as number }];
                 if (fn === "absent") {
                     const inner = ev(args[0]) as Sample[];
                     if (inner.length) return [];
@@ -71,6 +72,10 @@ export function evaluate(expr: string, db: Series[], now: number): Sample[] {
                 const a = ev(l);
                 const b = ev(rest[rest.length - 1]);
                 const o = text(op);
+                if (o === "or") {
+                    const left = new Set((a as Sample[]).map((s) => key(s.labels)));
+                    return [...(a as Sample[]), ...(b as Sample[]).filter((s) => !left.has(key(s.labels)))];
+                }
                 if (o === "and" || o === "unless") {
                     const right = new Set((b as Sample[]).map((s) => key(s.labels)));
                     return (a as Sample[]).filter((s) => right.has(key(s.labels)) === (o === "and"));
@@ -88,6 +93,23 @@ export function evaluate(expr: string, db: Series[], now: number): Sample[] {
                 if (arith[o]) return pairs.map(([s, x, y]) => ({ labels: s.labels, value: arith[o](x, y) }));
                 if (cmp[o]) return pairs.filter(([, x, y]) => cmp[o](x, y)).map(([s]) => s);
                 throw new Error(`evaluator: operator ${o} not supported`);
+            }
+            case "AggregateExpr": {
+                const op = text(kids(n)[0]);
+                const reduce: Record<string, (v: number[]) => number> = { sum: (v) => v.reduce((x, y) => x + y, 0), min: (v) => Math.min(...v), max: (v) => Math.max(...v), count: (v) => v.length };
+                if (!reduce[op]) throw new Error(`evaluator: aggregation ${op} not supported`);
+                const mod = kids(n).find((c) => c.name === "AggregateModifier");
+                const without = mod ? kids(mod)[0].name === "Without" : false;
+                const grouping = mod ? kids(kids(mod).find((c) => c.name === "GroupingLabels")!).filter((c) => c.name === "LabelName").map(text) : [];
+                const body = kids(kids(n).find((c) => c.name === "FunctionCallBody")!).find((c) => c.name !== "(" && c.name !== ")")!;
+                const groups = new Map<string, { labels: Record<string, string>; values: number[] }>();
+                for (const s of ev(body) as Sample[]) {
+                    const labels = Object.fromEntries(Object.entries(s.labels).filter(([l]) => l !== "__name__" && grouping.includes(l) !== without));
+                    const g = groups.get(key(labels)) ?? { labels, values: [] };
+                    g.values.push(s.value);
+                    groups.set(key(labels), g);
+                }
+                return [...groups.values()].map((g) => ({ labels: g.labels, value: reduce[op](g.values) }));
             }
             default:
                 throw new Error(`evaluator: ${n.name} (${text(n)}) not supported`);

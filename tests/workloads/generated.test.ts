@@ -51,6 +51,14 @@ describe("generated workloads", () => {
         expect(() => generateStack("stg-uaenorth", [model({ gpus: 4 })])).toThrow("needs 4× nvidia.com/mig-3g.47gb per replica; Pulumi.stg-uaenorth.yaml pools offer 2 per node");
     });
 
+    it("refuses a weighted or A/B rollout where the cluster has no Istio add-on, and an A/B rollout without its cohort", () => {
+        expect(() => generateStack("dev-uaenorth", [model({ environments: { dev: { replicas: 1, maxReplicas: 1, rollout: "canary" } } })])).toThrow(
+            "model m in dev: a canary rollout routes by weight or header in the Istio mesh, and Pulumi.dev-uaenorth.yaml has no aks.serviceMesh (use direct or blue-green)",
+        );
+        const noCohort = catalogueSchema.safeParse({ models: [{ name: "m", servedModelName: "m", vendor: "nvidia", gpus: 1, source: { huggingface: { repo: "org/m", revision: "abc123" } }, environments: { stg: { replicas: 1, maxReplicas: 1, rollout: "ab" } } }] });
+        expect(noCohort.success ? [] : noCohort.error.issues.map((i) => i.message)).toEqual(["abMatch is required with rollout ab and only allowed there"]);
+    });
+
     it("rejects a Flagger rollout on a ReadWriteOnce model cache", () => {
         const m = model({ environments: { stg: { replicas: 1, maxReplicas: 1, rollout: "blue-green", storage: { className: "managed-csi-premium", accessMode: "ReadWriteOnce" } } } });
         expect(() => generateStack("stg-uaenorth", [m])).toThrow("its model cache must be ReadWriteMany");

@@ -36,7 +36,7 @@ describe.each(STACKS)("workloads/overlays/%s", (stack) => {
     it("dashboards are valid JSON with unique uids and substitution disabled", () => {
         expect(dashboardProblems(objects)).toEqual([]);
         const uids = objects.filter((o) => o.metadata.labels?.grafana_dashboard === "1").flatMap((o) => Object.values(o.data ?? {}).map((t) => JSON.parse(t).uid));
-        expect(uids.sort()).toEqual(["ai-cost-namespace", "ai-gpu-usage", "ai-inference-latency", "ai-platform-health"]);
+        expect(uids.sort()).toEqual(["ai-cost-namespace", "ai-error-budgets", "ai-gpu-usage", "ai-inference-latency", "ai-platform-health"]);
     });
 
     it("every alert has a runbook heading in docs/runbooks/alerts", () => {
@@ -102,14 +102,19 @@ describe("environment-specific shape", () => {
         expect(find(objects, "WorkflowTemplate", "embed-documents", "argo").spec.tolerations).toEqual([{ key: "kubernetes.azure.com/scalesetpriority", operator: "Equal", value: "spot", effect: "NoSchedule" }]);
     });
 
-    it("stg runs a blue-green Flagger rollout on H100 MIG 3g.47gb slices", async () => {
+    it("stg runs the A/B example on H100 MIG 3g.47gb slices: the x-team cohort (or the canary cookie) meets the new version", async () => {
         const objects = await rendered("stg-uaenorth");
         const d = find(objects, "Deployment", "vllm-llama31-8b", "ai-serving");
         expect(d.spec.template.spec.containers[0].resources.limits["nvidia.com/mig-3g.47gb"]).toBe("1");
         const canary = find(objects, "Canary", "vllm-llama31-8b", "ai-serving");
-        expect(canary.spec).toMatchObject({ provider: "kubernetes", targetRef: { name: "vllm-llama31-8b" }, service: { name: "vllm-llama31-8b", port: 8000 }, analysis: { iterations: 5 } });
-        expect(canary.spec.analysis.webhooks.map((w: any) => w.type)).toEqual(["pre-rollout", "rollout"]);
-        // Flagger owns the model Service in blue-green: the overlay must not ship one.
+        expect(canary.spec).toMatchObject({ provider: "istio", targetRef: { name: "vllm-llama31-8b" }, service: { name: "vllm-llama31-8b", port: 8000 }, analysis: { iterations: 10 } });
+        expect(canary.spec.analysis.match).toEqual([{ headers: { "x-team": { exact: "team-nlp" } } }, { headers: { cookie: { regex: "^(.*?;)?(aiplatform-variant=canary)(;.*)?$" } } }]);
+        expect(canary.spec.analysis.webhooks.map((w: any) => w.type)).toEqual(["confirm-rollout", "pre-rollout", "rollout"]);
+        // The load tester sends the cohort's header through the mesh route, not to the canary Service directly.
+        const load = canary.spec.analysis.webhooks.find((w: any) => w.name === "load");
+        expect(load.metadata.cmd).toContain('-H "x-team: team-nlp"');
+        expect(load.metadata.cmd).toContain("http://vllm-llama31-8b.ai-serving:8000/v1/completions");
+        // Flagger owns the model Services: the overlay must not ship one.
         expect(objects.some((o) => o.kind === "Service" && o.metadata.name === "vllm-llama31-8b")).toBe(false);
         expect(find(objects, "InferenceService", "llama31-8b-hf", "ai-serving").spec.predictor.model.resources.limits["nvidia.com/mig-3g.47gb"]).toBe("1");
     });
@@ -121,10 +126,14 @@ describe("environment-specific shape", () => {
         expect(rocm.containers[0].resources.limits["amd.com/gpu"]).toBe("1");
         expect(rocm.tolerations).toEqual([{ key: "amd.com/gpu", operator: "Equal", value: "present", effect: "NoSchedule" }]);
         const canary = find(objects, "Canary", "vllm-llama31-8b", "ai-serving");
-        expect(canary.spec.service.name).toBe("vllm-llama31-8b-rollout");
+        // Weighted canary in the Istio mesh: real traffic in 10 % steps up to half, gated by the same metrics; the
+        // VirtualService Flagger manages carries the hosts NGINX forwards (internal and public API).
+        expect(canary.spec).toMatchObject({ provider: "istio", service: { name: "vllm-llama31-8b", hosts: ["vllm-llama31-8b", "llama31-8b.${internal_dns_zone}", "api.${environment}.${dns_zone}"] } });
+        expect(canary.spec.analysis).toMatchObject({ stepWeight: 10, maxWeight: 50 });
+        expect(canary.spec.analysis.iterations).toBeUndefined();
         expect(canary.spec.analysis.metrics.map((m: any) => m.templateRef.name)).toEqual(["vllm-success-rate", "vllm-e2e-latency-p95", "vllm-ttft-p95"]);
-        // The model Service spans primary and canary pods, so the canary gets its replica share of real traffic.
-        expect(find(objects, "Service", "vllm-llama31-8b", "ai-serving").spec.selector).toEqual({ "aiplatform.io/component": "model-server", "aiplatform.io/model": "llama31-8b" });
+        // No replica-ratio Service any more: Flagger generates the apex, primary and canary Services.
+        expect(objects.some((o) => o.kind === "Service" && o.metadata.name.startsWith("vllm-llama31-8b"))).toBe(false);
         expect(find(objects, "Cluster", "mlflow-db", "mlflow").spec.instances).toBe(3);
         expect(find(objects, "ScaledObject", "vllm-llama31-8b", "ai-serving").spec).toMatchObject({ minReplicaCount: 2, maxReplicaCount: 4 });
     });
@@ -161,7 +170,7 @@ describe("checks catch one mutation each", () => {
 
     it("a PromQL syntax error and an unknown or deprecated metric", () => {
         const rule = clone(find(prd, "PrometheusRule", "ai-serving", "monitoring"));
-        const r = rule.spec.groups[1].rules[0];
+        const r = rule.spec.groups.find((g: any) => g.name === "ai-serving").rules[0];
         r.expr = "sum(rate(http_requests_total[5m])";
         expect(promqlProblems([rule]).some((p) => p.includes("ai-serving/VllmHighErrorRate: syntax error"))).toBe(true);
         r.expr = "vllm:gpu_cache_usage_perc > 0.9";

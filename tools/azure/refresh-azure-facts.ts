@@ -3,8 +3,9 @@
  *
  * Regenerates config/azure-facts/ from the real sources: per region (those already there, plus every stack file's
  * location, plus --region) `az aks get-versions --location <r>` and `az vm list-skus --location <r> --resource-type
- * virtualMachines --all` (kept to the sizes config/skus.ts knows, entries exactly as az prints them), the AKS
- * calendar tables of MicrosoftDocs/azure-aks-docs supported-kubernetes-versions.md, and `retrieved` = today in
+ * virtualMachines --all` (kept to the sizes config/skus.ts knows, entries exactly as az prints them) and `az aks mesh
+ * get-revisions --location <r>` (Istio add-on revisions), the AKS calendar tables of MicrosoftDocs/azure-aks-docs
+ * supported-kubernetes-versions.md and the Istio add-on calendar of istio-support-policy.md, and `retrieved` = today in
  * sources.json. regions.json and feature-registrations.json are kept by hand (no az command lists them). Review the
  * diff, run `npm test`, commit. `--readme` only re-renders README's "Before the first deploy" block (offline).
  *
@@ -13,7 +14,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import type { AzAksVersions, AzVmSku } from "../../config/azure-facts";
+import type { AzAksVersions, AzMeshRevisions, AzVmSku, IstioCalendarRow } from "../../config/azure-facts";
 import { KNOWN_VM_SIZES } from "../../config/skus";
 import { listStacks, namespaceValues, readStackConfig, REPO_ROOT } from "../../config/stack-files";
 import { AzCallError, AzMissingError, type AzRunner, azJson, spawnAz } from "../audit/live";
@@ -21,6 +22,7 @@ import { helpAsked } from "../cli-help";
 
 export const EXIT = { ok: 0, usage: 2, environment: 3 } as const;
 export const CALENDAR_URL = "https://raw.githubusercontent.com/MicrosoftDocs/azure-aks-docs/main/articles/aks/supported-kubernetes-versions.md";
+export const ISTIO_CALENDAR_URL = "https://raw.githubusercontent.com/MicrosoftDocs/azure-aks-docs/main/articles/aks/istio-support-policy.md";
 export const README_BEGIN = "<!-- generated:azure-facts -->";
 export const README_END = "<!-- /generated:azure-facts -->";
 
@@ -58,6 +60,18 @@ export function parseCalendarMarkdown(md: string): { community: Row[]; lts: Row[
     const lts = tables.find((t) => /^LTS End of life$/i.test(t.last))?.rows;
     if (!community?.length || !lts?.length) throw new Error(`${CALENDAR_URL}: no release calendar and LTS tables in the expected shape`);
     return { community, lts };
+}
+
+/** The Istio add-on release calendar (istio-support-policy.md), cells verbatim. */
+export function parseIstioCalendarMarkdown(md: string): { revisions: IstioCalendarRow[] } {
+    const revisions: IstioCalendarRow[] = [];
+    for (const line of md.split(/\r?\n/)) {
+        const cells = line.trim().replace(/^\||\|$/g, "").split("|").map((c) => c.trim());
+        if (!/^asm-\d+-\d+$/.test(cells[0]) || cells.length < 5) continue;
+        revisions.push({ revision: cells[0], upstreamRelease: cells[1], aksRelease: cells[2], endOfLife: cells[3], compatibleAksVersions: cells[4], compatibleAksLtsVersions: cells[5] ?? "" } as IstioCalendarRow);
+    }
+    if (!revisions.length) throw new Error(`${ISTIO_CALENDAR_URL}: no service mesh add-on release calendar in the expected shape`);
+    return { revisions };
 }
 
 function regionsToRefresh(root: string, factsDir: string, extra: string[]): string[] {
@@ -131,11 +145,15 @@ export async function main(argv: string[], deps: RefreshDeps): Promise<number> {
             const versions = await azJson<AzAksVersions>(deps.az, ["aks", "get-versions", "--location", region]);
             if (!Array.isArray(versions?.values)) throw new Error(`az aks get-versions --location ${region}: no 'values' list`);
             const skus = (await azJson<AzVmSku[]>(deps.az, ["vm", "list-skus", "--location", region, "--resource-type", "virtualMachines", "--all"])).filter((s) => known.has(s.name));
+            const mesh = await azJson<AzMeshRevisions>(deps.az, ["aks", "mesh", "get-revisions", "--location", region]);
+            if (!Array.isArray(mesh?.properties?.meshRevisions)) throw new Error(`az aks mesh get-revisions --location ${region}: no 'properties.meshRevisions' list`);
+            out.set(`regions/${region}/aks-mesh-get-revisions.json`, mesh);
             out.set(`regions/${region}/aks-get-versions.json`, versions);
             out.set(`regions/${region}/vm-list-skus.json`, skus);
             deps.log(`${region}: ${versions.values.length} Kubernetes minors, ${skus.length} of ${known.size} known sizes listed`);
         }
         out.set("aks-calendar.json", parseCalendarMarkdown(await deps.fetchText(CALENDAR_URL)));
+        out.set("istio-calendar.json", parseIstioCalendarMarkdown(await deps.fetchText(ISTIO_CALENDAR_URL)));
     } catch (e) {
         if (e instanceof AzCallError) {
             deps.error(`refresh:azure-facts: ${e.message}; nothing was changed`);
@@ -148,10 +166,11 @@ export async function main(argv: string[], deps: RefreshDeps): Promise<number> {
     const sourcesFile = path.join(factsDir, "sources.json");
     const sources = JSON.parse(fs.readFileSync(sourcesFile, "utf8"));
     sources.retrieved = deps.now().toISOString().slice(0, 10);
-    for (const key of ["regions/<region>/aks-get-versions.json", "regions/<region>/vm-list-skus.json"]) {
+    for (const key of ["regions/<region>/aks-get-versions.json", "regions/<region>/vm-list-skus.json", "regions/<region>/aks-mesh-get-revisions.json"]) {
         if (sources.files[key]) delete sources.files[key].assembled;
     }
     sources.files["aks-calendar.json"] = { ...sources.files["aks-calendar.json"], url: CALENDAR_URL, commit: "main", commitDate: sources.retrieved };
+    sources.files["istio-calendar.json"] = { ...sources.files["istio-calendar.json"], commit: "main", commitDate: sources.retrieved };
     write(sourcesFile, sources);
     deps.log(`wrote config/azure-facts/ (retrieved ${sources.retrieved}); review git diff, then: npm run refresh:azure-facts -- --readme && npm test`);
     return EXIT.ok;

@@ -19,6 +19,7 @@
 import { EGRESS_HOSTS, type HostFact } from "../../config/upstream/egress-hosts";
 import { CHART_IMAGES_DIR, type ChartImages, type ImageField } from "./vendor-chart-images";
 import { idOf, labelSelectorMatches, type Located, type Problem } from "./checks";
+import { argValue } from "./runtime-fit";
 import type { K8sObject } from "./render";
 import * as fs from "fs";
 import * as path from "path";
@@ -213,6 +214,40 @@ function usesHub(c: any): boolean {
     const env = new Map<string, any>((c.env ?? []).map((e: any) => [e.name, e]));
     if (env.get("HF_HUB_OFFLINE")?.value === "1") return false;
     return env.has("HF_TOKEN") || env.get("MODEL_SOURCE")?.value === "huggingface";
+}
+
+/** A Hugging Face commit SHA: the only revision that cannot move under a running deployment. */
+const COMMIT_SHA = /^[0-9a-f]{40}$/;
+const HUB_PINNING_SOURCE = "https://huggingface.co/docs/huggingface_hub/guides/download#from-specific-version";
+
+/**
+ * In stg/prd every download from the Hugging Face Hub names a commit SHA: a branch or tag (`main`) can move, so two
+ * replicas (or a rollback) would serve different weights than the ones approved in the model registry. Covers the
+ * model servers (MODEL_REVISION env, KServe's --model_revision) and Argo's `revision` parameters.
+ */
+export function hubRevisionProblems(objects: Located[], environment: string): Problem[] {
+    if (environment !== "stg" && environment !== "prd") return [];
+    const problems: Problem[] = [];
+    const refuse = (layer: string, where: string, rev: string | undefined) =>
+        problems.push({ layer, message: `${where}: model-revision: downloads from the Hugging Face Hub at ${rev === undefined ? "no pinned revision" : `revision '${rev}'`} in ${environment}; stg/prd pin a 40-hex commit SHA from the model's history (a branch or tag moves: ${HUB_PINNING_SOURCE})` });
+    for (const { layer, obj: o } of objects) {
+        if (/^argoproj\.io\//.test(o.apiVersion)) {
+            const spec = o.kind === "CronWorkflow" ? o.spec?.workflowSpec : o.spec;
+            const params: any[] = spec?.arguments?.parameters ?? [];
+            const source = params.find((x) => x.name === "source")?.value;
+            const rev = params.find((x) => x.name === "revision");
+            if (rev && (source ?? "huggingface") === "huggingface" && !COMMIT_SHA.test(String(rev.value ?? ""))) refuse(layer, `${idOf(o)} parameter revision`, rev.value);
+            continue;
+        }
+        for (const p of podSpecs(o)) {
+            for (const c of containersOf(p.spec)) {
+                if (!usesHub(c)) continue;
+                const rev = (c.env ?? []).find((e: any) => e.name === "MODEL_REVISION")?.value ?? argValue((c.args ?? []).map(String), "model_revision");
+                if (!COMMIT_SHA.test(rev ?? "")) refuse(layer, `${idOf(o)} ${p.at} container ${c.name}`, rev);
+            }
+        }
+    }
+    return problems;
 }
 
 function hostFlows(base: Omit<Flow, "host" | "port" | "scheme" | "reason">, fact: HostFact, what: string): Flow[] {

@@ -164,11 +164,38 @@ export function tenantRole(env: string): "edit" | "view" {
     throw new Error(`developers have no namespace role in environment '${env}' (components/rbac/personas.ts)`);
 }
 
+/**
+ * A tenant namespace's mesh objects: STRICT, deny by default, an allow per ingress NetworkPolicy flow (the NGINX
+ * controllers and the namespace itself, every port, as the NetworkPolicies admit them) and the sidecars' istiod egress.
+ */
+function tenantMesh(ns: string): unknown[] {
+    const meta = (name: string) => ({ name, namespace: ns });
+    const allow = (name: string, namespaces: string[]) => ({ apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: meta(name), spec: { action: "ALLOW", rules: [{ from: [{ source: { namespaces } }] }] } });
+    return [
+        { apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", metadata: meta("default"), spec: { mtls: { mode: "STRICT" } } },
+        { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: meta("default-deny"), spec: {} },
+        allow("allow-from-ingress", ["ingress-internal", "ingress-public"]),
+        allow("allow-same-namespace", [ns]),
+        {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: meta("allow-istiod"),
+            spec: {
+                podSelector: {},
+                policyTypes: ["Egress"],
+                egress: [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "aks-istio-system" } }, podSelector: { matchLabels: { app: "istiod" } } }], ports: [{ protocol: "TCP", port: 15012 }] }],
+            },
+        },
+    ];
+}
+
 function tenants(cfg: SpokeConfig, pools: PoolFacts[], env: string): string {
     const q = TENANT_QUOTA[env];
     if (!q) throw new Error(`no tenant quota for environment '${env}'`);
     const gpus = gpuCapacity(pools);
     const role = tenantRole(env);
+    // With the Istio add-on (stg/prd) every tenant namespace is a mesh workload namespace (README "Service identity and mTLS").
+    const mesh = Boolean(cfg.aks.serviceMesh);
     const objs: unknown[] = [];
     for (const ns of cfg.rbac.developerNamespaces) {
         const meta = (name: string) => ({ name, namespace: ns });
@@ -184,6 +211,7 @@ function tenants(cfg: SpokeConfig, pools: PoolFacts[], env: string): string {
                     "pod-security.kubernetes.io/enforce": "baseline",
                     "pod-security.kubernetes.io/warn": "restricted",
                     "pod-security.kubernetes.io/audit": "restricted",
+                    ...(mesh ? { "istio.io/rev": "${istio_revision}" } : {}),
                 },
             },
         });
@@ -231,7 +259,11 @@ function tenants(cfg: SpokeConfig, pools: PoolFacts[], env: string): string {
         );
         objs.push(np("allow-same-namespace", { policyTypes: ["Ingress", "Egress"], ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] }));
         objs.push(np("allow-from-ingress", { policyTypes: ["Ingress"], ingress: [{ from: [nsSel("ingress-internal"), nsSel("ingress-public")] }] }));
-        objs.push(np("allow-prometheus-scrape", { policyTypes: ["Ingress"], ingress: [{ from: [{ ...nsSel("monitoring"), podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }] }] }));
+        // In the mesh Prometheus (outside it) scrapes tenants through Istio's metrics merging: the sidecar agent serves the
+        // app's and Envoy's metrics on :15020/stats/prometheus in plaintext (not captured, so no mTLS exemption).
+        const scrape = { from: [{ ...nsSel("monitoring"), podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }], ...(mesh ? { ports: [{ protocol: "TCP", port: 15020 }] } : {}) };
+        objs.push(np("allow-prometheus-scrape", { policyTypes: ["Ingress"], ingress: [scrape] }));
+        if (mesh) objs.push(...tenantMesh(ns));
         objs.push(
             np("allow-egress-traces", {
                 policyTypes: ["Egress"],

@@ -199,7 +199,7 @@ export function monitorPortProblems(objects: Located[]): Problem[] {
 }
 
 /** `--name=value`, `--name value`, with - or _ in the name. */
-function argValue(args: string[], name: string): string | undefined {
+export function argValue(args: string[], name: string): string | undefined {
     const names = [name, name.replace(/-/g, "_")];
     for (let i = 0; i < args.length; i++) {
         for (const n of names) {

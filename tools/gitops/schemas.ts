@@ -5,7 +5,7 @@
  *    get `additionalProperties: false`) because Flux applies with server-side apply and strict field validation;
  *    CRD patterns and enums are enforced as the API server would. CEL rules (x-kubernetes-validations) are not;
  * 2. otherwise kubernetes-models / @kubernetes-models/* (core kinds, Flux, cert-manager, ESO, Prometheus operator,
- *    KEDA, Argo) — ESM-only packages, loaded with dynamic import();
+ *    KEDA, Argo, Istio) — ESM-only packages, loaded with dynamic import();
  * 3. neither: an error naming the kind, so a new CRD gets vendored rather than silently skipped.
  */
 import Ajv, { type ValidateFunction } from "ajv";
@@ -33,6 +33,7 @@ const MODEL_PACKAGES: [RegExp, string][] = [
     [/^monitoring\.coreos\.com$/, "@kubernetes-models/prometheus-operator"],
     [/(^|\.)keda\.sh$/, "@kubernetes-models/keda"],
     [/^argoproj\.io$/, "@kubernetes-models/argo-workflows"],
+    [/(^|\.)istio\.io$/, "@kubernetes-models/istio"],
 ];
 
 /** The module that models `apiVersion`, or undefined. */

@@ -15,8 +15,9 @@ import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
 import { envOf, FLUX_LAYERS, type FluxLayer, layerPath } from "../../components/flux-bootstrap/layers";
 import type { PolicyReport } from "../policy/evaluate";
 import { checkCluster, idOf, type Located, publicHostProblems } from "./checks";
-import { checkEgress, type FirewallRule } from "./egress";
+import { checkEgress, type FirewallRule, hubRevisionProblems } from "./egress";
 import { generateGitops, spokeStacks, staleGenerated } from "./generate";
+import { meshProblems } from "./mesh";
 import { layerTimingProblems, loadChartFacts, orderProblems } from "./order";
 import { runtimeFitProblems } from "./runtime-fit";
 import { stackFacts } from "../workloads/scheduling";
@@ -52,6 +53,8 @@ export interface ValidateOptions {
     root?: string;
     /** Skip the policy pack (tests of the validator itself). */
     policy?: boolean;
+    /** The stale-generated-file lines (staleGeneratedLines), when a caller validating one cluster at a time computed them once. */
+    stale?: string[];
 }
 
 /** Bad input (unknown environment): the CLI prints the message and exits 2. */
@@ -163,6 +166,8 @@ export async function validateRendered(
         pssVersion?: string;
         /** What the charts install (order model); default the vendored schemas/runtime/chart-facts.json. */
         chartFacts?: ChartFactsFile;
+        /** Whether the cluster runs the Istio add-on (aks.serviceMesh); default from the stack file. */
+        mesh?: boolean;
         /** The edge's public host labels and the stack file they come from; checked against the public Ingresses. */
         edge?: { file: string; hostnames: string[] };
     } = {},
@@ -214,6 +219,10 @@ export async function validateRendered(
     const fit = runtimeFitProblems(located, poolsOf(stack));
     for (const p of fit.errors) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
     for (const p of fit.warnings) (reports.get(p.layer) ?? reports.values().next().value!).warnings.push(p.message);
+    for (const p of hubRevisionProblems(located, envOf(stack))) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
+
+    // Mesh: STRICT and default deny in every workload namespace, authorization allows = NetworkPolicy flows.
+    for (const p of meshProblems(located, opts.mesh ?? meshOf(stack))) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
 
     // Every published public name has exactly one Ingress, and every public Ingress a published name (only when every
     // layer rendered: a missing ai layer is reported above, not as missing Ingresses).
@@ -263,6 +272,16 @@ function poolsOf(stack: string): PoolFacts[] {
     return pools.get(stack)!;
 }
 
+/** Whether the stack file turns on the Istio add-on (aks.serviceMesh); an unreadable file is config validation's error. */
+function meshOf(stack: string): boolean {
+    try {
+        const cfg = namespaceValues(readStackConfig(`Pulumi.${stack}.yaml`)) as { aks?: { serviceMesh?: unknown } };
+        return Boolean(cfg.aks?.serviceMesh);
+    } catch {
+        return false;
+    }
+}
+
 const renderCache = new Map<string, Promise<Rendered>>();
 
 /**
@@ -277,6 +296,11 @@ export function renderCluster(stack: string, root = REPO_ROOT): Promise<Rendered
             return renderCache.get(k)!;
         }),
     );
+}
+
+/** Forgets a cluster's rendered layers: the plan validates each spoke once, so it keeps one spoke's objects at a time. */
+export function releaseCluster(stack: string, root = REPO_ROOT): void {
+    for (const l of FLUX_LAYERS) renderCache.delete(`${root}|${stack}|${l.name}`);
 }
 
 let running = 0;
@@ -313,19 +337,23 @@ export function prefetchGitops(envs?: string[], root = REPO_ROOT): void {
     }
 }
 
+/** Generated files that differ from what the generator writes now (or why it cannot generate), one line each. */
+export function staleGeneratedLines(root = REPO_ROOT): string[] {
+    try {
+        return staleGenerated(root, generateGitops(root));
+    } catch (e) {
+        const err = e as Error & { messages?: string[] };
+        return (err.messages ?? [err.message]).map((m) => `cannot generate: ${m}`);
+    }
+}
+
 export async function validateGitops(opts: ValidateOptions = {}): Promise<GitopsReport> {
     const root = opts.root ?? REPO_ROOT;
     const stacks = selectStacks(opts.envs, root);
     const rendered = (await Promise.all(stacks.map((s) => renderCluster(s, root)))).flat();
 
     // Generated files: each stale one is reported on the layers that include it.
-    let stale: string[];
-    try {
-        stale = staleGenerated(root, generateGitops(root));
-    } catch (e) {
-        const err = e as Error & { messages?: string[] };
-        stale = (err.messages ?? [err.message]).map((m) => `cannot generate: ${m}`);
-    }
+    const stale = opts.stale ?? staleGeneratedLines(root);
 
     const registry = schemaRegistry();
     const policy = opts.policy === false ? false : loadPolicyEvaluator();

@@ -10,6 +10,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../config/stack-files";
+import { treePins } from "../workloads/revisions";
 import { MODEL_FACTS_FILE, type ModelFacts, type ModelFactsFile } from "./runtime-fit";
 
 async function json(url: string): Promise<any> {
@@ -19,12 +20,12 @@ async function json(url: string): Promise<any> {
 }
 
 /** The facts of one repository from its config.json and the API's model info. */
-export function factsFrom(repo: string, config: any, info: any, previous?: ModelFacts): ModelFacts {
+export function factsFrom(repo: string, config: any, info: any, previous?: ModelFacts, revision = "main"): ModelFacts {
     const text = config.text_config ?? config;
     const parameters = Object.values<number>(info?.safetensors?.parameters ?? {}).reduce((a, b) => a + b, 0) || previous?.parameters || 0;
     const q = config.quantization_config;
     return {
-        source: `https://huggingface.co/${repo}/blob/main/config.json`,
+        source: `https://huggingface.co/${repo}/blob/${revision}/config.json`,
         parameters,
         dtype: text.torch_dtype ?? text.dtype ?? "bfloat16",
         layers: text.num_hidden_layers,
@@ -48,10 +49,13 @@ async function main(): Promise<number> {
     const file = path.join(REPO_ROOT, MODEL_FACTS_FILE);
     const facts = JSON.parse(fs.readFileSync(file, "utf8")) as ModelFactsFile;
     const next: Record<string, ModelFacts> = {};
+    const pins = treePins();
     try {
         for (const [repo, prev] of Object.entries(facts.models)) {
-            const [config, info] = await Promise.all([json(`https://huggingface.co/${repo}/resolve/main/config.json`), json(`https://huggingface.co/api/models/${repo}?expand[]=safetensors`)]);
-            next[repo] = factsFrom(repo, config, info, prev);
+            // The pinned commit's config (the one the tree deploys), not whatever main is today.
+            const rev = pins.find((p) => p.repo === repo)?.revision ?? "main";
+            const [config, info] = await Promise.all([json(`https://huggingface.co/${repo}/resolve/${rev}/config.json`), json(`https://huggingface.co/api/models/${repo}/revision/${rev}?expand[]=safetensors`)]);
+            next[repo] = factsFrom(repo, config, info, prev, rev);
         }
     } catch (e) {
         console.error(`vendor-model-facts: Hugging Face not reachable (${(e as Error).message}); ${MODEL_FACTS_FILE} left as it is`);

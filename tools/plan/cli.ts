@@ -11,6 +11,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import * as v8 from "v8";
+import * as vm from "vm";
 import { ConfigError } from "../../config/problems";
 import { listStacks, namespaceValues, readStackConfig, REPO_ROOT, type StackFile, stackRefParts, unknownNamespaceWarnings } from "../../config/stack-files";
 import type { buildExport } from "./export";
@@ -76,8 +78,8 @@ function parse(argv: string[]): Options {
     return { stacks: v.stack ?? [], all: v.all!, out: v.out!, now, quiet: v.quiet!, verbose: v.verbose! };
 }
 
-/** The stacks to plan, hub(s) first, and the spokes' hub dependencies included. */
-export function selectStacks(all: StackFile[], requested: string[], everything: boolean): StackFile[] {
+/** The stacks to plan, hub(s) first, and the spokes' hub dependencies included (`root`: where the stack files are). */
+export function selectStacks(all: StackFile[], requested: string[], everything: boolean, root = REPO_ROOT): StackFile[] {
     if (everything) return all;
     const unknown = requested.filter((s) => !all.some((f) => f.stack === s));
     if (unknown.length) {
@@ -86,7 +88,7 @@ export function selectStacks(all: StackFile[], requested: string[], everything: 
     const wanted = new Set(requested);
     // A spoke needs its own hub's outputs (and nothing else): that hub is planned first.
     for (const f of all.filter((x) => wanted.has(x.stack))) {
-        const hub = hubOf(f);
+        const hub = hubOf(f, root);
         if (hub && all.some((h) => h.stack === hub)) wanted.add(hub);
     }
     return all.filter((f) => wanted.has(f.stack));
@@ -138,14 +140,24 @@ function prepareOutDir(out: string): void {
 }
 
 /** The hub stack a spoke reads (last part of its `hubStack`), or undefined for a hub or an unreadable file. */
-function hubOf(sf: StackFile): string | undefined {
+function hubOf(sf: StackFile, root = REPO_ROOT): string | undefined {
     if (sf.kind === "hub") return undefined;
     try {
-        return stackRefParts(namespaceValues(readStackConfig(sf.file)).hubStack)?.stack;
+        return stackRefParts(namespaceValues(readStackConfig(sf.file, root)).hubStack)?.stack;
     } catch (e) {
         if (e instanceof ConfigError) return undefined; // reported when the file is read for planning
         throw e;
     }
+}
+
+/**
+ * A full garbage collection, run between stacks. What a stack leaves behind is small (its hub's outputs), but V8
+ * collects lazily: left alone, the heap grows with every stack planned (measured: 530 MB peak for 4 stacks, 790-870 MB
+ * for 12) though only ~80 MB stays live. A collection between stacks costs ~50 ms and keeps the peak at one stack's.
+ */
+function fullGc(): () => void {
+    v8.setFlagsFromString("--expose-gc");
+    return vm.runInNewContext("gc") as () => void;
 }
 
 /** The worse of two exit codes: a program error over bad input over a failed report. */
@@ -186,6 +198,31 @@ export async function main(argv: string[]): Promise<number> {
         }
     }
 
+    // Each stack's config is validated before anything is planned: a broken spoke fails in a second, and a hub that
+    // was only selected for spokes that all failed is not planned for nothing.
+    const { setPlanNow } = require("../../config/clock") as typeof import("../../config/clock");
+    const { validateHubConfig, validateSpokeConfig } = require("../../config") as typeof import("../../config");
+    setPlanNow(opts.now);
+    for (const sf of selected.filter((s) => !failed.has(s.stack))) {
+        try {
+            const raw = namespaceValues(readStackConfig(sf.file));
+            if (sf.kind === "hub") validateHubConfig(sf.stack, sf.file, raw);
+            else validateSpokeConfig(sf.stack, sf.file, raw);
+        } catch (e) {
+            if (!(e instanceof ConfigError)) throw e;
+            printConfigError(sf, e);
+            failed.add(sf.stack);
+            exitCode = worse(exitCode, EXIT.badInput);
+        }
+    }
+    const requested = new Set(opts.stacks);
+    const unneeded = new Set(
+        selected
+            .filter((h) => h.kind === "hub" && !opts.all && !requested.has(h.stack))
+            .filter((h) => selected.every((s) => hubOf(s) !== h.stack || failed.has(s.stack)))
+            .map((h) => h.stack),
+    );
+
     // Bad input is answered above without loading Pulumi. The SDK formats a full stack trace for every resource it
     // registers (source positions, which the offline plan never uses); mapping each frame through tsx's source maps
     // costs ~20% of planning, so frames stay unmapped unless --verbose asks for readable traces.
@@ -209,14 +246,16 @@ export async function main(argv: string[]): Promise<number> {
     const referable: Record<string, Record<string, unknown>> = {};
     const summaries: StackSummary[] = [];
     let failures = 0;
+    const collect = fullGc();
     for (const sf of selected) {
-        if (failed.has(sf.stack)) continue;
+        if (failed.has(sf.stack) || unneeded.has(sf.stack)) continue;
         const hub = hubOf(sf);
         if (hub && failed.has(hub)) {
             console.error(`plan: ${sf.stack}: not planned: it reads the outputs of ${hub}, which failed`);
             failed.add(sf.stack);
             continue;
         }
+        collect();
         let p: PlannedStack;
         try {
             timing(`${sf.stack}: program starts`);

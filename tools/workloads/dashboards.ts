@@ -159,7 +159,7 @@ const INFERENCE: Dashboard = {
                 { title: "Inter-token latency", unit: "s", targets: [[LAT("vllm:inter_token_latency_seconds", "0.5"), "p50 {{model_name}}"], [LAT("vllm:inter_token_latency_seconds", "0.95"), "p95 {{model_name}}"], [LAT("vllm:inter_token_latency_seconds", "0.99"), "p99 {{model_name}}"]] },
                 { title: "End-to-end request latency", unit: "s", targets: [[LAT("vllm:e2e_request_latency_seconds", "0.5"), "p50 {{model_name}}"], [LAT("vllm:e2e_request_latency_seconds", "0.95"), "p95 {{model_name}}"], [LAT("vllm:e2e_request_latency_seconds", "0.99"), "p99 {{model_name}}"]] },
                 { title: "Queue time", unit: "s", targets: [[LAT("vllm:request_queue_time_seconds", "0.5"), "p50 {{model_name}}"], [LAT("vllm:request_queue_time_seconds", "0.95"), "p95 {{model_name}}"]] },
-                { title: "Latency SLO: share of requests over 20 s (1h)", unit: "percentunit", targets: [['model:vllm_e2e_slow_ratio:rate1h{model_name=~"$model"}', "{{model_name}}"]] },
+                { title: "Latency SLO: share of requests over 20 s (1h)", unit: "percentunit", targets: [['slo:sli_error:ratio_rate1h{aiplatform_io_slo="model", sloth_slo="latency"}', "{{sloth_service}}"]] },
                 { title: "Prefill vs decode time (p95)", unit: "s", targets: [[LAT("vllm:request_prefill_time_seconds", "0.95"), "prefill {{model_name}}"], [LAT("vllm:request_decode_time_seconds", "0.95"), "decode {{model_name}}"]] },
             ],
         },
@@ -240,7 +240,35 @@ const HEALTH: Dashboard = {
     ],
 };
 
-export const DASHBOARDS: Dashboard[] = [GPU, INFERENCE, COST, HEALTH];
+// The SLOs of tools/slo/services.ts, as Sloth's recording rules name them (one series per service and SLO).
+const SLO = (record: string) => `${record}{sloth_service=~"$service"}`;
+const BUDGETS: Dashboard = {
+    uid: "ai-error-budgets",
+    title: "AI / SLOs and error budgets",
+    description: "Per user-facing service (model endpoints, public ingress) and SLO: 30-day error budget left, burn rates, SLI and objective (Sloth rules, tools/slo).",
+    tags: ["ai", "slo"],
+    variables: [["service", "label_values(sloth_slo_info, sloth_service)", true]],
+    rows: [
+        {
+            title: "Error budget (30 days)",
+            panels: [
+                { title: "Error budget remaining", type: "bargauge", unit: "percentunit", description: "1 − period burn rate; at or below 0 prd rollouts of that model pause (Flagger confirm-rollout gate).", targets: [[SLO("slo:period_error_budget_remaining:ratio"), "{{sloth_service}} {{sloth_slo}}"]] },
+                { title: "Budget remaining over time", unit: "percentunit", targets: [[SLO("slo:period_error_budget_remaining:ratio"), "{{sloth_service}} {{sloth_slo}}"]] },
+            ],
+        },
+        {
+            title: "Burn rate",
+            panels: [
+                { title: "Current burn rate (5m)", unit: "short", description: "1 = spending the budget exactly over 30 days; the page alert fires at 14.4 (1h and 5m) or 6 (6h and 30m).", targets: [[SLO("slo:current_burn_rate:ratio"), "{{sloth_service}} {{sloth_slo}}"]] },
+                { title: "Period burn rate (30d)", unit: "short", targets: [[SLO("slo:period_burn_rate:ratio"), "{{sloth_service}} {{sloth_slo}}"]] },
+                { title: "SLI error ratio (1h) and budget", unit: "percentunit", targets: [[`slo:sli_error:ratio_rate1h{sloth_service=~"$service"}`, "error {{sloth_service}} {{sloth_slo}}"], [SLO("slo:error_budget:ratio"), "budget {{sloth_service}} {{sloth_slo}}"]] },
+                { title: "Burn-rate alerts firing", type: "table", targets: [['sum by (alertname, sloth_service, sloth_slo, severity) (ALERTS{alertstate="firing", sloth_id!=""})', "{{alertname}}"]] },
+            ],
+        },
+    ],
+};
+
+export const DASHBOARDS: Dashboard[] = [GPU, INFERENCE, COST, HEALTH, BUDGETS];
 
 /** file name → JSON text. */
 export function renderDashboards(): Record<string, string> {

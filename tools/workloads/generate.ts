@@ -16,6 +16,7 @@ import type { Environment } from "../../config/schema";
 import { DRIFT_FEATURES, loadCatalogue, type ModelEntry, type ModelMonitoring, resolveModel, type ResolvedModel, WORKLOADS_DIR } from "./models";
 import { batchPlacement, gpuCapacity, gpuPlacement, nodeAffinity, type Placement, SPOKE_STACKS, type StackFacts, stackFacts } from "./scheduling";
 import { helpAsked } from "../cli-help";
+import { budgetGateQuery, sloPrometheusRule, sloSpecs } from "../slo/services";
 
 export const NAMESPACE = "ai-serving";
 export const PROMETHEUS_URL = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090";
@@ -157,7 +158,7 @@ function modelPatches(stack: string, facts: StackFacts, m: ResolvedModel, p: Pla
     return [deployment, pvc, pdb, scaled, ingress];
 }
 
-/** The model's Service: selects every pod of the model (primary and canary alike), so canary traffic share = replica share. */
+/** The model's Service (direct rollouts only: Flagger generates the Services of the others). */
 function modelService(m: ResolvedModel): Obj {
     return {
         apiVersion: "v1",
@@ -170,12 +171,17 @@ function modelService(m: ResolvedModel): Obj {
     };
 }
 
+/** The Ingress host names that reach a model's Service: its internal host, and the public API host when the public Ingress routes there. */
+function modelHosts(m: ResolvedModel): string[] {
+    const publicIngress = YAML.parse(fs.readFileSync(path.join(WORKLOADS_DIR, "components/public-ingress/ingress.yaml"), "utf8"));
+    const routed = (publicIngress.spec.rules as any[]).filter((r) => r.http.paths.some((p: any) => p.backend.service.name === serverName(m.name))).map((r) => String(r.host));
+    return [`${m.name}.\${internal_dns_zone}`, ...routed];
+}
+
 function canary(m: ResolvedModel): Obj {
     const name = serverName(m.name);
     const blueGreen = m.rollout === "blue-green";
-    // canary: the model's own Service spans primary + canary pods; Flagger's generated Services get another name.
-    const svcName = blueGreen ? name : `${name}-rollout`;
-    const canaryHost = `http://${svcName}-canary.${NAMESPACE}:8000`;
+    const canaryHost = `http://${name}-canary.${NAMESPACE}:8000`;
     const body = JSON.stringify({ model: m.servedModelName, prompt: "Reply with one word: ready?", max_tokens: 8 });
     const webhooks: Obj[] = [
         {
@@ -189,7 +195,23 @@ function canary(m: ResolvedModel): Obj {
             },
         },
     ];
-    if (blueGreen) {
+    // Release gate (issue 20 §3): Flagger waits before starting the rollout while the model's SLO error budget is
+    // spent (confirm-rollout: a failing hook pauses, it does not roll back); it goes on once the budget is back.
+    webhooks.unshift({
+        name: "error-budget",
+        type: "confirm-rollout",
+        url: LOADTESTER_URL,
+        timeout: "30s",
+        metadata: {
+            type: "bash",
+            cmd: `curl -sfG ${PROMETHEUS_URL}/api/v1/query --data-urlencode 'query=${budgetGateQuery(m.name)}' | grep -q '"result":\\[{'`,
+        },
+    });
+    // Blue-green has no real traffic on the new version: the load tester drives it. A/B: the cohort's traffic, plus
+    // the load tester sending the cohort's header through the mesh route (so a quiet cohort still yields metrics).
+    if (blueGreen || m.rollout === "ab") {
+        const target = blueGreen ? canaryHost : `http://${name}.${NAMESPACE}:8000`;
+        const cohort = m.abMatch ? ` -H "${m.abMatch.header}: ${m.abMatch.exact}"` : "";
         webhooks.push({
             name: "load",
             type: "rollout",
@@ -197,18 +219,35 @@ function canary(m: ResolvedModel): Obj {
             timeout: "90s",
             metadata: {
                 type: "bash",
-                cmd: `hey -z 1m -q 1 -c 4 -m POST -T application/json -H "Authorization: Bearer $VLLM_API_KEY" -d '${body}' ${canaryHost}/v1/completions`,
+                cmd: `hey -z 1m -q 1 -c 4 -m POST -T application/json -H "Authorization: Bearer $VLLM_API_KEY"${cohort} -d '${body}' ${target}/v1/completions`,
             },
         });
     }
+    const metrics = [
+        { name: "success-rate", templateRef: { name: "vllm-success-rate", namespace: NAMESPACE }, thresholdRange: { min: 99 }, interval: "5m" },
+        { name: "e2e-latency-p95", templateRef: { name: "vllm-e2e-latency-p95", namespace: NAMESPACE }, thresholdRange: { max: 30 }, interval: "5m" },
+        { name: "ttft-p95", templateRef: { name: "vllm-ttft-p95", namespace: NAMESPACE }, thresholdRange: { max: 2 }, interval: "5m" },
+    ];
+    const steps = blueGreen
+        ? { iterations: 5 }
+        : m.rollout === "ab"
+          ? {
+                iterations: 10,
+                match: [
+                    { headers: { [m.abMatch!.header]: { exact: m.abMatch!.exact } } },
+                    { headers: { cookie: { regex: "^(.*?;)?(aiplatform-variant=canary)(;.*)?$" } } },
+                ],
+            }
+          : // Real traffic by weight through the Istio VirtualService Flagger manages: 10 % steps up to half.
+            { stepWeight: 10, maxWeight: 50 };
     return {
         apiVersion: "flagger.app/v1beta1",
         kind: "Canary",
         metadata: { name: "vllm", annotations: { "aiplatform.io/rollout": m.rollout } },
         spec: {
-            // Flagger's router for plain Services; weighted routing would need a Gateway API implementation Flagger
-            // supports (F5 NGINX Ingress Controller is not one, fluxcd/flagger#1160). See README, section workloads.
-            provider: "kubernetes",
+            // blue-green switches plain Services; canary and A/B route in the Istio mesh (the add-on, stg/prd), which
+            // also carries the Ingress hosts (NGINX dials the Service; its sidecar applies the route).
+            provider: blueGreen ? "kubernetes" : "istio",
             // Final names (the folder's nameSuffix renames metadata.name only).
             targetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
             autoscalerRef: {
@@ -221,24 +260,14 @@ function canary(m: ResolvedModel): Obj {
             },
             // Weights download + CUDA graph capture: a new revision may need half an hour to turn Ready.
             progressDeadlineSeconds: 3600,
-            service: { name: svcName, port: 8000, targetPort: "http", portName: "http" },
-            analysis: {
-                interval: "2m",
-                threshold: 3,
-                iterations: blueGreen ? 5 : 10,
-                metrics: [
-                    { name: "success-rate", templateRef: { name: "vllm-success-rate", namespace: NAMESPACE }, thresholdRange: { min: 99 }, interval: "5m" },
-                    { name: "e2e-latency-p95", templateRef: { name: "vllm-e2e-latency-p95", namespace: NAMESPACE }, thresholdRange: { max: 30 }, interval: "5m" },
-                    { name: "ttft-p95", templateRef: { name: "vllm-ttft-p95", namespace: NAMESPACE }, thresholdRange: { max: 2 }, interval: "5m" },
-                ],
-                webhooks,
-            },
+            service: { name, port: 8000, targetPort: "http", portName: "http", ...(blueGreen ? {} : { hosts: [name, ...modelHosts(m)] }) },
+            analysis: { interval: "2m", threshold: 3, ...steps, metrics, webhooks },
         },
     };
 }
 
 function modelFolder(stack: string, facts: StackFacts, m: ResolvedModel, p: Placement): Record<string, string> {
-    const resources = ["../../../../../base/vllm", ...(m.rollout === "blue-green" ? [] : ["service.yaml"]), ...(m.rollout === "direct" ? [] : ["canary.yaml"])];
+    const resources = ["../../../../../base/vllm", ...(m.rollout === "direct" ? ["service.yaml"] : ["canary.yaml"])];
     const kustomization: Obj = {
         apiVersion: "kustomize.config.k8s.io/v1beta1",
         kind: "Kustomization",
@@ -254,8 +283,8 @@ function modelFolder(stack: string, facts: StackFacts, m: ResolvedModel, p: Plac
         "kustomization.yaml": header(stack, facts, what) + yamlDocs([kustomization]),
         "patches.yaml": header(stack, facts, what) + yamlDocs(modelPatches(stack, facts, m, p)),
     };
-    if (m.rollout !== "blue-green") files["service.yaml"] = header(stack, facts, what) + yamlDocs([modelService(m)]);
-    if (m.rollout !== "direct") files["canary.yaml"] = header(stack, facts, what) + yamlDocs([canary(m)]);
+    if (m.rollout === "direct") files["service.yaml"] = header(stack, facts, what) + yamlDocs([modelService(m)]);
+    else files["canary.yaml"] = header(stack, facts, what) + yamlDocs([canary(m)]);
     return files;
 }
 
@@ -441,7 +470,14 @@ function collectorObjects(facts: StackFacts, models: string[]): Obj[] {
                 podSelector: { matchLabels: labels },
                 policyTypes: ["Ingress", "Egress"],
                 // Senders: the model servers' KServe logger (ai-serving); the LLM gateway adds its namespace here.
-                ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: COLLECTOR.port }] }],
+                // Prometheus scrapes /metrics on the same port.
+                ingress: [
+                    { from: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: COLLECTOR.port }] },
+                    {
+                        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }],
+                        ports: [{ protocol: "TCP", port: COLLECTOR.port }],
+                    },
+                ],
                 // The lake's private endpoint; Entra ID's token endpoint through the hub firewall (workload identity).
                 egress: [
                     { to: [{ ipBlock: { cidr: "${private_endpoints_cidr}" } }], ports: [{ protocol: "TCP", port: 443 }] },
@@ -449,6 +485,30 @@ function collectorObjects(facts: StackFacts, models: string[]): Obj[] {
                 ],
             },
         },
+        // In the mesh (stg/prd, workloads/components/mesh): the NetworkPolicy's flow as an mTLS allow, and Prometheus
+        // (outside the mesh) in plaintext for GET /metrics only, as for the model servers.
+        ...(facts.config.aks.serviceMesh
+            ? [
+                  {
+                      apiVersion: "security.istio.io/v1",
+                      kind: "AuthorizationPolicy",
+                      metadata: meta(COLLECTOR.name),
+                      spec: { selector: { matchLabels: labels }, action: "ALLOW", rules: [{ from: [{ source: { namespaces: [NAMESPACE] } }], to: [{ operation: { ports: [String(COLLECTOR.port)] } }] }] },
+                  },
+                  {
+                      apiVersion: "security.istio.io/v1",
+                      kind: "AuthorizationPolicy",
+                      metadata: meta(`${COLLECTOR.name}-scrape`),
+                      spec: { selector: { matchLabels: labels }, action: "ALLOW", rules: [{ to: [{ operation: { ports: [String(COLLECTOR.port)], methods: ["GET"], paths: ["/metrics"] } }] }] },
+                  },
+                  {
+                      apiVersion: "security.istio.io/v1",
+                      kind: "PeerAuthentication",
+                      metadata: meta(`${COLLECTOR.name}-scrape`),
+                      spec: { selector: { matchLabels: labels }, mtls: { mode: "STRICT" }, portLevelMtls: { [String(COLLECTOR.port)]: { mode: "PERMISSIVE" } } },
+                  },
+              ]
+            : []),
         {
             apiVersion: "networking.k8s.io/v1",
             kind: "NetworkPolicy",
@@ -585,6 +645,7 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
     const problems: string[] = [];
     const models: string[] = [];
     const monitored: ResolvedModel[] = [];
+    const served: { name: string; servedModelName: string }[] = [];
     for (const entry of catalogue) {
         const m = resolveModel(entry, env);
         if (!m) continue;
@@ -597,6 +658,10 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
             problems.push(`workloads/models/models.yaml: model ${m.name} needs ${m.gpus}× ${p.gpu!.resourceName} per replica; ${facts.file} pools offer ${p.gpu!.perNode} per node`);
             continue;
         }
+        if ((m.rollout === "canary" || m.rollout === "ab") && !facts.config.aks.serviceMesh) {
+            problems.push(`workloads/models/models.yaml: model ${m.name} in ${env}: a ${m.rollout} rollout routes by weight or header in the Istio mesh, and ${facts.file} has no aks.serviceMesh (use direct or blue-green)`);
+            continue;
+        }
         if (m.rollout !== "direct" && m.storage.accessMode !== "ReadWriteMany") {
             problems.push(`workloads/models/models.yaml: model ${m.name} in ${env}: a ${m.rollout} rollout runs primary and canary pods side by side, so its model cache must be ReadWriteMany`);
             continue;
@@ -604,8 +669,14 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
         for (const [file, text] of Object.entries(modelFolder(stack, facts, m, p))) out[`${base}/models/${m.name}/${file}`] = text;
         models.push(`models/${m.name}`);
         if (m.monitoring) monitored.push(m);
+        served.push({ name: m.name, servedModelName: m.servedModelName });
     }
     if (problems.length) throw new Error(`cannot generate ${stack}:\n  ${problems.join("\n  ")}`);
+
+    // SLOs of the user-facing services: the Sloth specs (reproducible with `sloth generate -i`) and their rules.
+    const slos = sloSpecs(env, served, Boolean(facts.config.aks.serviceMesh));
+    for (const spec of slos) out[`${base}/slo/${spec.service}.sloth.yaml`] = header(stack, facts, "tools/slo/services.ts (Sloth spec; the rules in ../slo-rules.yaml are generated from it)") + YAML.stringify(spec, { lineWidth: 0 });
+    out[`${base}/slo-rules.yaml`] = header(stack, facts, "tools/slo/services.ts through tools/slo/sloth.ts (Sloth v0.16.0 rule generation)") + yamlDocs([sloPrometheusRule(slos)]);
 
     const nvidia = gpuPlacement(facts.pools, "nvidia");
     if (!nvidia) throw new Error(`cannot generate ${stack}: ${facts.file} has no NVIDIA GPU pool for the KServe InferenceService`);
@@ -627,7 +698,7 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
     for (const [file, text] of Object.entries(drift)) out[`${base}/${file}`] = text;
     out[`${base}/kustomization.yaml`] =
         header(stack, facts, "workloads/models/models.yaml") +
-        yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gpu-quota.yaml", ...(Object.keys(drift).length ? ["drift"] : [])] }]);
+        yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gpu-quota.yaml", "slo-rules.yaml", ...(Object.keys(drift).length ? ["drift"] : [])] }]);
     return out;
 }
 

@@ -256,6 +256,12 @@ export const EXPORTERS: Record<string, Exporter> = {
         gauges: ["drift_collector_buffered_records"],
         counters: ["drift_collector_records_total", "drift_collector_rejected_total", "drift_collector_dropped_total", "drift_collector_flush_failures_total"],
     },
+    istio: {
+        description: "Istio standard metrics of the add-on's sidecars (stg/prd), merged into the agent's :15020/stats/prometheus; scraped from the nginx-public controllers by PodMonitor ingress-public/nginx-public-mesh",
+        source: ["https://istio.io/latest/docs/reference/config/metrics/"],
+        counters: ["istio_requests_total"],
+        histograms: ["istio_request_duration_milliseconds"],
+    },
     prometheus: {
         description: "Series Prometheus itself synthesises for every target and alert",
         source: ["https://prometheus.io/docs/concepts/jobs_instances/#automatically-generated-labels-and-time-series"],

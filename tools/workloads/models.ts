@@ -63,12 +63,22 @@ const environmentEntry = z
         ...tunables,
         replicas: z.number().int().min(1).max(16),
         maxReplicas: z.number().int().min(1).max(32),
-        /** direct: rolling update behind a Service; canary: Flagger, real traffic by replica share; blue-green: Flagger, load-tester traffic, then switch. */
-        rollout: z.enum(["direct", "canary", "blue-green"]),
+        /**
+         * direct: rolling update behind a Service; blue-green: Flagger, load-tester traffic, then switch; canary:
+         * Flagger on the Istio mesh, real traffic shifted by weight; ab: Flagger on the mesh, only requests matching
+         * `abMatch` reach the new version until it is promoted. canary and ab need the Istio add-on (aks.serviceMesh).
+         */
+        rollout: z.enum(["direct", "canary", "blue-green", "ab"]),
+        /**
+         * A/B cohort (rollout ab): requests whose header `header` equals `exact` (e.g. x-team set by the LLM gateway),
+         * or that carry cookie `aiplatform-variant=canary`, go to the new version.
+         */
+        abMatch: z.strictObject({ header: z.string().regex(/^[a-z0-9-]+$/, "must be a lower-case HTTP header name"), exact: z.string().min(1) }).optional(),
         /** Version of the MLflow registered model `<name>` these weights are; stg/prd deploy only an approved one (`pipeline model-gate`). */
         registryVersion: z.string().regex(/^[1-9]\d*$/, "must be an MLflow model version number such as \"3\"").optional(),
     })
-    .refine((e) => e.maxReplicas >= e.replicas, { message: "maxReplicas must be >= replicas" });
+    .refine((e) => e.maxReplicas >= e.replicas, { message: "maxReplicas must be >= replicas" })
+    .refine((e) => (e.rollout === "ab") === Boolean(e.abMatch), { message: "abMatch is required with rollout ab and only allowed there" });
 
 const driftFeature = z.strictObject({
     /** psi and jensenshannon bin the values (Evidently's rule); wasserstein (numerical only) is in reference standard deviations. */
@@ -140,7 +150,9 @@ export interface ResolvedModel {
     storage: { className: string; accessMode: string; sizeGi: number };
     replicas: number;
     maxReplicas: number;
-    rollout: "direct" | "canary" | "blue-green";
+    rollout: "direct" | "canary" | "blue-green" | "ab";
+    /** The A/B cohort (rollout ab). */
+    abMatch?: { header: string; exact: string };
     /** MLflow registry version (of the registered model named like the entry), when pinned. */
     registryVersion?: string;
     /** Drift detection settings, when the model has any. */
@@ -164,6 +176,7 @@ export function resolveModel(m: ModelEntry, env: Environment): ResolvedModel | u
         replicas: e.replicas,
         maxReplicas: e.maxReplicas,
         rollout: e.rollout,
+        abMatch: e.abMatch,
         registryVersion: e.registryVersion,
         monitoring: m.monitoring,
     };

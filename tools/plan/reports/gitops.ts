@@ -3,26 +3,34 @@
  * of rendering + validating that environment's GitOps tree (an invalid overlay fails the plan).
  */
 import type { StackFile } from "../../../config/stack-files";
-import { type GitopsReport, prefetchGitops, validateGitops } from "../../gitops/validate";
+import { type GitopsReport, prefetchGitops, releaseCluster, staleGeneratedLines, validateGitops } from "../../gitops/validate";
 import type { Prepare, Reporter } from "../reports";
 
-/** The spokes this plan runs, and their one combined validation (the schemas and generated files are checked once). */
-let batch: { envs: string[]; report?: Promise<GitopsReport> } | undefined;
+/** The spokes this plan runs, in order, and the generated-file check they share (computed once, on first use). */
+let batch: { envs: string[]; stale?: string[] } | undefined;
 
-/** Starts rendering every planned spoke's overlays while the programs run. */
+/**
+ * Starts rendering the first planned spoke's overlays while the programs run; each spoke's report starts the next
+ * one's. One spoke's rendered objects at a time: memory stays flat however many spokes the plan runs.
+ */
 export const prepare: Prepare = (stacks: readonly StackFile[]) => {
     const envs = stacks.filter((s) => s.kind === "spoke").map((s) => s.stack);
     batch = envs.length ? { envs } : undefined;
-    if (batch) prefetchGitops(envs);
+    if (batch) prefetchGitops(envs.slice(0, 1));
 };
 
-/** This spoke's part of the validation: the same overlays and errors validateGitops({ envs: [stack] }) reports. */
+/** This spoke's validation (the same overlays and errors validateGitops({ envs: [stack] }) reports), then its renders are released. */
 async function reportFor(stack: string): Promise<GitopsReport> {
-    if (!batch?.envs.includes(stack)) return validateGitops({ envs: [stack] });
-    const b = batch;
-    b.report ??= validateGitops({ envs: b.envs });
-    const overlays = (await b.report).overlays.filter((o) => o.env === stack);
-    return { overlays, errors: overlays.reduce((n, o) => n + o.errors.length, 0) };
+    const i = batch?.envs.indexOf(stack) ?? -1;
+    if (!batch || i < 0) return validateGitops({ envs: [stack] });
+    const next = batch.envs[i + 1];
+    if (next) prefetchGitops([next]);
+    batch.stale ??= staleGeneratedLines();
+    try {
+        return await validateGitops({ envs: [stack], stale: batch.stale });
+    } finally {
+        releaseCluster(stack);
+    }
 }
 
 const gitops: Reporter = async ({ planned, exported }) => {
