@@ -13,7 +13,7 @@ import { SpokeNetwork } from "./components/network";
 import { AksCluster, networkReaderRoleGuid } from "./components/aks";
 import { PoolSchedule, poolSchedulerRoleGuid } from "./components/scaling";
 import { Budget, firstDayOfMonth } from "./components/cost";
-import { customBlobRoleGuids, Identities } from "./components/identity";
+import { customBlobRoleGuids, federatedTenantNamespaces, Identities } from "./components/identity";
 import { Protection } from "./components/protection";
 import { RbacTemplates } from "./components/rbac";
 import { Registry } from "./components/registry";
@@ -108,6 +108,7 @@ export = async () => {
         resourceGroupName: foundation.resourceGroupName,
         oidcIssuerUrl: aks.oidcIssuerUrl,
         scopes: { vault: secrets.vaultId, containers: lake.containerIds },
+        tenantNamespaces: federatedTenantNamespaces(cfg),
     });
     const rbac = new RbacTemplates("spoke", {
         environment: cfg.environment,
@@ -162,6 +163,7 @@ export = async () => {
                   model_loader_client_id: identities.clientIds.model_loader,
                   argo_client_id: identities.clientIds.argo,
                   drift_collector_client_id: identities.clientIds.drift_collector,
+                  notebook_client_id: identities.clientIds.notebook,
                   internal_dns_zone: hub.privateDnsZoneNames.apply((z) => internalDomainOf(cfg.environment, z.internal)),
                   origin_cert_secret: edge ? edge.secretNames.originCert : "",
                   origin_key_secret: edge ? edge.secretNames.originKey : "",

@@ -171,6 +171,7 @@ export async function failover(host: Host, root: string, opts: FailoverOptions):
     for (const [flag, r] of [["--from", opts.from], ["--to", opts.to]] as const) {
         if (!order.includes(r)) throw bad(`${flag} '${r}' is not a region of ${opts.environment}'s steering (${listed})`);
     }
+    if (order[0] === opts.to) throw bad(`${opts.environment} already sends users to ${opts.to} first (${listed}): nothing to fail over`);
     if (order[0] !== opts.from) throw bad(`${opts.environment} sends users to ${order[0]} first, not ${opts.from} (${listed}); to move them to ${opts.to}: --from ${order[0]} --to ${opts.to}`);
 
     const spec = steeringSpec(String(raw.namePrefix), opts.environment as Environment, edge, traffic);

@@ -85,6 +85,13 @@ export function spokeRules(stack: string, cfg: SpokeConfig, now: Date = planNow(
     if (cfg.rbac.platform.length === 0) {
         problems.push({ path: ["rbac", "platform"], message: "needs at least one Entra group: it is the cluster admin group, and local accounts are disabled" });
     }
+    if (cfg.notebooks && cfg.rbac.developerNamespaces.length === 0) {
+        problems.push({ path: ["notebooks"], message: "needs aiplatform:rbac.developerNamespaces: JupyterHub starts notebook servers in the team namespaces (their quotas apply)" });
+    }
+    if (cfg.notebooks && cfg.rbac.developerNamespaces.length > 20) {
+        // One federated credential per team namespace on the notebook identity; Azure allows 20 per identity.
+        problems.push({ path: ["rbac", "developerNamespaces"], message: `lists ${cfg.rbac.developerNamespaces.length} namespaces; with notebooks on, at most 20 (federated credentials per identity)` });
+    }
     if (cfg.environment && cfg.environment !== "dev" && !cfg.aks.serviceMesh) {
         problems.push({ path: ["aks", "serviceMesh"], message: `must be set in ${cfg.environment} (every workload namespace runs STRICT mTLS through the Istio add-on; e.g. { revision: asm-1-30 })` });
     }

@@ -258,6 +258,20 @@ export const spokeSchema = z.strictObject({
             developerNamespaces: z.array(z.string().regex(/^team-[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a namespace name starting with team- (the mesh admits tenants as team-*)")).default([]),
         })
         .prefault({}),
+    /**
+     * JupyterHub (workloads/base/notebooks). Its Entra app registration is made out of band (README "Notebooks"):
+     * only its client id is config; the client secret is the Key Vault secret `jupyterhub-oauth-client-secret`.
+     */
+    notebooks: z
+        .strictObject({
+            /** Application (client) id of the JupyterHub app registration (emits group object ids in `groups`). */
+            oauthClientId: guid,
+            /** Minutes a notebook server may sit idle before the culler stops it (default 60). */
+            idleCullMinutes: z.number().int().min(10).max(1440).default(60),
+            /** Per-user home volume in GiB, in the user's team namespace (default 20). */
+            homeGi: z.number().int().min(1).max(1024).default(20),
+        })
+        .optional(),
     budget: z
         .strictObject({
             monthlyAmount: z.number().positive(),

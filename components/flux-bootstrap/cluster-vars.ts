@@ -49,6 +49,10 @@ export interface ClusterVars {
     argo_client_id: string;
     /** Workload-identity client id of the inference log collector (blob data writer on the inference-logs container). */
     drift_collector_client_id: string;
+    /** Workload-identity client id of the notebook servers (ServiceAccount `notebook` in each team namespace). */
+    notebook_client_id: string;
+    /** Client id of JupyterHub's Entra app registration (aiplatform:notebooks.oauthClientId; "" without notebooks). */
+    jupyterhub_app_id: string;
     /** Public DNS zone of the edge (Cloudflare), e.g. ai.contoso.com; public hosts are <name>.<environment>.<dns_zone>. Empty when the edge is off. */
     dns_zone: string;
     /** Private DNS zone for internal hostnames (resolves to the internal ingress), e.g. internal.dev.ai.contoso.com. */
@@ -115,6 +119,8 @@ export const CLUSTER_VAR_KEYS = [
     "model_loader_client_id",
     "argo_client_id",
     "drift_collector_client_id",
+    "notebook_client_id",
+    "jupyterhub_app_id",
     "dns_zone",
     "internal_dns_zone",
     "origin_cert_secret",
@@ -148,6 +154,7 @@ export const CONFIG_VAR_KEYS = [
     "environment",
     "region",
     "dns_zone",
+    "jupyterhub_app_id",
     "api_server_cidr",
     "private_endpoints_cidr",
     "vnet_cidr",
@@ -184,11 +191,12 @@ export function gpuClusterVars(pools: PoolFacts[]): Pick<ClusterVars, Extract<Co
 }
 
 /** The config-derived half of cluster-vars. */
-export function configClusterVars(cfg: Pick<SpokeConfig, "environment" | "location" | "network" | "aks" | "nodePools" | "edge" | "features">): Pick<ClusterVars, ConfigVarKey> {
+export function configClusterVars(cfg: Pick<SpokeConfig, "environment" | "location" | "network" | "aks" | "nodePools" | "edge" | "features" | "notebooks">): Pick<ClusterVars, ConfigVarKey> {
     return {
         environment: cfg.environment,
         region: cfg.location,
         dns_zone: cfg.features.edge && cfg.edge ? cfg.edge.domain : "",
+        jupyterhub_app_id: cfg.notebooks?.oauthClientId ?? "",
         api_server_cidr: cfg.network.subnets.apiServer,
         private_endpoints_cidr: cfg.network.subnets.privateEndpoints,
         vnet_cidr: cfg.network.addressSpace,

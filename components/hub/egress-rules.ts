@@ -245,6 +245,7 @@ export function egressGroups(location: string): EgressGroup[] {
                         "opencost.github.io",
                         "flagger.app",
                         "cloudnative-pg.github.io",
+                        "jupyterhub.github.io",
                     ],
                     protocols: HTTPS,
                 },

@@ -10,6 +10,7 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as pulumi from "@pulumi/pulumi";
+import type { SpokeConfig } from "../../config/schema";
 import type { Namer } from "../core/naming";
 import { type BuiltInRole, grant, readyAfter, stableGuid, subscriptionIdOf } from "../rbac/roles";
 import type { LakeContainer } from "../storage";
@@ -63,6 +64,8 @@ export function customBlobRoleGuids(names: Namer): string[] {
 export interface WorkloadIdentitySpec {
     /** Kubernetes namespace and service account allowed to use the identity (one federated credential each). */
     subjects: readonly { namespace: string; serviceAccount: string }[];
+    /** Also federated for this service account in every team namespace of the stack (aiplatform:rbac.developerNamespaces). */
+    tenantServiceAccount?: string;
     grants: readonly { role: WorkloadRole; scope: IdentityScope }[];
     /** What the workload does with its access (README, role assignment description). */
     purpose: string;
@@ -115,6 +118,17 @@ export const WORKLOAD_IDENTITIES = {
             { role: "storageBlobDataReader", scope: { kind: "container", container: "inference" } },
         ],
     },
+    notebook: {
+        purpose: "JupyterHub notebook servers read datasets and models",
+        // KubeSpawner starts each server in the team namespace its profile names, as ServiceAccount `notebook` there
+        // (generated per team in tenants.yaml; the profiles in workloads/overlays/<stack>/generated/notebooks.yaml).
+        subjects: [],
+        tenantServiceAccount: "notebook",
+        grants: [
+            { role: "storageBlobDataReader", scope: { kind: "container", container: "datasets" } },
+            { role: "storageBlobDataReader", scope: { kind: "container", container: "models" } },
+        ],
+    },
 } as const satisfies Record<string, WorkloadIdentitySpec>;
 export type WorkloadName = keyof typeof WORKLOAD_IDENTITIES;
 export const WORKLOAD_NAMES = Object.keys(WORKLOAD_IDENTITIES) as WorkloadName[];
@@ -129,17 +143,29 @@ export function subjectOf(s: { namespace: string; serviceAccount: string }): str
     return `system:serviceaccount:${s.namespace}:${s.serviceAccount}`;
 }
 
+/** Team namespaces where `tenantServiceAccount` rows are federated: notebook servers run there only with aiplatform:notebooks. */
+export function federatedTenantNamespaces(cfg: Pick<SpokeConfig, "notebooks" | "rbac">): string[] {
+    return cfg.notebooks ? cfg.rbac.developerNamespaces : [];
+}
+
+/** The service accounts an identity is federated with in a stack whose team namespaces are `tenantNamespaces`. */
+export function subjectsOf(spec: WorkloadIdentitySpec, tenantNamespaces: readonly string[]): { namespace: string; serviceAccount: string }[] {
+    const sa = spec.tenantServiceAccount;
+    return [...spec.subjects, ...(sa ? tenantNamespaces.map((namespace) => ({ namespace, serviceAccount: sa })) : [])];
+}
+
 /** Problems with a table: a service account federated to two identities, bad DNS-1123 names, >20 credentials. */
-export function identityTableProblems(table: Record<string, WorkloadIdentitySpec>): string[] {
+export function identityTableProblems(table: Record<string, WorkloadIdentitySpec>, tenantNamespaces: readonly string[] = []): string[] {
     const problems: string[] = [];
     const owner = new Map<string, string>();
     const dns1123 = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
     for (const [name, spec] of Object.entries(table)) {
-        if (spec.subjects.length === 0) problems.push(`${name}: needs at least one service account`);
+        const subjects = subjectsOf(spec, tenantNamespaces);
+        if (spec.subjects.length === 0 && !spec.tenantServiceAccount) problems.push(`${name}: needs at least one service account`);
         // Azure allows 20 federated identity credentials per identity.
-        if (spec.subjects.length > 20) problems.push(`${name}: ${spec.subjects.length} service accounts; an identity takes at most 20 federated credentials`);
+        if (subjects.length > 20) problems.push(`${name}: ${subjects.length} service accounts; an identity takes at most 20 federated credentials`);
         if (spec.grants.length === 0) problems.push(`${name}: grants nothing; remove it or give it a role`);
-        for (const s of spec.subjects) {
+        for (const s of subjects) {
             for (const part of [s.namespace, s.serviceAccount]) if (!dns1123.test(part)) problems.push(`${name}: '${part}' is not a DNS-1123 label`);
             const subject = subjectOf(s);
             const prior = owner.get(subject);
@@ -160,6 +186,8 @@ export interface IdentitiesArgs {
     scopes: { vault: pulumi.Input<string>; containers: Record<LakeContainer, pulumi.Input<string>> };
     /** Defaults to WORKLOAD_IDENTITIES; tests pass their own. */
     table?: Record<string, WorkloadIdentitySpec>;
+    /** The stack's team namespaces (rbac.developerNamespaces): where rows with `tenantServiceAccount` are federated. */
+    tenantNamespaces: readonly string[];
 }
 
 export interface IdentitiesOutputs {
@@ -171,7 +199,7 @@ export interface IdentitiesOutputs {
 
 export function createIdentities(name: string, args: IdentitiesArgs, parent: pulumi.Resource): IdentitiesOutputs {
     const table = args.table ?? WORKLOAD_IDENTITIES;
-    const problems = identityTableProblems(table);
+    const problems = identityTableProblems(table, args.tenantNamespaces);
     if (problems.length) throw new pulumi.ResourceError(`workload identity table:\n  ${problems.join("\n  ")}`, parent);
     const subscriptionId = subscriptionIdOf(parent);
     const out: IdentitiesOutputs = { clientIds: {}, principalIds: {}, identityIds: {} } as IdentitiesOutputs;
@@ -209,7 +237,7 @@ export function createIdentities(name: string, args: IdentitiesArgs, parent: pul
         );
         const created: pulumi.CustomResource[] = [];
         let previous: pulumi.CustomResource | undefined;
-        for (const s of spec.subjects) {
+        for (const s of subjectsOf(spec, args.tenantNamespaces)) {
             const fic: pulumi.CustomResource = new managedidentity.FederatedIdentityCredential(
                 `${name}-${role}-${s.namespace}-${s.serviceAccount}`,
                 {

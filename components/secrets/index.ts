@@ -31,6 +31,8 @@ export const GENERATED_SECRETS = {
     "mlflow-admin-password": { length: 32, special: false, consumer: "mlflow/mlflow (basic-auth admin user)" },
     "qdrant-api-key": { length: 48, special: false, consumer: "qdrant/qdrant (API key)" },
     "vllm-api-key": { length: 48, special: false, consumer: "ai-serving/vllm (OpenAI-compatible API key)" },
+    // special: false — it is part of the SQL registry's connection URL (workloads/base/feature-store/repo/feature_store.yaml).
+    "feast-db-password": { length: 32, special: false, consumer: "feature-store/feast-online (PostgreSQL online store and registry), argo (feast steps)" },
 } as const;
 export type GeneratedSecretName = keyof typeof GENERATED_SECRETS;
 
@@ -41,6 +43,7 @@ export type GeneratedSecretName = keyof typeof GENERATED_SECRETS;
  */
 export const EXTERNAL_SECRETS = {
     "hf-token": { consumer: "ai-serving/vllm, argo (Hugging Face read token for gated models)" },
+    "jupyterhub-oauth-client-secret": { consumer: "notebooks/jupyterhub (client secret of its Entra app registration)" },
 } as const;
 export type ExternalSecretName = keyof typeof EXTERNAL_SECRETS;
 

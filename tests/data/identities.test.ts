@@ -2,7 +2,7 @@
  * Workload identities on the planned spokes: one identity per table row, federated credentials with the cluster's
  * issuer, the exact service-account subject and audience, grants at the narrowest scope, ready client ids exported.
  */
-import { BLOB_DATA_APPENDER, BLOB_DATA_WRITER, clientIdVar, identityTableProblems, subjectOf, TOKEN_EXCHANGE_AUDIENCE, WORKLOAD_IDENTITIES, WORKLOAD_NAMES, type WorkloadRole } from "../../components/identity";
+import { BLOB_DATA_APPENDER, BLOB_DATA_WRITER, clientIdVar, federatedTenantNamespaces, identityTableProblems, subjectOf, subjectsOf, TOKEN_EXCHANGE_AUDIENCE, WORKLOAD_IDENTITIES, WORKLOAD_NAMES, type WorkloadRole } from "../../components/identity";
 import { BUILT_IN_ROLES } from "../../components/rbac/roles";
 import { LAKE_CONTAINERS } from "../../components/storage";
 import { stackOutputs } from "../support/plan";
@@ -11,6 +11,8 @@ import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
 
 describe.each(SPOKES)("workload identities in %s", (stack) => {
     const env = cfgOf(stack).environment;
+    // Notebook servers run in the team namespaces: the notebook identity is federated there, once per namespace.
+    const tenants = federatedTenantNamespaces(cfgOf(stack));
 
     it.each(WORKLOAD_NAMES)("%s: identity, federated credentials and grants follow the table", (workload) => {
         const spec = WORKLOAD_IDENTITIES[workload];
@@ -20,7 +22,8 @@ describe.each(SPOKES)("workload identities in %s", (stack) => {
 
         const issuer = (clusterOf(stack).outputs as any).oidcIssuerProfile.issuerURL;
         const fics = ofType(stack, T.fic).filter((f) => f.inputs.resourceName === identity.inputs.resourceName);
-        expect(fics.map((f) => f.inputs.subject)).toEqual(spec.subjects.map(subjectOf));
+        expect(fics.map((f) => f.inputs.subject)).toEqual(subjectsOf(spec, tenants).map(subjectOf));
+        expect(fics.length).toBeGreaterThan(0);
         for (const f of fics) {
             expect(f.inputs.issuer).toBe(issuer);
             expect(f.inputs.audiences).toEqual([TOKEN_EXCHANGE_AUDIENCE]);
@@ -95,6 +98,12 @@ describe("identity table checks", () => {
     it("rejects a service account federated to two identities", () => {
         const table = { ...WORKLOAD_IDENTITIES, extra: { purpose: "x", subjects: [{ namespace: "monitoring", serviceAccount: "loki" }], grants: WORKLOAD_IDENTITIES.loki.grants } };
         expect(identityTableProblems(table)).toEqual(["extra: system:serviceaccount:monitoring:loki is already federated to loki"]);
+    });
+
+    it("counts a row's team-namespace credentials against Azure's 20 per identity", () => {
+        const teams = Array.from({ length: 21 }, (_, i) => `team-${i}`);
+        expect(identityTableProblems({ notebook: WORKLOAD_IDENTITIES.notebook }, teams)).toEqual(["notebook: 21 service accounts; an identity takes at most 20 federated credentials"]);
+        expect(identityTableProblems({ notebook: WORKLOAD_IDENTITIES.notebook }, teams.slice(0, 20))).toEqual([]);
     });
 
     it("rejects names Kubernetes would not accept and identities that grant nothing", () => {

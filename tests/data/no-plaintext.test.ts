@@ -65,8 +65,8 @@ beforeAll(async () => {
 
 it("knows the real secret values of the plan (so the checks below can fail)", () => {
     expect(planned.map((p) => p.stack.stack).sort()).toEqual([...ALL_STACKS].sort());
-    // Five generated secrets per spoke (grafana-admin, mlflow-admin, mlflow-db, qdrant, vllm), each a 32+ character password.
-    expect(generated).toHaveLength(15);
+    // Six generated secrets per spoke (grafana-admin, mlflow-admin, mlflow-db, qdrant, vllm, feast-db), each a 32+ character password.
+    expect(generated).toHaveLength(18);
     for (const g of generated) {
         expect(g.length).toBeGreaterThanOrEqual(32);
         expect(values.has(g)).toBe(true);

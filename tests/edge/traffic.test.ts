@@ -232,7 +232,7 @@ describe("npm run pipeline -- failover", () => {
 
     it.each([
         ["a region outside the steering", ["--from", "uaenorth", "--to", "westeurope"], 2, /--to 'westeurope' is not a region of prd's steering \(Pulumi\.prd-uaenorth\.yaml: aiplatform:edge\.traffic\.regions = \[uaenorth, swedencentral\]\)/],
-        ["--from that is not where users go", ["--from", "swedencentral", "--to", "uaenorth"], 2, /prd sends users to uaenorth first, not swedencentral/],
+        ["--to where users already go", ["--from", "swedencentral", "--to", "uaenorth"], 2, /prd already sends users to uaenorth first \(Pulumi\.prd-uaenorth\.yaml: .*\): nothing to fail over/],
         ["no --to", ["--from", "uaenorth"], 2, /failover needs both --from <region> and --to <region>/],
         ["an unknown environment", ["--env", "qa", "--from", "uaenorth", "--to", "swedencentral"], 2, /--env 'qa' is not an environment; one of: dev, stg, prd/],
         ["an environment in one region", ["--env", "dev", "--from", "uaenorth", "--to", "swedencentral"], 2, /no stack file steers dev between regions/],

@@ -22,7 +22,8 @@ describe.each(["stg-uaenorth", "prd-uaenorth"])("%s: mesh", (stack) => {
         const objs = await located(stack);
         const workload = objs.filter((l) => l.obj.kind === "Namespace" && ["ai", "tenant"].includes(l.obj.metadata.labels?.["aiplatform.io/tier"] ?? ""));
         const exempt = workload.filter((l) => l.obj.metadata.annotations?.[EXEMPTION]).map((l) => l.obj.metadata.name);
-        expect(exempt.sort()).toEqual(["cnpg-system", "kserve"]);
+        // notebooks: JupyterHub reaches servers by pod IP, which the mesh cannot carry over mTLS (README "Notebooks").
+        expect(exempt.sort()).toEqual(["cnpg-system", "kserve", "notebooks"]);
         const inMesh = workload.filter((l) => !exempt.includes(l.obj.metadata.name)).map((l) => l.obj.metadata.name);
         expect(inMesh.length).toBeGreaterThanOrEqual(5);
         for (const ns of inMesh) {

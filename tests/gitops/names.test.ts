@@ -4,17 +4,20 @@
  * containers MLflow and Argo write are the cluster-vars whose values are the lake's own container names.
  */
 import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
-import { WORKLOAD_IDENTITIES } from "../../components/identity";
+import { federatedTenantNamespaces, subjectsOf, WORKLOAD_IDENTITIES } from "../../components/identity";
 import { LAKE_CONTAINERS } from "../../components/storage";
 import { renderCluster } from "../../tools/gitops/validate";
 import type { K8sObject } from "../../tools/gitops/render";
-import { podSpecs } from "../../tools/workloads/checks";
+import { podSpecs, profileSpecs } from "../../tools/workloads/checks";
+import { stackFacts } from "../../tools/workloads/scheduling";
 
-/** namespace/serviceAccount pairs a cluster's workloads run as (pods, chart values, secret stores). */
+/** namespace/serviceAccount pairs a cluster's workloads run as (pods, chart values, JupyterHub profiles, secret stores). */
 export function serviceAccountsInUse(objects: K8sObject[]): Set<string> {
     const used = new Set<string>();
     for (const o of objects) {
         for (const { spec } of podSpecs(o as any)) if (spec.serviceAccountName) used.add(`${o.metadata.namespace}/${spec.serviceAccountName}`);
+        // A profile's server runs in the namespace and as the ServiceAccount its kubespawner_override names.
+        for (const { spec, namespace } of profileSpecs(o as any)) if (spec.serviceAccountName) used.add(`${namespace}/${spec.serviceAccountName}`);
         if (o.kind === "HelmRelease") {
             const ns = o.spec?.targetNamespace;
             const walk = (v: any) => {
@@ -38,7 +41,9 @@ describe.each(["dev-uaenorth", "stg-uaenorth", "prd-uaenorth"])("%s: names from 
 
     test("every federated credential subject is a ServiceAccount the cluster's workloads run as", () => {
         const used = serviceAccountsInUse(objects);
-        const subjects = Object.entries(WORKLOAD_IDENTITIES).flatMap(([id, w]) => w.subjects.map((s) => `${id}: ${s.namespace}/${s.serviceAccount}`));
+        const tenants = federatedTenantNamespaces(stackFacts(stack).config);
+        const subjects = Object.entries(WORKLOAD_IDENTITIES).flatMap(([id, w]) => subjectsOf(w, tenants).map((s) => `${id}: ${s.namespace}/${s.serviceAccount}`));
+        expect(subjects).toContain(`notebook: ${tenants[0]}/notebook`);
         expect(subjects.filter((s) => !used.has(s.split(": ")[1]))).toEqual([]);
     });
 

@@ -109,8 +109,13 @@ describe.each(STACKS)("%s: tenant write access and images (§7)", (stack) => {
     test("developers get the Kubernetes role of their Azure persona: edit only where they are writers (never in prd)", async () => {
         const objs = await layers(stack);
         const writer = PERSONA_GRANTS[env].developers.some((g) => g.role === "aksRbacWriter");
-        const bindings = objs.filter((o: any) => o.kind === "RoleBinding" && tenantNamespaces(objs).some((n) => n.metadata.name === o.metadata.namespace));
+        const inTenants = objs.filter((o: any) => o.kind === "RoleBinding" && tenantNamespaces(objs).some((n) => n.metadata.name === o.metadata.namespace)) as any[];
+        // People are bound through their Entra groups; the only other binding lets JupyterHub's hub spawn servers there.
+        const bindings = inTenants.filter((b) => b.subjects.some((s: any) => s.kind === "Group"));
         expect(bindings.length).toBe(tenantNamespaces(objs).length);
+        for (const b of inTenants.filter((x) => !bindings.includes(x))) {
+            expect([b.roleRef, b.subjects]).toEqual([{ apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "jupyterhub-spawner" }, [{ kind: "ServiceAccount", name: "hub", namespace: "notebooks" }]]);
+        }
         for (const b of bindings as any[]) expect(b.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: writer ? "edit" : "view" });
         if (env === "prd") expect(bindings.map((b: any) => b.roleRef.name)).not.toContain("edit");
     });

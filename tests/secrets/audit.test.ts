@@ -112,7 +112,7 @@ describe("offline", () => {
         expect(r.code).toBe(EXIT.findings);
         const expiring = r.out.filter((l) => l.startsWith("FINDING expiring"));
         expect(expiring.map((l) => /secret (\S+):/.exec(l)![1]).sort()).toEqual(
-            ["grafana-admin-password", "mlflow-admin-password", "mlflow-db-password", "qdrant-api-key", "vllm-api-key"].map((n) => `kv-aip-prd-uaen/${n}`).sort(),
+            ["feast-db-password", "grafana-admin-password", "mlflow-admin-password", "mlflow-db-password", "qdrant-api-key", "vllm-api-key"].map((n) => `kv-aip-prd-uaen/${n}`).sort(),
         );
     });
 

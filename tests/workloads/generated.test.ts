@@ -7,6 +7,7 @@ import { DASHBOARD_DIR, renderDashboards } from "../../tools/workloads/dashboard
 import { acrLoginServer, generateStack, staleFiles } from "../../tools/workloads/generate";
 import { catalogueSchema, loadCatalogue, type ModelEntry } from "../../tools/workloads/models";
 import { gpuPlacement, stackFacts } from "../../tools/workloads/scheduling";
+import { notebooksPatch } from "../../tools/workloads/notebooks";
 import { MODEL_ENTRY } from "../support/models";
 
 const model = (over: Partial<ModelEntry>): ModelEntry => catalogueSchema.parse({ models: [{ ...MODEL_ENTRY, ...over }] }).models[0];
@@ -72,5 +73,20 @@ describe("generated workloads", () => {
     it("names each stack's ACR as the Registry component does", () => {
         expect(acrLoginServer(stackFacts("dev-uaenorth"))).toBe("craipdevuaen.azurecr.io");
         expect(acrLoginServer(stackFacts("prd-uaenorth"))).toBe("craipprduaen.azurecr.io");
+    });
+
+    it("JupyterHub: the personas' groups decide login (developers + platform), admin (platform) and each profile", () => {
+        const facts = stackFacts("prd-uaenorth");
+        const { developers, platform } = facts.config.rbac;
+        const values = (notebooksPatch(facts, "acr.example") as any).spec.values;
+        expect(values.hub.config.AzureAdOAuthenticator).toEqual({ allowed_groups: [...developers, ...platform], admin_groups: platform });
+        expect(values.custom.profileGroups).toEqual({ "team-nlp-cpu": [...developers, ...platform], "team-nlp-h100": [...developers, ...platform] });
+        expect(values.cull.timeout).toBe(facts.config.notebooks!.idleCullMinutes * 60);
+    });
+
+    it("JupyterHub: refuses a stack where an allowed group would get no profile", () => {
+        const facts = stackFacts("stg-uaenorth");
+        const noTeams = { ...facts, config: { ...facts.config, rbac: { ...facts.config.rbac, developerNamespaces: [] } } };
+        expect(() => notebooksPatch(noTeams, "acr.example")).toThrow("Pulumi.stg-uaenorth.yaml: Entra group(s) 6f1c2b8e-3d4a-4e5f-9a0b-1c2d3e4f5a61, 0b7e8c9d-1a2b-4c3d-8e4f-5a6b7c8d9e02 may log in to JupyterHub but get no profile");
     });
 });

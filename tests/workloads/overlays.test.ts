@@ -4,12 +4,13 @@
  * identities are wired. Each check is also shown to catch one mutation of a compliant object.
  */
 import * as path from "path";
-import { dashboardProblems, type Obj, podSpecs, promqlProblems, runbookProblems, schedulingProblems, wiringProblems } from "../../tools/workloads/checks";
+import { dashboardProblems, notebookProfileProblems, type Obj, podSpecs, profileSpecs, promqlProblems, runbookProblems, schedulingProblems, wiringProblems } from "../../tools/workloads/checks";
 import { stackFacts } from "../../tools/workloads/scheduling";
 import { find, rendered, STACKS } from "./render";
 
 const ROOT = path.resolve(__dirname, "../..");
 const clone = <T>(v: T): T => structuredClone(v);
+const acrOf = (facts: ReturnType<typeof stackFacts>) => `cr${facts.config.namePrefix}${facts.config.environment}uaen.azurecr.io/`;
 
 describe.each(STACKS)("workloads/overlays/%s", (stack) => {
     let objects: Obj[];
@@ -62,7 +63,7 @@ describe.each(STACKS)("workloads/overlays/%s", (stack) => {
     });
 
     it("images come through the stack's ACR, pinned", () => {
-        const acr = `cr${facts.config.namePrefix}${facts.config.environment}uaen.azurecr.io/`;
+        const acr = acrOf(facts);
         for (const o of objects) for (const { spec } of podSpecs(o)) for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) if (c.image) expect(c.image.startsWith(acr)).toBe(true);
         expect(find(objects, "Cluster", "mlflow-db", "mlflow").spec.imageName).toBe(`${acr}ghcr.io/cloudnative-pg/postgresql:17.5`);
     });
@@ -73,6 +74,35 @@ describe.each(STACKS)("workloads/overlays/%s", (stack) => {
             expect([d.metadata.name, d.spec.template.spec.serviceAccountName, d.spec.template.metadata.labels["azure.workload.identity/use"]]).toEqual([d.metadata.name, "model-loader", "true"]);
         }
         expect(find(objects, "HelmRelease", "mlflow", "flux-system").spec.values.serviceAccount).toMatchObject({ name: "mlflow", annotations: { "azure.workload.identity/client-id": "${mlflow_client_id}" } });
+    });
+
+    it("JupyterHub offers per team a CPU profile and one per NVIDIA pool, each scheduled as the pool facts say", () => {
+        const hub = find(objects, "HelmRelease", "jupyterhub", "flux-system");
+        const specs = profileSpecs(hub);
+        const nvidia = facts.pools.filter((p) => p.gpu?.vendor === "nvidia");
+        expect(specs.map((p) => [p.namespace, p.spec.serviceAccountName])).toEqual(facts.config.rbac.developerNamespaces.flatMap((ns) => Array(1 + nvidia.length).fill([ns, "notebook"])));
+        const gpu = specs.filter((p) => Object.keys(p.spec.containers[0].resources.limits).length);
+        expect(gpu.map((p) => [p.spec.nodeSelector["aiplatform.io/pool"], Object.keys(p.spec.containers[0].resources.limits)[0]])).toEqual(
+            facts.config.rbac.developerNamespaces.flatMap(() => nvidia.map((pool) => [pool.name, pool.gpu!.resourceName])),
+        );
+        expect(notebookProfileProblems(objects, facts.pools)).toEqual([]);
+    });
+
+    it("feature store: online store sized per environment; servers and pipeline share one repository and the ESO password", () => {
+        const instances = { dev: 1, stg: 2, prd: 3 }[facts.config.environment as "dev" | "stg" | "prd"];
+        expect(find(objects, "Cluster", "feast-online", "feature-store").spec.instances).toBe(instances);
+        const repo = find(objects, "ConfigMap", "feast-repo", "feature-store").data!;
+        expect(find(objects, "ConfigMap", "feast-repo", "argo").data).toEqual(repo);
+        expect(repo["feature_store.yaml"]).toContain("registry_type: sql");
+        expect(repo["features.py"]).toContain('FeatureService(name="churn_model_v1"');
+        const users = [find(objects, "Deployment", "feast-feature-server", "feature-store"), find(objects, "Deployment", "feast-registry-server", "feature-store"), find(objects, "WorkflowTemplate", "train-with-features", "argo")];
+        for (const o of users) {
+            for (const { spec } of podSpecs(o)) {
+                const c = spec.containers[0];
+                expect([o.metadata.name, c.image, c.env.find((e: any) => e.name === "FEAST_DB_PASSWORD").valueFrom.secretKeyRef.name]).toEqual([o.metadata.name, `${acrOf(facts)}quay.io/feastdev/feature-server:0.66.0`, "feast-db-credentials"]);
+            }
+        }
+        expect(find(objects, "WorkflowTemplate", "train-with-features", "argo").spec.arguments.parameters[0]).toEqual({ name: "feature-service", value: "churn_model_v1" });
     });
 
     it("caps GPU requests in ai-serving at what the pools can hold", () => {
@@ -166,6 +196,18 @@ describe("checks catch one mutation each", () => {
         const d = vllm();
         d.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values = ["mi300x"];
         expect(schedulingProblems([d], pools)).toEqual(["Deployment ai-serving/vllm-llama31-8b spec.template.spec: node affinity allows pool mi300x, which does not offer nvidia.com/mig-3g.47gb"]);
+    });
+
+    it("a notebook profile that disagrees with the pool facts", () => {
+        const hub = clone(find(prd, "HelmRelease", "jupyterhub", "flux-system"));
+        const mig = hub.spec.values.singleuser.profileList.find((p: any) => p.slug === "team-nlp-h100").kubespawner_override;
+        // The pool facts change (a whole-GPU pool) while the profile still asks for a MIG slice and tolerates nothing.
+        const wholeGpu = pools.map((p) => (p.name === "h100" ? { ...p, gpu: { ...p.gpu!, migSlice: undefined, resourceName: "nvidia.com/gpu" } } : p));
+        mig.tolerations = [];
+        expect(notebookProfileProblems([hub], wholeGpu)).toEqual([
+            "HelmRelease flux-system/jupyterhub spec.values.singleuser.profileList[team-nlp-h100]: requests nvidia.com/mig-3g.47gb but no pool of this environment offers it (pools: h100=nvidia.com/gpu, mi300x=amd.com/gpu)",
+        ]);
+        expect(notebookProfileProblems([hub], pools)).toEqual(["HelmRelease flux-system/jupyterhub spec.values.singleuser.profileList[team-nlp-h100]: does not tolerate taint nvidia.com/gpu=present:NoSchedule of pool h100"]);
     });
 
     it("a PromQL syntax error and an unknown or deprecated metric", () => {

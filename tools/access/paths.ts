@@ -19,7 +19,7 @@ import { ConfigError } from "../../config/problems";
 import { listStacks, readStackConfig, REPO_ROOT } from "../../config/stack-files";
 import { type AccessModel, covers } from "./model";
 import { grantsAction, writesOf } from "./roles";
-import { WORKLOAD_NEEDS } from "./requirements";
+import { workloadNeeds } from "./requirements";
 
 export interface PathFinding {
     rule: "P1" | "P2" | "P3" | "P4" | "P5" | "P6";
@@ -47,7 +47,7 @@ export function stackPathFindings(model: AccessModel, environment: string): Path
     const out: PathFinding[] = [];
     const vault = model.resources.find((r) => r.type === "azure-native:keyvault:Vault")?.id;
     const group = model.resources.find((r) => r.type === "azure-native:resources:ResourceGroup")?.id;
-    const needsVault = (subjects: string[] = []) => subjects.some((s) => (WORKLOAD_NEEDS[s.replace("system:serviceaccount:", "").replace(":", "/")] ?? []).some((n) => n.vault));
+    const needsVault = (subjects: string[] = []) => subjects.some((s) => workloadNeeds(s.replace("system:serviceaccount:", "").replace(":", "/")).some((n) => n.vault));
     for (const g of model.grants) {
         const p = model.principals.get(lower(g.principalId));
         if (!p || !g.role) continue;

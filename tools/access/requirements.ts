@@ -161,7 +161,14 @@ export const WORKLOAD_NEEDS: Record<string, { container?: string; vault?: true; 
     ],
     // Creates blobs only (upload without overwrite): the blob data appender role.
     "ai-serving/inference-log-collector": [{ container: "inference-logs", dataActions: [BLOB("write")] }],
+    // In every team namespace (the notebook identity's tenantServiceAccount): data scientists read datasets and models.
+    "<team>/notebook": [{ container: "datasets", dataActions: [BLOB("read")] }, { container: "models", dataActions: [BLOB("read")] }],
 };
+
+/** Needs of `<namespace>/<serviceAccount>`: its own entry, else the entry every team namespace shares (`<team>/<sa>`). */
+export function workloadNeeds(sa: string): (typeof WORKLOAD_NEEDS)[string] {
+    return WORKLOAD_NEEDS[sa] ?? WORKLOAD_NEEDS[`<team>/${sa.split("/")[1]}`] ?? [];
+}
 function BLOB(verb: string): string {
     return `Microsoft.Storage/storageAccounts/blobServices/containers/blobs/${verb}`;
 }
@@ -176,7 +183,7 @@ function workloadRequirements(model: AccessModel): Requirement[] {
     for (const w of principalsOf(model, "workload")) {
         for (const subject of w.subjects ?? []) {
             const sa = subject.replace("system:serviceaccount:", "").replace(":", "/");
-            for (const need of WORKLOAD_NEEDS[sa] ?? []) {
+            for (const need of workloadNeeds(sa)) {
                 const target = need.vault ? vault : container(need.container!);
                 if (!target) continue;
                 for (const a of need.dataActions) out.push({ rule: "workload-data", principal: w, action: a, data: true, target, why: `${sa} ${/read|getSecret/.test(a) ? "reads" : "writes"} ${need.vault ? "the vault" : `container ${need.container}`}` });

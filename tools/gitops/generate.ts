@@ -23,6 +23,7 @@ import { envOf, FLUX_LAYERS, FLUX_NAMESPACE } from "../../components/flux-bootst
 import { GPU_TAINT, type PoolFacts, poolFacts, SPOT_TAINT } from "../../components/gpu-pools/facts";
 import { PERSONA_GRANTS } from "../../components/rbac/personas";
 import type { Environment } from "../../config/schema";
+import { NOTEBOOK_SERVICE_ACCOUNT } from "../workloads/notebooks";
 
 export interface GeneratedFile {
     /** Repository-relative path. */
@@ -281,6 +282,7 @@ function tenants(cfg: SpokeConfig, pools: PoolFacts[], env: string): string {
                 ],
             }),
         );
+        if (cfg.notebooks) objs.push(...notebookTenant(ns, np, nsSel, mesh));
         if (cfg.rbac.developers.length) {
             objs.push({
                 apiVersion: "rbac.authorization.k8s.io/v1",
@@ -296,6 +298,61 @@ function tenants(cfg: SpokeConfig, pools: PoolFacts[], env: string): string {
         `# cluster's GPU capacity (${Object.entries(gpus).map(([r, n]) => `${r}=${n}`).join(", ") || "no GPUs"}), default limits, default-deny network policy,\n` +
         `# and the developer groups bound to the ${role} role (as their Azure persona: ${role === "edit" ? "writers" : "read-only"} in ${env}).\n`;
     return objs.length ? intro + docs(objs) : intro + "[]\n";
+}
+
+/**
+ * What JupyterHub needs in a team namespace (workloads/base/notebooks): the ServiceAccount notebook servers run as
+ * (federated with the notebook identity, WORKLOAD_IDENTITIES.notebook), a Role for the hub's KubeSpawner (the verbs
+ * the chart's own hub Role grants on pods, volumes and events — no secrets or services: internal SSL and per-server
+ * services are off), and the servers' flows: proxy and hub in; hub API, MLflow and the feature store's servers out.
+ */
+function notebookTenant(ns: string, np: (name: string, spec: Record<string, unknown>) => unknown, nsSel: (name: string) => Record<string, unknown>, mesh: boolean): unknown[] {
+    const meta = (name: string) => ({ name, namespace: ns });
+    const servers = { matchLabels: { component: "singleuser-server" } };
+    // With the mesh (stg/prd): JupyterHub's hub and proxy stay outside it (namespace notebooks, its exemption says
+    // why) and reach a server by pod IP in plaintext, so port 8888 of the servers is PERMISSIVE and allowed without
+    // an mTLS identity; the NetworkPolicy below still admits only the notebooks namespace.
+    const meshObjects = [
+        { apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", metadata: meta("notebook-servers"), spec: { selector: servers, mtls: { mode: "STRICT" }, portLevelMtls: { "8888": { mode: "PERMISSIVE" } } } },
+        { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: meta("notebook-servers"), spec: { selector: servers, action: "ALLOW", rules: [{ to: [{ operation: { ports: ["8888"] } }] }] } },
+    ];
+    const hubPods = (component: string) => ({ ...nsSel("notebooks"), podSelector: { matchLabels: { app: "jupyterhub", component } } });
+    return [
+        {
+            apiVersion: "v1",
+            kind: "ServiceAccount",
+            metadata: { ...meta(NOTEBOOK_SERVICE_ACCOUNT), annotations: { "azure.workload.identity/client-id": "${notebook_client_id}" } },
+            automountServiceAccountToken: false,
+        },
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "Role",
+            metadata: meta("jupyterhub-spawner"),
+            rules: [
+                { apiGroups: [""], resources: ["pods", "persistentvolumeclaims"], verbs: ["get", "watch", "list", "create", "delete"] },
+                { apiGroups: [""], resources: ["events"], verbs: ["get", "watch", "list"] },
+            ],
+        },
+        {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "RoleBinding",
+            metadata: meta("jupyterhub-spawner"),
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "jupyterhub-spawner" },
+            subjects: [{ kind: "ServiceAccount", name: "hub", namespace: "notebooks" }],
+        },
+        ...(mesh ? meshObjects : []),
+        np("allow-notebook-servers", {
+            podSelector: { matchLabels: { component: "singleuser-server" } },
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [{ from: [hubPods("proxy"), hubPods("hub")], ports: [{ protocol: "TCP", port: 8888 }] }],
+            egress: [
+                { to: [hubPods("hub")], ports: [{ protocol: "TCP", port: 8081 }] },
+                { to: [{ ...nsSel("mlflow"), podSelector: { matchLabels: { "app.kubernetes.io/name": "mlflow" } } }], ports: [{ protocol: "TCP", port: 5000 }] },
+                // Feast clients without the database password: online features and the registry over the servers.
+                { to: [nsSel("feature-store")], ports: [{ protocol: "TCP", port: 6566 }, { protocol: "TCP", port: 6570 }] },
+            ],
+        }),
+    ];
 }
 
 function clusterVarsConfigMap(): GeneratedFile {

@@ -50,6 +50,8 @@ export interface ChartSource {
     webhooks: WebhookSource[];
     creates: CreatesSource[];
     lookups?: LookupSource[];
+    /** Why the chart installs no CRD or webhook and renders no other chart's kind (read from its templates). */
+    none?: string;
 }
 interface BundleSource {
     name: string;
@@ -74,6 +76,8 @@ export interface ChartFacts {
     creates: { kind: string; template: string; when: { key: string; default: unknown }[]; capabilityGated?: boolean }[];
     /** Secrets the chart reads with Helm `lookup` at render time (absent on a first install, never re-read after). */
     lookups?: { template: string; when: { key: string; default: unknown }[] }[];
+    /** Why it installs and renders nothing the order model tracks (from the sources file). */
+    none?: string;
 }
 export interface BundleFacts {
     name: string;
@@ -183,6 +187,7 @@ async function chartFacts(c: ChartSource, mirror: string | undefined): Promise<C
         webhooks,
         creates,
         ...(lookups.length ? { lookups } : {}),
+        ...(c.none ? { none: c.none } : {}),
     };
 }
 

@@ -61,7 +61,10 @@ export interface ChartImages {
 
 const IMAGE_KEYS = ["registry", "defaultRegistry", "repository", "repo", "image", "name", "tag", "version", "digest", "sha"];
 
-/** Image fields of a parsed values.yaml: mappings with a string `repository`/`repo`, and strings under keys ending in `image`. */
+/**
+ * Image fields of a parsed values.yaml: mappings with a string `repository`/`repo`, `image` mappings with a `name` and a
+ * `tag`, and strings under keys ending in `image`.
+ */
 export function imageFields(values: unknown): ImageField[] {
     const out: ImageField[] = [];
     type Flag = { enabledBy: string; enabledDefault: boolean } | undefined;
@@ -81,6 +84,10 @@ export function imageFields(values: unknown): ImageField[] {
                 const own: Flag = flagOf(m, p) ?? here;
                 const value = Object.fromEntries(Object.entries(m).filter(([f, y]) => IMAGE_KEYS.includes(f) && (y === null || typeof y !== "object")));
                 out.push({ path: p, value, ...own });
+            } else if (k === "image" && m && typeof m === "object" && typeof m.name === "string" && /^[\w.-]+(:\d+)?(\/[\w.-]+)*$/.test(m.name) && "tag" in m) {
+                // `image: {name, tag}` (zero-to-jupyterhub-k8s): the name is the whole repository reference.
+                const value = Object.fromEntries(Object.entries(m).filter(([f, y]) => IMAGE_KEYS.includes(f) && (y === null || typeof y !== "object")));
+                out.push({ path: p, value, ...here });
             } else if (typeof v === "string" && /image$/i.test(k) && /^[\w.-]+(:\d+)?\/[\w./-]+([:@][\w.:-]+)?$|^[\w.-]+:[\w.-]+$/.test(v)) {
                 out.push({ path: p, value: v, ...here });
             } else walk(v, p, here);

@@ -22,6 +22,8 @@ interface ChartSource {
     repo: string;
     ref: string;
     dir: string;
+    /** The chart keeps its schema as values.schema.yaml and generates values.schema.json at release (jupyterhub). */
+    schemaYaml?: boolean;
 }
 
 interface Source {
@@ -67,6 +69,20 @@ export function crdSchemas(text: string, source: string, retrieved: string): Ven
     return out;
 }
 
+/**
+ * values.schema.json from a values.schema.yaml as the chart's own release tooling builds it (zero-to-jupyterhub-k8s
+ * tools/generate-json-schema.py): `description` dropped at every schema level, never a values key named so.
+ */
+export function schemaFromYaml(text: string): Record<string, unknown> {
+    const clean = (d: Record<string, any>) => {
+        delete d.description;
+        for (const v of Object.values(d.properties ?? {})) if (v && typeof v === "object" && !Array.isArray(v)) clean(v);
+    };
+    const schema = YAML.parse(text);
+    clean(schema);
+    return schema;
+}
+
 async function main(): Promise<void> {
     const args = process.argv.slice(2);
     const mi = args.indexOf("--mirror");
@@ -95,7 +111,9 @@ async function main(): Promise<void> {
         const src = { name: c.chart, repo: c.repo, ref: c.ref, matches: "", paths: [] };
         const dir = path.join(SCHEMAS_DIR, "charts", `${c.chart}-${c.version}`);
         fs.mkdirSync(dir, { recursive: true });
-        for (const f of ["values.yaml", "values.schema.json"]) fs.writeFileSync(path.join(dir, f), await readUpstream(src, `${c.dir}/${f}`, mirror));
+        fs.writeFileSync(path.join(dir, "values.yaml"), await readUpstream(src, `${c.dir}/values.yaml`, mirror));
+        const schema = c.schemaYaml ? JSON.stringify(schemaFromYaml(await readUpstream(src, `${c.dir}/values.schema.yaml`, mirror))) : await readUpstream(src, `${c.dir}/values.schema.json`, mirror);
+        fs.writeFileSync(path.join(dir, "values.schema.json"), schema);
         chartRows.push(`| ${c.chart} ${c.version} | ${c.repo}@${c.ref} | [${c.dir}](https://github.com/${c.repo}/tree/${c.ref}/${c.dir}) | ${retrieved} |`);
     }
     const md = [

@@ -23,9 +23,11 @@ const id = (o: Obj) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespa
 /** Key Vault secrets the AI stack reads through ESO (README, section workloads, lists who creates each). */
 export const KEY_VAULT_SECRETS = [
     "hf-token",
+    "jupyterhub-oauth-client-secret",
     "vllm-api-key",
     "mlflow-db-password",
     "mlflow-admin-password",
+    "feast-db-password",
     "qdrant-api-key",
     "alertmanager-ml-platform-webhook-url",
     "alertmanager-oncall-webhook-url",
@@ -81,6 +83,7 @@ const GPU_RESOURCE = /^(nvidia\.com\/(gpu|mig-.+)|amd\.com\/gpu)$/;
 function requiredPools(spec: any): string[] | undefined {
     const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
     const values = terms.flatMap((t: any) => (t.matchExpressions ?? []).filter((e: any) => e.key === POOL_LABEL && e.operator === "In").flatMap((e: any) => e.values));
+    if (spec.nodeSelector?.[POOL_LABEL]) values.push(spec.nodeSelector[POOL_LABEL]);
     return values.length ? values : undefined;
 }
 
@@ -98,11 +101,11 @@ function tolerates(spec: any, taint: string): boolean {
  * the pod to pools offering exactly that resource; the pod tolerates every taint of those pools. Pods without GPU
  * requests must not be pinned to GPU pools.
  */
-export function schedulingProblems(objects: Obj[], pools: PoolFacts[]): string[] {
+export function schedulingProblems(objects: Obj[], pools: PoolFacts[], specsOf: (o: Obj) => PodSpecAt[] = podSpecs): string[] {
     const problems: string[] = [];
     const byName = new Map(pools.map((p) => [p.name, p]));
     for (const o of objects) {
-        for (const { at, spec } of podSpecs(o)) {
+        for (const { at, spec } of specsOf(o)) {
             const gpu = new Set<string>();
             for (const c of containers(spec)) for (const kind of ["requests", "limits"]) for (const r of Object.keys(c.resources?.[kind] ?? {})) if (GPU_RESOURCE.test(r)) gpu.add(r);
             const pinned = requiredPools(spec);
@@ -131,6 +134,35 @@ export function schedulingProblems(objects: Obj[], pools: PoolFacts[]): string[]
         }
     }
     return problems;
+}
+
+/**
+ * The pod specs JupyterHub's KubeSpawner builds from the profiles of a jupyterhub HelmRelease
+ * (values.singleuser.profileList[].kubespawner_override): the namespace and ServiceAccount a server runs as, its node
+ * selector, tolerations, image and extended resources. Not pods the release renders: servers start on demand.
+ */
+export function profileSpecs(o: Obj): (PodSpecAt & { namespace: string })[] {
+    if (o.kind !== "HelmRelease" || o.spec?.chart?.spec?.chart !== "jupyterhub") return [];
+    const su = o.spec.values?.singleuser ?? {};
+    return (su.profileList ?? []).map((p: any, i: number) => {
+        const k = p.kubespawner_override ?? {};
+        return {
+            at: `spec.values.singleuser.profileList[${p.slug ?? i}]`,
+            namespace: k.namespace ?? o.spec.targetNamespace,
+            labels: su.extraLabels ?? {},
+            spec: {
+                serviceAccountName: k.service_account ?? su.serviceAccountName,
+                nodeSelector: k.node_selector ?? su.nodeSelector,
+                tolerations: k.tolerations ?? su.extraTolerations,
+                containers: [{ name: "notebook", image: k.image, resources: { requests: k.extra_resource_guarantees ?? {}, limits: k.extra_resource_limits ?? {} } }],
+            },
+        };
+    });
+}
+
+/** JupyterHub profiles schedule as the environment's pools require (schedulingProblems over profileSpecs). */
+export function notebookProfileProblems(objects: Obj[], pools: PoolFacts[]): string[] {
+    return schedulingProblems(objects, pools, profileSpecs);
 }
 
 /** PromQL expressions of an object, each with where it came from (Grafana/Flagger templates normalised). */

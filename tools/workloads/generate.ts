@@ -17,6 +17,7 @@ import { DRIFT_FEATURES, loadCatalogue, type ModelEntry, type ModelMonitoring, r
 import { batchPlacement, gpuCapacity, gpuPlacement, nodeAffinity, type Placement, SPOKE_STACKS, type StackFacts, stackFacts } from "./scheduling";
 import { helpAsked } from "../cli-help";
 import { budgetGateQuery, sloPrometheusRule, sloSpecs } from "../slo/services";
+import { notebooksPatch } from "./notebooks";
 
 export const NAMESPACE = "ai-serving";
 export const PROMETHEUS_URL = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090";
@@ -334,6 +335,7 @@ export const UPSTREAM_IMAGES: [string, string][] = [
     ["ghcr.io/huggingface/text-embeddings-inference", "ghcr.io/huggingface/text-embeddings-inference"],
     ["python", "docker.io/library/python"],
     ["ghcr.io/cloudnative-pg/postgresql", "ghcr.io/cloudnative-pg/postgresql"],
+    ["quay.io/feastdev/feature-server", "quay.io/feastdev/feature-server"],
 ];
 
 /** The stack's ACR login server, named by the same function the Registry component uses. */
@@ -634,6 +636,7 @@ export const PIPELINE_OBJECTS = [
     ["WorkflowTemplate", "model-download"],
     ["WorkflowTemplate", "embed-documents"],
     ["CronWorkflow", "nightly-embeddings"],
+    ["WorkflowTemplate", "train-with-features"],
 ] as const;
 
 /** Every generated file for one stack, keyed by path relative to the repository root. */
@@ -696,9 +699,22 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
         header(stack, facts, `batch pool(s) ${batch.pools.join(", ")}`) + yamlDocs(PIPELINE_OBJECTS.map((t) => pipelinePatch(t, batch)));
     const drift = driftFolder(facts, monitored, batch);
     for (const [file, text] of Object.entries(drift)) out[`${base}/${file}`] = text;
+    if (facts.config.notebooks) {
+        const what = "the pool facts, aiplatform:rbac and aiplatform:notebooks (tools/workloads/notebooks.ts)";
+        out[`${base}/notebooks/kustomization.yaml`] =
+            header(stack, facts, what) +
+            yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["../../../../base/notebooks"], patches: [{ path: "notebooks.yaml" }] }]);
+        out[`${base}/notebooks/notebooks.yaml`] = header(stack, facts, what) + yamlDocs([notebooksPatch(facts, acrLoginServer(facts))]);
+    }
     out[`${base}/kustomization.yaml`] =
         header(stack, facts, "workloads/models/models.yaml") +
-        yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gpu-quota.yaml", "slo-rules.yaml", ...(Object.keys(drift).length ? ["drift"] : [])] }]);
+        yamlDocs([
+            {
+                apiVersion: "kustomize.config.k8s.io/v1beta1",
+                kind: "Kustomization",
+                resources: ["gpu-quota.yaml", "slo-rules.yaml", ...(facts.config.notebooks ? ["notebooks"] : []), ...(Object.keys(drift).length ? ["drift"] : [])],
+            },
+        ]);
     return out;
 }
 
