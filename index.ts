@@ -57,6 +57,7 @@ export = async () => {
         secretExpiryDays: cfg.keyVault.secretExpiryDays,
         pipelinePrincipalId: cfg.rbac.automation,
         customerManagedKeys: cfg.keyVault.customerManagedKeys,
+        gatewayTeams: cfg.gateway.teams.map((t) => t.name),
     });
     const cmk = cfg.keyVault.customerManagedKeys
         ? new CustomerManagedKeys("spoke", { ...data, vaultId: secrets.vaultId, vaultName: secrets.vaultName, vaultUri: secrets.vaultUri, rotationDays: cfg.keyVault.keyRotationDays })
@@ -204,6 +205,7 @@ export = async () => {
         lakeContainers: lake.containerNames,
         workloadClientIds: identities.clientIds,
         generatedSecretNames: secrets.generatedSecretNames,
+        gatewayKeyNames: secrets.gatewayKeyNames,
         // Edge: host names, Key Vault secret names (cluster-vars origin_cert_secret/origin_key_secret), dates, ids.
         edge: edge && {
             hostnames: edge.publicHostnames,

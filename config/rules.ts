@@ -175,7 +175,30 @@ export function spokeRules(stack: string, cfg: SpokeConfig, now: Date = planNow(
     if (prd && ["LRS", "GRS"].includes(cfg.dataLake.replication)) {
         problems.push({ path: ["dataLake", "replication"], message: "prd needs zone redundancy: ZRS, GZRS or RAGZRS" });
     }
+    problems.push(...checkGatewayTeams(cfg));
     problems.push(...checkSpokeAddressPlan(cfg));
+    return problems;
+}
+
+/** Gateway teams: unique names; a namespace holds one team's key (Secret `llm-gateway-key`) and is never a tenant namespace. */
+function checkGatewayTeams(cfg: SpokeConfig): Problem[] {
+    const problems: Problem[] = [];
+    const names = new Set<string>();
+    const owner = new Map<string, string>();
+    cfg.gateway.teams.forEach((team, i) => {
+        if (names.has(team.name)) problems.push({ path: ["gateway", "teams", i, "name"], message: "must be unique among aiplatform:gateway.teams" });
+        names.add(team.name);
+        team.namespaces.forEach((ns, j) => {
+            const at = ["gateway", "teams", i, "namespaces", j];
+            // Tenant namespaces are outside the ClusterSecretStore's conditions on purpose (README: tenant isolation).
+            if (cfg.rbac.developerNamespaces.includes(ns)) {
+                problems.push({ path: at, message: `is a tenant namespace (aiplatform:rbac.developerNamespaces), which ESO does not serve; run the app in a platform or ai namespace` });
+            }
+            const other = owner.get(ns);
+            if (other !== undefined && other !== team.name) problems.push({ path: at, message: `already receives team ${other}'s key; one team per namespace` });
+            owner.set(ns, team.name);
+        });
+    });
     return problems;
 }
 

@@ -259,6 +259,39 @@ export const spokeSchema = z.strictObject({
         })
         .prefault({}),
     /**
+     * The LLM gateway (LiteLLM, workloads/base/llm-gateway): one entry per team or app that calls it. Each team gets
+     * its own API key (Key Vault secret `llm-gateway-key-<name>`, generated and rotated by Pulumi with
+     * keyVault.rotation, delivered by ESO) and the limits below, enforced by the gateway per team.
+     */
+    gateway: z
+        .strictObject({
+            teams: z
+                .array(
+                    z.strictObject({
+                        /** Team id in the gateway and in its metrics' `team` label; lowercase, 2-40 characters. */
+                        name: z.string().regex(/^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, "must be 2-40 lowercase letters, digits or hyphens, starting with a letter"),
+                        /** Namespaces that receive the key as Secret `llm-gateway-key` (key `api-key`); platform/ai namespaces only (tenant namespaces are outside the ClusterSecretStore). */
+                        namespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a namespace name")).min(1),
+                        /** Requests per minute across every gateway replica. */
+                        rpm: z.number().int().min(1).max(1_000_000),
+                        /** Tokens (prompt + completion) per minute across every gateway replica. */
+                        tpm: z.number().int().min(1000).max(1_000_000_000),
+                        /** Concurrent requests in flight. */
+                        maxParallelRequests: z.number().int().min(1).max(10_000).default(32),
+                        /**
+                         * Token budget per period, charged at each model's internal price per token (workloads/models
+                         * gateway.pricePerMillionTokens): the gateway refuses the team's requests once spent, until the period resets.
+                         */
+                        budget: z.strictObject({
+                            usd: z.number().positive().max(1_000_000),
+                            period: z.enum(["1d", "7d", "30d"]),
+                        }),
+                    }),
+                )
+                .default([]),
+        })
+        .prefault({}),
+    /**
      * JupyterHub (workloads/base/notebooks). Its Entra app registration is made out of band (README "Notebooks"):
      * only its client id is config; the client secret is the Key Vault secret `jupyterhub-oauth-client-secret`.
      */

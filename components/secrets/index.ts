@@ -31,6 +31,10 @@ export const GENERATED_SECRETS = {
     "mlflow-admin-password": { length: 32, special: false, consumer: "mlflow/mlflow (basic-auth admin user)" },
     "qdrant-api-key": { length: 48, special: false, consumer: "qdrant/qdrant (API key)" },
     "vllm-api-key": { length: 48, special: false, consumer: "ai-serving/vllm (OpenAI-compatible API key)" },
+    // LiteLLM accepts only an sk- prefixed master key.
+    "llm-gateway-master-key": { length: 48, special: false, prefix: "sk-", consumer: "llm-gateway/llm-gateway (LiteLLM master key, used by the key sync only)" },
+    "llm-gateway-db-password": { length: 32, special: false, consumer: "llm-gateway/llm-gateway-db (PostgreSQL of the gateway)" },
+    "llm-gateway-redis-password": { length: 32, special: false, consumer: "llm-gateway/llm-gateway-redis (rate-limit counters of the gateway)" },
     // special: false — it is part of the SQL registry's connection URL (workloads/base/feature-store/repo/feature_store.yaml).
     "feast-db-password": { length: 32, special: false, consumer: "feature-store/feast-online (PostgreSQL online store and registry), argo (feast steps)" },
 } as const;
@@ -46,6 +50,11 @@ export const EXTERNAL_SECRETS = {
     "jupyterhub-oauth-client-secret": { consumer: "notebooks/jupyterhub (client secret of its Entra app registration)" },
 } as const;
 export type ExternalSecretName = keyof typeof EXTERNAL_SECRETS;
+
+/** Key Vault secret holding a gateway team's API key (read by ESO in workloads/base/llm-gateway). */
+export function gatewayKeyName(team: string): string {
+    return `llm-gateway-key-${team}`;
+}
 
 export interface SecretsArgs {
     names: Namer;
@@ -63,6 +72,8 @@ export interface SecretsArgs {
     pipelinePrincipalId?: string;
     /** The vault holds customer-managed keys (keyVault.customerManagedKeys): let trusted Azure services through. */
     customerManagedKeys?: boolean;
+    /** LLM gateway team names (gateway.teams[].name): one generated API key each, `llm-gateway-key-<team>`. Default none. */
+    gatewayTeams?: string[];
 }
 
 export interface SecretsOutputs {
@@ -74,6 +85,8 @@ export interface SecretsOutputs {
     generatedSecretNames: GeneratedSecretName[];
     /** Names of the secrets people put into the vault (EXTERNAL_SECRETS). */
     externalSecretNames: ExternalSecretName[];
+    /** Names (not values) of the LLM gateway's per-team API keys, in gatewayTeams order. */
+    gatewayKeyNames: string[];
     /** Expiry (ISO date) the generated secrets carry. */
     generatedSecretsExpireOn: string;
     tenantId: pulumi.Output<string>;
@@ -140,7 +153,13 @@ export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Re
     }
 
     const expiresOn = expiryFrom(args.rotation, args.secretExpiryDays);
-    for (const [secretName, spec] of Object.entries(GENERATED_SECRETS)) {
+    const gatewayKeys = (args.gatewayTeams ?? []).map(gatewayKeyName);
+    // LiteLLM accepts only virtual keys that start with `sk-` (README: LLM gateway), hence the prefix.
+    const specs: [string, { length: number; special: boolean; prefix?: string }][] = [
+        ...Object.entries(GENERATED_SECRETS).map(([n, s]): [string, { length: number; special: boolean; prefix?: string }] => [n, s]),
+        ...gatewayKeys.map((n): [string, { length: number; special: boolean; prefix: string }] => [n, { length: 48, special: false, prefix: "sk-" }]),
+    ];
+    for (const [secretName, spec] of specs) {
         const value = new random.RandomPassword(
             `${name}-${secretName}`,
             {
@@ -162,7 +181,7 @@ export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Re
                     vaultName: vault.name,
                     resourceGroupName: args.resourceGroupName,
                     secretName,
-                    value: value.result,
+                    value: spec.prefix ? pulumi.interpolate`${spec.prefix}${value.result}` : value.result,
                     contentType: "text/plain",
                     expiresOn,
                 },
@@ -177,6 +196,7 @@ export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Re
         vaultUri: readyAfter(vault.properties.apply((p) => p.vaultUri ?? ""), ready),
         generatedSecretNames: Object.keys(GENERATED_SECRETS) as GeneratedSecretName[],
         externalSecretNames: Object.keys(EXTERNAL_SECRETS) as ExternalSecretName[],
+        gatewayKeyNames: gatewayKeys,
         generatedSecretsExpireOn: expiresOn.toISOString().slice(0, 10),
         tenantId: client.tenantId,
     };
@@ -188,6 +208,7 @@ export class Secrets extends pulumi.ComponentResource implements SecretsOutputs 
     public readonly vaultUri: pulumi.Output<string>;
     public readonly generatedSecretNames: GeneratedSecretName[];
     public readonly externalSecretNames: ExternalSecretName[];
+    public readonly gatewayKeyNames: string[];
     public readonly generatedSecretsExpireOn: string;
     public readonly tenantId: pulumi.Output<string>;
 
@@ -199,6 +220,7 @@ export class Secrets extends pulumi.ComponentResource implements SecretsOutputs 
         this.vaultUri = out.vaultUri;
         this.generatedSecretNames = out.generatedSecretNames;
         this.externalSecretNames = out.externalSecretNames;
+        this.gatewayKeyNames = out.gatewayKeyNames;
         this.generatedSecretsExpireOn = out.generatedSecretsExpireOn;
         this.tenantId = out.tenantId;
         this.registerOutputs({
@@ -208,6 +230,7 @@ export class Secrets extends pulumi.ComponentResource implements SecretsOutputs 
             generatedSecretNames: out.generatedSecretNames,
             // Read by the audit (tools/audit): expected in the vault although Pulumi never writes them.
             externalSecretNames: out.externalSecretNames,
+            gatewayKeyNames: out.gatewayKeyNames,
         });
     }
 }

@@ -57,6 +57,10 @@ describe("spoke config", () => {
         ["VNet overlapping another stack's", "dev-uaenorth", (r) => (r.network.addressSpace = "10.20.0.0/16"), /aiplatform:network\.addressSpace = "10\.20\.0\.0\/16": overlaps aiplatform:network\.addressSpace of Pulumi\.stg-uaenorth\.yaml/],
         ["pool subnet too small for maxCount + surge", "dev-uaenorth", (r) => (r.nodePools[0].maxCount = 1000), /aiplatform:network\.subnets\.user = "10\.10\.4\.0\/22": \(10\.10\.4\.0\/22\) has 1019 usable addresses but pools cpu, spot need 1339 at maxCount plus upgrade surge/],
         ["CIDR with host bits", "dev-uaenorth", (r) => (r.network.subnets.system = "10.10.0.1/24"), /aiplatform:network\.subnets\.system = "10\.10\.0\.1\/24": '10\.10\.0\.1\/24' has host bits set/],
+        ["gateway team key into a tenant namespace", "dev-uaenorth", (r) => (r.gateway.teams[0].namespaces = ["team-nlp"]), /aiplatform:gateway\.teams\[0\]\.namespaces\[0\] = "team-nlp": is a tenant namespace \(aiplatform:rbac\.developerNamespaces\), which ESO does not serve/],
+        ["gateway team name twice", "stg-uaenorth", (r) => (r.gateway.teams[1].name = "rag"), /aiplatform:gateway\.teams\[1\]\.name = "rag": must be unique among aiplatform:gateway\.teams/],
+        ["two gateway teams in one namespace", "prd-uaenorth", (r) => (r.gateway.teams[1].namespaces = ["rag"]), /aiplatform:gateway\.teams\[1\]\.namespaces\[0\] = "rag": already receives team rag's key; one team per namespace/],
+        ["gateway budget period outside the list", "dev-uaenorth", (r) => (r.gateway.teams[0].budget.period = "1h"), /aiplatform:gateway\.teams\[0\]\.budget\.period = "1h": Invalid option/],
         ["DNS service IP outside the service CIDR", "dev-uaenorth", (r) => (r.network.dnsServiceIp = "172.17.0.10"), /aiplatform:network\.dnsServiceIp = "172\.17\.0\.10": is not inside aiplatform:network\.serviceCidr/],
     ];
 

@@ -10,6 +10,8 @@ import { listStacks } from "../../config/stack-files";
 import { isSecretEnvelope, SECRET_SIG } from "../../tools/plan/monitor";
 import { planStack, type PlannedStack } from "../../tools/plan/run";
 import { PLAN_DIR, stackOutputs, ALL_STACKS } from "../support/plan";
+import { GENERATED_SECRETS } from "../../components/secrets";
+import { SPOKE_STACKS, stackFacts } from "../../tools/workloads/scheduling";
 
 /** Plaintext values inside secret envelopes anywhere in `v` (a secret object's string leaves included). */
 function secretValues(v: unknown, out: Set<string>): Set<string> {
@@ -65,8 +67,10 @@ beforeAll(async () => {
 
 it("knows the real secret values of the plan (so the checks below can fail)", () => {
     expect(planned.map((p) => p.stack.stack).sort()).toEqual([...ALL_STACKS].sort());
-    // Six generated secrets per spoke (grafana-admin, mlflow-admin, mlflow-db, qdrant, vllm, feast-db), each a 32+ character password.
-    expect(generated).toHaveLength(18);
+    // Every GENERATED_SECRETS entry per spoke plus one key per LLM gateway team, each a 32+ character password.
+    const expected = SPOKE_STACKS.reduce((n, s) => n + Object.keys(GENERATED_SECRETS).length + stackFacts(s).config.gateway.teams.length, 0);
+    expect(expected).toBeGreaterThanOrEqual(27);
+    expect(generated).toHaveLength(expected);
     for (const g of generated) {
         expect(g.length).toBeGreaterThanOrEqual(32);
         expect(values.has(g)).toBe(true);

@@ -3,7 +3,7 @@
  * public access, private endpoint, audit logs; exactly the declared grants on the vault; every generated secret a
  * Pulumi secret with a content type and the deterministic expiry rotation + secretExpiryDays.
  */
-import { EXTERNAL_SECRETS, GENERATED_SECRETS } from "../../components/secrets";
+import { EXTERNAL_SECRETS, gatewayKeyName, GENERATED_SECRETS } from "../../components/secrets";
 import { expiryFrom } from "../../components/secrets/vault-secret";
 import { BUILT_IN_ROLES } from "../../components/rbac/roles";
 import { stackOutputs as outputsOf } from "../support/plan";
@@ -69,11 +69,25 @@ describe.each(SPOKES)("vault in %s", (stack) => {
 
     it("generates the values with @pulumi/random keyed on the rotation date, results secret", () => {
         const pw = ofType(stack, T.password);
-        expect(pw.map(nameOf).sort()).toEqual(Object.keys(GENERATED_SECRETS).map((n) => `spoke-${n}`).sort());
+        const names = [...Object.keys(GENERATED_SECRETS), ...cfg.gateway.teams.map((t) => gatewayKeyName(t.name))];
+        expect(pw.map(nameOf).sort()).toEqual(names.map((n) => `spoke-${n}`).sort());
         for (const p of pw) {
             expect(p.inputs.keepers).toEqual({ rotation: cfg.keyVault.rotation });
             expect(isSecret((p.outputs as any).result)).toBe(true);
         }
+    });
+
+    it("gives every gateway team (aiplatform:gateway.teams) its own API key in the vault, rotated and expiring like the others", () => {
+        const expires = Math.floor(expiryFrom(cfg.keyVault.rotation, cfg.keyVault.secretExpiryDays).getTime() / 1000);
+        const keys = ofType(stack, T.secret).filter((s) => String(s.inputs.secretName).startsWith("llm-gateway-key-"));
+        expect(keys.map((s) => s.inputs.secretName).sort()).toEqual(cfg.gateway.teams.map((t) => `llm-gateway-key-${t.name}`).sort());
+        expect(keys.length).toBeGreaterThan(0);
+        for (const k of keys) {
+            const p = k.inputs.properties as any;
+            expect(isSecret(p.value)).toBe(true);
+            expect(p.attributes).toEqual({ enabled: true, expires });
+        }
+        expect((ofType(stack, "aiplatform:secrets:Secrets")[0].outputs as any).gatewayKeyNames).toEqual(cfg.gateway.teams.map((t) => `llm-gateway-key-${t.name}`));
     });
 
     it("names the secrets it expects from people, and exports secret names but no values", () => {

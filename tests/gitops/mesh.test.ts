@@ -56,8 +56,8 @@ describe("prd-uaenorth: the mesh check fails on one change", () => {
         ]);
         find(objs, "AuthorizationPolicy", "ai-serving", "model-servers").spec.rules[0].from[0].source.namespaces.splice(-1, 1, "qdrant");
         expect(messages(objs)).toEqual([
-            'NetworkPolicy ai-serving/model-servers-ingress: mesh: admits namespaces [ai-serving, ingress-internal, ingress-public] → pods {"aiplatform.io/component":"model-server"} on ports 8000, 8080, but no AuthorizationPolicy rule of namespace ai-serving allows exactly that',
-            'AuthorizationPolicy ai-serving/model-servers: mesh: allows namespaces [ai-serving, ingress-internal, ingress-public, qdrant] → pods {"aiplatform.io/component":"model-server"} on ports 8000, 8080, which no NetworkPolicy of namespace ai-serving admits',
+            'NetworkPolicy ai-serving/model-servers-ingress: mesh: admits namespaces [ai-serving, ingress-internal, ingress-public, llm-gateway] → pods {"aiplatform.io/component":"model-server"} on ports 8000, 8080, but no AuthorizationPolicy rule of namespace ai-serving allows exactly that',
+            'AuthorizationPolicy ai-serving/model-servers: mesh: allows namespaces [ai-serving, ingress-internal, ingress-public, llm-gateway, qdrant] → pods {"aiplatform.io/component":"model-server"} on ports 8000, 8080, which no NetworkPolicy of namespace ai-serving admits',
         ]);
     });
 

@@ -9,6 +9,7 @@ import { factsFrom } from "../../tools/gitops/vendor-model-facts";
 import { IMAGE_FACTS_FILE, loadRuntimeFacts, MODEL_FACTS_FILE, modelMemory, upstreamImage } from "../../tools/gitops/runtime-fit";
 import { type Rendered, renderCluster, validateRendered } from "../../tools/gitops/validate";
 import type { K8sObject } from "../../tools/gitops/render";
+import { DASHBOARDS } from "../../tools/workloads/dashboards";
 
 const cached = new Map<string, Promise<Rendered[]>>();
 /** A private copy of a cluster's rendered layers (the render cache is shared). */
@@ -187,7 +188,7 @@ describe("settings that render fine and do nothing at run time", () => {
         const ls = await platformAndAi("dev-uaenorth");
         delete find(ls, "HelmRelease", "kube-prometheus-stack").spec.values.grafana.sidecar.dashboards.folderAnnotation;
         const errors = fitErrors(await errorsOf("dev-uaenorth", ls));
-        expect(errors).toHaveLength(5); // one per dashboard ConfigMap
+        expect(errors).toHaveLength(DASHBOARDS.length); // one per dashboard ConfigMap
         expect(errors[0]).toMatch(/^ConfigMap monitoring\/dashboard-ai-[a-z-]+: runtime-fit: annotation grafana_folder is ignored: HelmRelease flux-system\/kube-prometheus-stack must set grafana\.sidecar\.dashboards\.folderAnnotation: grafana_folder/);
     });
 

@@ -4,7 +4,9 @@
  * bad input and a missing / unauthenticated az.
  */
 import * as path from "path";
+import { GENERATED_SECRETS, gatewayKeyName } from "../../components/secrets";
 import { REPO_ROOT } from "../../config/stack-files";
+import { stackFacts } from "../../tools/workloads/scheduling";
 import { EXIT, main } from "../../tools/audit-secrets";
 import { type Inventory, inventoryOf } from "../../tools/audit/inventory";
 import { AzMissingError, type AzResult, type AzRunner } from "../../tools/audit/live";
@@ -112,7 +114,8 @@ describe("offline", () => {
         expect(r.code).toBe(EXIT.findings);
         const expiring = r.out.filter((l) => l.startsWith("FINDING expiring"));
         expect(expiring.map((l) => /secret (\S+):/.exec(l)![1]).sort()).toEqual(
-            ["feast-db-password", "grafana-admin-password", "mlflow-admin-password", "mlflow-db-password", "qdrant-api-key", "vllm-api-key"].map((n) => `kv-aip-prd-uaen/${n}`).sort(),
+            // Every generated secret carries the same expiry (rotation + 180 d in prd): the platform's and the gateway teams' keys.
+            [...Object.keys(GENERATED_SECRETS), ...stackFacts(STACK).config.gateway.teams.map((t) => gatewayKeyName(t.name))].map((n) => `kv-aip-prd-uaen/${n}`).sort(),
         );
     });
 

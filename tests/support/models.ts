@@ -5,5 +5,6 @@ export const MODEL_ENTRY = {
     vendor: "nvidia",
     gpus: 1,
     source: { huggingface: { repo: "org/m", revision: "abc123" } },
+    gateway: { pricePerMillionTokens: { input: 0, output: 0 } },
     environments: { stg: { replicas: 1, maxReplicas: 1, rollout: "direct" } },
 } as const;

@@ -37,7 +37,7 @@ describe.each(STACKS)("workloads/overlays/%s", (stack) => {
     it("dashboards are valid JSON with unique uids and substitution disabled", () => {
         expect(dashboardProblems(objects)).toEqual([]);
         const uids = objects.filter((o) => o.metadata.labels?.grafana_dashboard === "1").flatMap((o) => Object.values(o.data ?? {}).map((t) => JSON.parse(t).uid));
-        expect(uids.sort()).toEqual(["ai-cost-namespace", "ai-error-budgets", "ai-gpu-usage", "ai-inference-latency", "ai-platform-health"]);
+        expect(uids.sort()).toEqual(["ai-cost-namespace", "ai-error-budgets", "ai-gpu-usage", "ai-inference-latency", "ai-llm-gateway", "ai-platform-health"]);
     });
 
     it("every alert has a runbook heading in docs/runbooks/alerts", () => {

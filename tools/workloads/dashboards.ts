@@ -182,7 +182,7 @@ const INFERENCE: Dashboard = {
 const COST: Dashboard = {
     uid: "ai-cost-namespace",
     title: "AI / Cost per namespace",
-    description: "OpenCost: hourly and projected monthly cost per namespace (CPU, memory, GPU), node cost, and the anomaly baseline.",
+    description: "OpenCost: hourly and projected monthly cost per namespace (CPU, memory, GPU), node cost, the anomaly baseline, and the cost per LLM gateway team.",
     tags: ["ai", "cost", "opencost"],
     variables: [["namespace", "label_values(container_cpu_allocation, namespace)", true]],
     rows: [
@@ -195,6 +195,30 @@ const COST: Dashboard = {
                 { title: "GPU cost per namespace", unit: "currencyUSD", targets: [['sum by (namespace) (container_gpu_allocation{namespace=~"$namespace"} * on (node) group_left() avg by (node) (node_gpu_hourly_cost))', "{{namespace}}"]] },
                 { title: "CPU cost per namespace", unit: "currencyUSD", targets: [['sum by (namespace) (container_cpu_allocation{namespace=~"$namespace"} * on (node) group_left() avg by (node) (node_cpu_hourly_cost))', "{{namespace}}"]] },
                 { title: "Memory cost per namespace", unit: "currencyUSD", targets: [['sum by (namespace) (container_memory_allocation_bytes{namespace=~"$namespace"} / 1024 / 1024 / 1024 * on (node) group_left() avg by (node) (node_ram_hourly_cost))', "{{namespace}}"]] },
+            ],
+        },
+        {
+            title: "LLM gateway teams (next to the namespaces above)",
+            panels: [
+                {
+                    title: "Serving cost per team (OpenCost of ai-serving + llm-gateway, split by token share)",
+                    description: "What each gateway team's traffic costs in GPU/CPU/memory: the hourly OpenCost of the model servers and the gateway, divided by each team's share of the tokens served.",
+                    unit: "currencyUSD",
+                    targets: [
+                        [
+                            'sum by (team) (team_model:litellm_tokens:rate5m) / scalar(sum(team_model:litellm_tokens:rate5m)) * scalar(sum(namespace:opencost_hourly_cost:sum{namespace=~"ai-serving|llm-gateway"}))',
+                            "{{team}}",
+                        ],
+                    ],
+                },
+                {
+                    title: "Charged to team budgets per hour (internal token price)",
+                    description: "Spend the gateway books against each team's budget (aiplatform:gateway.teams[].budget) at workloads/models gateway.pricePerMillionTokens.",
+                    unit: "currencyUSD",
+                    targets: [["sum by (team) (rate(litellm_spend_metric_total{namespace=\"llm-gateway\"}[1h])) * 3600", "{{team}}"]],
+                },
+                { title: "Budget left per team", unit: "currencyUSD", type: "bargauge", targets: [['max by (team) (litellm_remaining_team_budget_metric{namespace="llm-gateway"})', "{{team}}"]] },
+                { title: "Tokens per team and model", unit: "short", targets: [["sum by (team, model) (team_model:litellm_tokens:rate5m)", "{{team}} {{model}}"]] },
             ],
         },
         {
@@ -250,6 +274,48 @@ const HEALTH: Dashboard = {
     ],
 };
 
+const GATEWAY: Dashboard = {
+    uid: "ai-llm-gateway",
+    title: "AI / LLM gateway",
+    description: "LiteLLM gateway (namespace llm-gateway): requests, errors, tokens and latency per team and model, models out of rotation, budgets.",
+    tags: ["ai", "gateway", "litellm"],
+    variables: [
+        ["team", "label_values(litellm_proxy_total_requests_metric_total, team)", true],
+        ["model", "label_values(litellm_proxy_total_requests_metric_total, requested_model)", true],
+    ],
+    rows: [
+        {
+            title: "Traffic per team and model",
+            panels: [
+                { title: "Requests/s", unit: "reqps", targets: [['sum by (team, requested_model) (team_model:litellm_requests:rate5m{team=~"$team", requested_model=~"$model"})', "{{team}} {{requested_model}}"]] },
+                { title: "Tokens/s", unit: "short", targets: [['sum by (team, model) (team_model:litellm_tokens:rate5m{team=~"$team", model=~"$model"})', "{{team}} {{model}}"]] },
+                {
+                    title: "Error ratio",
+                    unit: "percentunit",
+                    targets: [
+                        [
+                            'sum by (team, requested_model) (rate(litellm_proxy_failed_requests_metric_total{team=~"$team", requested_model=~"$model"}[$__rate_interval])) / sum by (team, requested_model) (rate(litellm_proxy_total_requests_metric_total{team=~"$team", requested_model=~"$model"}[$__rate_interval]))',
+                            "{{team}} {{requested_model}}",
+                        ],
+                    ],
+                },
+                {
+                    title: "Latency p50 / p95 (end to end through the gateway)",
+                    unit: "s",
+                    targets: [
+                        ['histogram_quantile(0.5, sum by (le, requested_model) (rate(litellm_request_total_latency_metric_bucket{team=~"$team", requested_model=~"$model"}[$__rate_interval])))', "p50 {{requested_model}}"],
+                        ['histogram_quantile(0.95, sum by (le, requested_model) (rate(litellm_request_total_latency_metric_bucket{team=~"$team", requested_model=~"$model"}[$__rate_interval])))', "p95 {{requested_model}}"],
+                    ],
+                },
+                { title: "Gateway overhead p95", unit: "ms", targets: [["histogram_quantile(0.95, sum by (le) (rate(litellm_overhead_latency_metric_bucket[$__rate_interval])))", "overhead"]] },
+                { title: "Models out of rotation (0 healthy, 1 partial, 2 outage)", unit: "short", targets: [["max by (litellm_model_name) (litellm_deployment_state)", "{{litellm_model_name}}"]] },
+                { title: "Cooldowns (fallback taken)", unit: "short", targets: [["sum by (litellm_model_name) (increase(litellm_deployment_cooled_down_total[$__rate_interval]))", "{{litellm_model_name}}"]] },
+                { title: "Budget left per team", unit: "currencyUSD", type: "bargauge", targets: [['max by (team) (litellm_remaining_team_budget_metric{team=~"$team"})', "{{team}}"]] },
+            ],
+        },
+    ],
+};
+
 // The SLOs of tools/slo/services.ts, as Sloth's recording rules name them (one series per service and SLO).
 const SLO = (record: string) => `${record}{sloth_service=~"$service"}`;
 const BUDGETS: Dashboard = {
@@ -278,7 +344,7 @@ const BUDGETS: Dashboard = {
     ],
 };
 
-export const DASHBOARDS: Dashboard[] = [GPU, INFERENCE, COST, HEALTH, BUDGETS];
+export const DASHBOARDS: Dashboard[] = [GPU, INFERENCE, COST, HEALTH, BUDGETS, GATEWAY];
 
 /** file name → JSON text. */
 export function renderDashboards(): Record<string, string> {

@@ -14,6 +14,7 @@ import * as YAML from "yaml";
 import { resourceName } from "../../config/naming";
 import type { Environment } from "../../config/schema";
 import { DRIFT_FEATURES, loadCatalogue, type ModelEntry, type ModelMonitoring, resolveModel, type ResolvedModel, WORKLOADS_DIR } from "./models";
+import { gatewayRoutes, proxyConfig, teamObjects } from "./gateway";
 import { batchPlacement, gpuCapacity, gpuPlacement, nodeAffinity, type Placement, SPOKE_STACKS, type StackFacts, stackFacts } from "./scheduling";
 import { helpAsked } from "../cli-help";
 import { budgetGateQuery, sloPrometheusRule, sloSpecs } from "../slo/services";
@@ -335,6 +336,7 @@ export const UPSTREAM_IMAGES: [string, string][] = [
     ["ghcr.io/huggingface/text-embeddings-inference", "ghcr.io/huggingface/text-embeddings-inference"],
     ["python", "docker.io/library/python"],
     ["ghcr.io/cloudnative-pg/postgresql", "ghcr.io/cloudnative-pg/postgresql"],
+    ["valkey/valkey", "docker.io/valkey/valkey"],
     ["quay.io/feastdev/feature-server", "quay.io/feastdev/feature-server"],
 ];
 
@@ -374,6 +376,12 @@ function registryComponent(facts: StackFacts): Record<string, string> {
             kind: "HelmRelease",
             metadata: { name: "qdrant", namespace: "flux-system" },
             spec: { values: { image: { repository: `${acr}/docker.io/qdrant/qdrant` } } },
+        },
+        {
+            apiVersion: "helm.toolkit.fluxcd.io/v2",
+            kind: "HelmRelease",
+            metadata: { name: "llm-gateway", namespace: "flux-system" },
+            spec: { values: { image: { repository: `${acr}/ghcr.io/berriai/litellm` } } },
         },
     ];
     // The models layer has no HelmReleases to patch: it takes the image rewrites only (registry-images).
@@ -632,9 +640,32 @@ function driftFolder(facts: StackFacts, monitored: ResolvedModel[], batch: Place
     return files;
 }
 
+/** The LLM gateway of this stack: routes (from the catalogue and KServe) as a values patch, and the teams' objects. */
+function gatewayComponent(facts: StackFacts, routes: Parameters<typeof proxyConfig>[0]): Record<string, string> {
+    const what = `workloads/models/models.yaml, workloads/base/kserve and aiplatform:gateway.teams (tools/workloads/gateway.ts)`;
+    const component: Obj = {
+        apiVersion: "kustomize.config.k8s.io/v1alpha1",
+        kind: "Component",
+        resources: ["teams.yaml"],
+        patches: [{ path: "release-values.yaml" }],
+    };
+    const values: Obj = {
+        apiVersion: "helm.toolkit.fluxcd.io/v2",
+        kind: "HelmRelease",
+        metadata: { name: "llm-gateway", namespace: "flux-system" },
+        spec: { values: { gateway: { config: { proxy_config: proxyConfig(routes) } } } },
+    };
+    return {
+        "llm-gateway/kustomization.yaml": header(facts.stack, facts, what) + yamlDocs([component]),
+        "llm-gateway/release-values.yaml": header(facts.stack, facts, what) + yamlDocs([values]),
+        "llm-gateway/teams.yaml": header(facts.stack, facts, what) + yamlDocs(teamObjects(facts.config)),
+    };
+}
+
 export const PIPELINE_OBJECTS = [
     ["WorkflowTemplate", "model-download"],
     ["WorkflowTemplate", "embed-documents"],
+    ["WorkflowTemplate", "llm-batch"],
     ["CronWorkflow", "nightly-embeddings"],
     ["WorkflowTemplate", "train-with-features"],
 ] as const;
@@ -674,7 +705,10 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
         if (m.monitoring) monitored.push(m);
         served.push({ name: m.name, servedModelName: m.servedModelName });
     }
+    const gateway = gatewayRoutes(catalogue, env);
+    problems.push(...gateway.problems);
     if (problems.length) throw new Error(`cannot generate ${stack}:\n  ${problems.join("\n  ")}`);
+    for (const [file, text] of Object.entries(gatewayComponent(facts, gateway.routes))) out[`${base}/${file}`] = text;
 
     // SLOs of the user-facing services: the Sloth specs (reproducible with `sloth generate -i`) and their rules.
     const slos = sloSpecs(env, served, Boolean(facts.config.aks.serviceMesh));

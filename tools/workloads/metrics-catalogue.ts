@@ -136,6 +136,26 @@ export const EXPORTERS: Record<string, Exporter> = {
             "pcie_nack_received_count",
         ],
     },
+    litellm: {
+        description:
+            "LiteLLM proxy (the LLM gateway, namespace llm-gateway) /metrics of the chart's metrics sidecar, ServiceMonitor of the chart; labels team, team_alias, requested_model, model, status_code, api_key_alias (prometheus_client adds _total to counters)",
+        source: [
+            "https://github.com/BerriAI/litellm/blob/002de3dd1f256b09f77c7fb3f829d4942d4bf2f0/litellm/integrations/prometheus.py (PrometheusLogger.__init__)",
+            "https://github.com/BerriAI/litellm/blob/main/litellm/types/integrations/prometheus.py (label names per metric)",
+            "https://docs.litellm.ai/docs/proxy/prometheus",
+        ],
+        gauges: ["litellm_deployment_state", "litellm_remaining_team_budget_metric", "litellm_team_max_budget_metric", "litellm_team_budget_remaining_hours_metric"],
+        counters: [
+            "litellm_proxy_total_requests_metric_total",
+            "litellm_proxy_failed_requests_metric_total",
+            "litellm_total_tokens_metric_total",
+            "litellm_input_tokens_metric_total",
+            "litellm_output_tokens_metric_total",
+            "litellm_spend_metric_total",
+            "litellm_deployment_cooled_down_total",
+        ],
+        histograms: ["litellm_request_total_latency_metric", "litellm_llm_api_latency_metric", "litellm_llm_api_time_to_first_token_metric", "litellm_overhead_latency_metric"],
+    },
     opencost: {
         description: "OpenCost cost model /metrics (infra-controllers); labels node, instance_type, namespace, pod, container",
         source: ["https://opencost.io/docs/integrations/metrics", "https://opencost.io/docs/integrations/prometheus/"],

@@ -131,6 +131,19 @@ const model = z.strictObject({
     storageGi: z.number().int().min(10).max(4096).default(100),
     monitoring: monitoring.optional(),
     environments: z.partialRecord(z.enum(ENVIRONMENTS), environmentEntry),
+    /**
+     * How the LLM gateway serves the model (tools/workloads/gateway.ts generates its route from this entry). Optional in
+     * the schema only so that catalogues of commits before the gateway still parse (pipeline model-gate reads prd's);
+     * generation refuses an entry without it.
+     */
+    gateway: z.strictObject({
+        /** Served model name the gateway switches to when this one is unhealthy (cooled down) or saturated; deployed in the same environments. */
+        fallback: z.string().regex(/^[\w.-]+$/).optional(),
+        /** Requests in flight per replica before the gateway counts the model as saturated (429, then the fallback). */
+        maxParallelRequests: z.number().int().min(1).max(4096).default(64),
+        /** Internal price per million tokens (USD) that team budgets (aiplatform:gateway.teams[].budget) are charged at. */
+        pricePerMillionTokens: z.strictObject({ input: z.number().min(0), output: z.number().min(0) }),
+    }).optional(),
 });
 
 export const catalogueSchema = z.strictObject({ models: z.array(model).min(1) });
