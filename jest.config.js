@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
     testEnvironment: "node",
-    roots: ["<rootDir>/tests", "<rootDir>/components", "<rootDir>/policies", "<rootDir>/automation", "<rootDir>/tools"],
+    roots: ["<rootDir>/tests", "<rootDir>/apps/rag/tests", "<rootDir>/components", "<rootDir>/policies", "<rootDir>/automation", "<rootDir>/tools"],
     testMatch: ["**/*.test.ts"],
     transform: { "^.+\\.(t|j|mj)s$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }] },
     // ESM-only schema packages are transformed to CommonJS for jest; everything else in node_modules is left alone.

@@ -11,6 +11,8 @@
  *   scale       `plan --all` of a generated set of 4 stacks (one region: hub + dev/stg/prd) and of 12 (three regions),
  *               each in a scratch copy (tools/scale/region-set.ts): per-stack time at 12 within 1.2× of per-stack
  *               time at 4, peak memory at 12 within 1.25× of the 4-stack peak
+ *   rag         the RAG request path's overhead (apps/rag/tools/bench.ts: the RAG service + a gateway hop over a loopback
+ *               model answering instantly): added p50/p99 against the < 100 ms budget, requests/s, CPU per request
  * and their ratios to the floor, against the targets: one stack ≤ 3× floor, all stacks ≤ 8× floor.
  * Each case reports wall time, CPU time and peak RSS of the timed process (tools/bench-usage.cjs; kubectl renders it
  * starts are not counted, and with warm caches there are none). Targets are judged on CPU time: on a shared machine
@@ -108,6 +110,19 @@ function scaleRow(runs: number, node: string): void {
     }
 }
 
+/** The plan's real-time inference budget the platform's own hops must stay inside (issue 19). */
+const RAG_BUDGET_MS = 100;
+
+function ragRow(node: string): void {
+    const rag = spawnSync(node, [...NODE_FLAGS, "apps/rag/tools/bench.ts"], { cwd: ROOT, encoding: "utf8" });
+    if (rag.status !== 0) throw new Error(`apps/rag/tools/bench.ts exited ${rag.status}: ${rag.stderr.slice(-500)}`);
+    const o = JSON.parse(rag.stdout.trim().split("\n").at(-1)!) as { requests: number; concurrency: number; added: { p50: number; p99: number }; rag: { rps: number; busyP99: number; cpuMsPerRequest: number; rpsPerCore: number } };
+    const within = o.added.p99 < RAG_BUDGET_MS ? "met" : "MISSED";
+    console.log(`\nRAG request path (RAG service + gateway hop, loopback model answering instantly; ${o.requests} sequential requests, then ${o.concurrency} concurrent):`);
+    console.log(`  added latency p50 ${o.added.p50} ms, p99 ${o.added.p99} ms (budget < ${RAG_BUDGET_MS} ms: ${within}); ${o.rag.rps} requests/s at ${o.concurrency} concurrent (p99 ${o.rag.busyP99} ms)`);
+    console.log(`  RAG service CPU ${o.rag.cpuMsPerRequest} ms per request: ${o.rag.rpsPerCore} requests/s per core (load-independent)`);
+}
+
 function main() {
     if (helpAsked(process.argv.slice(2))) {
         console.log(USAGE);
@@ -156,6 +171,7 @@ function main() {
     }
     fs.rmSync(out, { recursive: true, force: true });
     if (only === undefined || "scale".includes(only)) scaleRow(runs, node);
+    if (only === undefined || "rag".includes(only)) ragRow(node);
     console.log(`\nload average ${os.loadavg()[0].toFixed(2)} after`);
 }
 

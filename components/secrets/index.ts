@@ -30,6 +30,7 @@ export const GENERATED_SECRETS = {
     "mlflow-db-password": { length: 32, special: false, consumer: "mlflow/mlflow (PostgreSQL backend store)" },
     "mlflow-admin-password": { length: 32, special: false, consumer: "mlflow/mlflow (basic-auth admin user)" },
     "qdrant-api-key": { length: 48, special: false, consumer: "qdrant/qdrant (API key)" },
+    "rag-api-key": { length: 48, special: false, consumer: "rag/rag (bearer token of the RAG API and MCP endpoint)" },
     "vllm-api-key": { length: 48, special: false, consumer: "ai-serving/vllm (OpenAI-compatible API key)" },
     // LiteLLM accepts only an sk- prefixed master key.
     "llm-gateway-master-key": { length: 48, special: false, prefix: "sk-", consumer: "llm-gateway/llm-gateway (LiteLLM master key, used by the key sync only)" },

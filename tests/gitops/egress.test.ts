@@ -74,6 +74,11 @@ describe("one mutation, one denied flow", () => {
         expect(errors.some((e) => e.startsWith("egress: ai-serving Deployment ai-serving/vllm-"))).toBe(true);
     });
 
+    it("the RAG app's TEI fetches its model from the Hub: without its NetworkPolicy's 443 egress each Hub host is denied", async () => {
+        const c = (await cluster("stg-uaenorth")).filter((l) => !(l.obj.kind === "NetworkPolicy" && l.obj.metadata.namespace === "rag" && l.obj.metadata.name === "tei"));
+        expect(egress(c)).toEqual(EGRESS_HOSTS.huggingface.hosts.map((h) => expect.stringContaining(`egress: rag Deployment rag/tei container tei → ${h}:443: denied by the NetworkPolicies of namespace rag`)));
+    });
+
     it("alert receivers: hosts must be declared on the AlertmanagerConfig and admitted by the firewall", async () => {
         const c = await cluster("dev-uaenorth");
         const amc = find(c, "AlertmanagerConfig", "ai-stack") as any;

@@ -43,7 +43,7 @@ describe("prd-uaenorth: the mesh check fails on one change", () => {
     it("a NetworkPolicy flow without its allow", async () => {
         const objs = (await located("prd-uaenorth")).filter((l) => !(l.obj.kind === "AuthorizationPolicy" && l.obj.metadata.name === "qdrant"));
         expect(messages(objs)).toEqual([
-            'NetworkPolicy qdrant/qdrant: mesh: admits namespaces [ai-serving, argo, qdrant, team-nlp] → pods {"app.kubernetes.io/name":"qdrant"} on ports 6333, 6334, but no AuthorizationPolicy rule of namespace qdrant allows exactly that',
+            'NetworkPolicy qdrant/qdrant: mesh: admits namespaces [ai-serving, argo, qdrant, rag, team-nlp] → pods {"app.kubernetes.io/name":"qdrant"} on ports 6333, 6334, but no AuthorizationPolicy rule of namespace qdrant allows exactly that',
             'NetworkPolicy qdrant/qdrant: mesh: admits namespaces [qdrant] → pods {"app.kubernetes.io/name":"qdrant"} on ports 6335, but no AuthorizationPolicy rule of namespace qdrant allows exactly that',
         ]);
     });

@@ -216,17 +216,18 @@ describe("model revisions: stg/prd download pinned commits from the Hugging Face
         ]);
     });
 
-    test("KServe without --model_revision and an Argo download on a branch fail in stg; dev may follow a branch", async () => {
+    test("KServe without --model_revision and the RAG app's TEI on a branch fail in stg; dev may follow a branch", async () => {
         for (const stack of ["stg-uaenorth", "dev-uaenorth"]) {
             const ls = await layers(stack);
             const model = find(ls, "InferenceService", "llama31-8b-hf").spec.predictor.model;
             model.args = model.args.filter((a: string) => !a.startsWith("--model_revision"));
-            find(ls, "CronWorkflow", "nightly-embeddings").spec.workflowSpec.arguments.parameters.find((p: any) => p.name === "revision").value = "v1.5";
+            const tei = find(ls, "Deployment", "tei").spec.template.spec.containers[0];
+            tei.args = tei.args.map((a: string) => (a.startsWith("--revision=") ? "--revision=v1.5" : a));
             const errors = revisionErrors(await errorsOf(stack, ls));
             if (stack === "dev-uaenorth") expect(errors).toEqual([]);
             else
                 expect(errors.map((e) => e.split(": model-revision: ")[0] + " @ " + /at (revision '[^']*'|no pinned revision)/.exec(e)![1])).toEqual([
-                    "CronWorkflow argo/nightly-embeddings parameter revision @ revision 'v1.5'",
+                    "Deployment rag/tei spec.template.spec container tei @ revision 'v1.5'",
                     "InferenceService ai-serving/llama31-8b-hf spec.predictor container kserve-container @ no pinned revision",
                 ]);
         }

@@ -374,7 +374,15 @@ describe("images.yml", () => {
         // issue 22 §3: the pushed commit tag cannot be overwritten or deleted afterwards (ACR tags are mutable by default)
         expect(script).toContain('az acr repository update --name "$ACR_NAME" --image "aiplatform/${NAME}:${GITHUB_SHA}" --write-enabled false --delete-enabled false');
         expect(script.indexOf("--write-enabled false")).toBeGreaterThan(script.indexOf('docker push "${remote}:${GITHUB_SHA}"'));
-        expect(build.strategy.matrix.image).toEqual(fs.readdirSync(path.join(ROOT, "images")).filter((d) => fs.existsSync(path.join(ROOT, "images", d, "Dockerfile"))));
+        // Every Dockerfile is built from its folder (images/<name>) or, for workspace apps, from the root (the lock is there).
+        const dockerfiles = ["images", "apps"].flatMap((dir) => fs.readdirSync(path.join(ROOT, dir)).filter((d) => fs.existsSync(path.join(ROOT, dir, d, "Dockerfile")))
+            .map((d) => ({ image: d, context: dir === "images" ? `images/${d}` : ".", dockerfile: `${dir}/${d}/Dockerfile` })));
+        expect(build.strategy.matrix.include.map(({ inputs: _, ...rest }: { inputs: string }) => rest)).toEqual(dockerfiles);
+        // The content tag hashes the image's own folder.
+        for (const { inputs, dockerfile } of build.strategy.matrix.include as Record<string, string>[]) expect(inputs).toBe(path.dirname(dockerfile));
+        expect(script).toContain('docker push "${remote}:${content}"');
+        expect(steps(build).find((s) => String(s.uses).startsWith("docker/build-push-action@"))!.with).toMatchObject({ context: "${{ matrix.context }}", file: "${{ matrix.dockerfile }}" });
+        expect(push.strategy.matrix.image).toEqual(dockerfiles.map((d) => d.image));
     });
 });
 

@@ -33,7 +33,7 @@ test("the tree's pins: every model per environment and the Argo pipelines, each 
         "workloads/models/models.yaml llama31-8b (dev)": "hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4@db1f81ad",
         "workloads/models/models.yaml llama31-8b (prd)": "meta-llama/Llama-3.1-8B-Instruct@0e9e39f2",
         "workloads/models/models.yaml llama31-70b-rocm (prd)": "meta-llama/Llama-3.1-70B-Instruct@1605565b",
-        "workloads/base/pipelines/cron.yaml CronWorkflow nightly-embeddings": "BAAI/bge-small-en-v1.5@5c38ec7c",
+        "workloads/base/rag/tei.yaml Deployment tei": "BAAI/bge-small-en-v1.5@5c38ec7c",
     });
     expect(pins.every((p) => /^[0-9a-f]{40}$/.test(p.revision))).toBe(true);
 });
@@ -44,7 +44,7 @@ test("pins that exist pass; the report shows where main has moved", async () => 
     hub.get("BAAI/bge-small-en-v1.5")!.set("main", "f".repeat(40));
     const { lines, problems } = report(await checkPins(pins, endpoint));
     expect(problems).toEqual([]);
-    expect(lines.find((l) => l.includes("nightly-embeddings"))).toContain(`main is now ${"f".repeat(40)}`);
+    expect(lines.find((l) => l.includes("Deployment tei"))).toContain(`main is now ${"f".repeat(40)}`);
     expect(lines.find((l) => l.includes("llama31-70b-rocm"))).toContain("= main");
     expect(requests).toContain(`/api/models/meta-llama/Llama-3.1-70B-Instruct/revision/${pins.find((p) => p.repo === "meta-llama/Llama-3.1-70B-Instruct")!.revision}`);
 });

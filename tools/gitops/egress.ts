@@ -10,7 +10,7 @@
  *   The kubelet pulls, so only the firewall applies; the platform ACR is reached through its private endpoint;
  * - Flux sources (Helm, OCI, Git): source-controller in flux-system (the extension owns that namespace's policies);
  * - model weights: containers that talk to the Hugging Face Hub (HF_TOKEN or MODEL_SOURCE=huggingface without
- *   HF_HUB_OFFLINE=1) need every Hub download host;
+ *   HF_HUB_OFFLINE=1, or Text Embeddings Inference given a Hub model id) need every Hub download host;
  * - OS packages: the NVIDIA driver container (driver on) installs kernel headers from the Ubuntu archive over HTTP;
  * - alert receivers: AlertmanagerConfig objects name their receivers' hosts in `aiplatform.io/egress-hosts`
  *   (the URLs are Key Vault secrets; their hosts are not).
@@ -213,7 +213,17 @@ function otherImages(o: K8sObject): { at: string; ref: string }[] {
 function usesHub(c: any): boolean {
     const env = new Map<string, any>((c.env ?? []).map((e: any) => [e.name, e]));
     if (env.get("HF_HUB_OFFLINE")?.value === "1") return false;
-    return env.has("HF_TOKEN") || env.get("MODEL_SOURCE")?.value === "huggingface";
+    return env.has("HF_TOKEN") || env.get("MODEL_SOURCE")?.value === "huggingface" || teiHubModel(c) !== undefined;
+}
+
+/**
+ * The Hub model a Text Embeddings Inference container downloads: its `--model-id` unless that names a local folder
+ * (text-embeddings-inference router/src/main.rs: `model_id`, "the name of the model to load… or a local path").
+ */
+export function teiHubModel(c: any): string | undefined {
+    if (!/text-embeddings-inference/.test(String(c.image ?? ""))) return undefined;
+    const id = argValue([...(c.command ?? []), ...(c.args ?? [])].map(String), "model-id");
+    return id !== undefined && !id.startsWith("/") && !id.startsWith("{{") ? id : undefined;
 }
 
 /** A Hugging Face commit SHA: the only revision that cannot move under a running deployment. */
@@ -223,7 +233,8 @@ const HUB_PINNING_SOURCE = "https://huggingface.co/docs/huggingface_hub/guides/d
 /**
  * In stg/prd every download from the Hugging Face Hub names a commit SHA: a branch or tag (`main`) can move, so two
  * replicas (or a rollback) would serve different weights than the ones approved in the model registry. Covers the
- * model servers (MODEL_REVISION env, KServe's --model_revision) and Argo's `revision` parameters.
+ * model servers (MODEL_REVISION env, KServe's --model_revision), Text Embeddings Inference (--revision) and Argo's
+ * `revision` parameters.
  */
 export function hubRevisionProblems(objects: Located[], environment: string): Problem[] {
     if (environment !== "stg" && environment !== "prd") return [];
@@ -242,7 +253,9 @@ export function hubRevisionProblems(objects: Located[], environment: string): Pr
         for (const p of podSpecs(o)) {
             for (const c of containersOf(p.spec)) {
                 if (!usesHub(c)) continue;
-                const rev = (c.env ?? []).find((e: any) => e.name === "MODEL_REVISION")?.value ?? argValue((c.args ?? []).map(String), "model_revision");
+                const args = (c.args ?? []).map(String);
+                // TEI names it --revision (router/src/main.rs), vLLM/KServe env MODEL_REVISION or --model_revision.
+                const rev = (c.env ?? []).find((e: any) => e.name === "MODEL_REVISION")?.value ?? argValue(args, "model_revision") ?? (teiHubModel(c) ? argValue(args, "revision") : undefined);
                 if (!COMMIT_SHA.test(rev ?? "")) refuse(layer, `${idOf(o)} ${p.at} container ${c.name}`, rev);
             }
         }

@@ -208,7 +208,7 @@ function loadStandalone(file: string): ValidateFunction {
  * Compiles `build()` with `ajv`, or loads the standalone code a previous run cached for the same source text.
  * The cache is an optimisation only: any failure falls back to compiling.
  */
-function compileWithCache(ajv: Ajv, sourceText: string, name: string, build: () => object, cacheDir = CACHE_DIR): ValidateFunction {
+export function compileWithCache(ajv: Ajv, sourceText: string, name: string, build: () => object, cacheDir = CACHE_DIR): ValidateFunction {
     const hash = createHash("sha256").update(COMPILER_VERSION).update(AJV_VERSION).update(ajv.constructor.name).update(sourceText).digest("hex").slice(0, 24);
     const cached = path.join(cacheDir, `${name}-${hash}.js`);
     if (fs.existsSync(cached)) {

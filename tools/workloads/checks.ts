@@ -29,6 +29,7 @@ export const KEY_VAULT_SECRETS = [
     "mlflow-admin-password",
     "feast-db-password",
     "qdrant-api-key",
+    "rag-api-key",
     "llm-gateway-master-key",
     "llm-gateway-db-password",
     "llm-gateway-redis-password",

@@ -8,6 +8,8 @@
  *   npx tsx tools/workloads/generate.ts          write the files
  *   npx tsx tools/workloads/generate.ts --check  exit 1 (listing the stale files) when the tree differs
  */
+import { execFileSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
@@ -396,10 +398,17 @@ function registryComponent(facts: StackFacts): Record<string, string> {
     };
 }
 
-/** The drift-monitor image (images/drift-monitor), by the release tag images.yml pushes and locks (its VERSION file). */
+let driftMonitorTag: string | undefined;
+/**
+ * The drift-monitor image by its content tag: sha256 of `git ls-files -s images/drift-monitor`, first 40 hex — the
+ * second tag images.yml pushes and locks (its `inputs`), known before the commit exists (as apps/rag's image).
+ */
 export function driftMonitorImage(facts: StackFacts): string {
-    const version = fs.readFileSync(path.join(WORKLOADS_DIR, "../images/drift-monitor/VERSION"), "utf8").trim();
-    return `${acrLoginServer(facts)}/aiplatform/drift-monitor:${version}`;
+    driftMonitorTag ??= createHash("sha256")
+        .update(execFileSync("git", ["ls-files", "-s", "--", "images/drift-monitor"], { cwd: path.resolve(WORKLOADS_DIR, ".."), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }))
+        .digest("hex")
+        .slice(0, 40);
+    return `${acrLoginServer(facts)}/aiplatform/drift-monitor:${driftMonitorTag}`;
 }
 
 export const COLLECTOR = { name: "inference-log-collector", container: "inference-logs", port: 8080 } as const;
@@ -630,7 +639,7 @@ function driftCronWorkflow(facts: StackFacts, model: string, mon: ModelMonitorin
 /** generated/drift: the collector and one drift CronWorkflow per model monitored in this environment (none: no files). */
 function driftFolder(facts: StackFacts, monitored: ResolvedModel[], batch: Placement): Record<string, string> {
     if (!monitored.length) return {};
-    const what = "workloads/models/models.yaml (monitoring) and images/drift-monitor/VERSION";
+    const what = "workloads/models/models.yaml (monitoring) and the content of images/drift-monitor (image tag)";
     const files: Record<string, string> = {
         "drift/collector.yaml": header(facts.stack, facts, what) + yamlDocs(collectorObjects(facts, monitored.map((m) => m.name))),
     };

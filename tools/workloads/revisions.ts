@@ -1,8 +1,8 @@
 /**
  * Checks every Hugging Face pin of the tree against the Hub: each pinned commit must exist in its repository, and the
  * report shows where the repository's `main` has moved since (a candidate for the next promotion, never applied here).
- * Pins: workloads/models/models.yaml (each model and environment override) and the `repo`/`revision` parameters of
- * the Argo pipelines in workloads/base/pipelines.
+ * Pins: workloads/models/models.yaml (each model and environment override), the `repo`/`revision` parameters of
+ * the Argo pipelines in workloads/base/pipelines, and the RAG app's Text Embeddings Inference (workloads/base/rag).
  *
  *   npm run models:revisions [-- --help]
  *
@@ -14,6 +14,8 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { ENVIRONMENTS } from "../../config/schema";
 import { helpAsked } from "../cli-help";
+import { teiHubModel } from "../gitops/egress";
+import { argValue } from "../gitops/runtime-fit";
 import { loadCatalogue, resolveModel, WORKLOADS_DIR } from "./models";
 
 export interface Pin {
@@ -31,6 +33,7 @@ export interface PinStatus extends Pin {
 }
 
 const PIPELINES_DIR = path.join(WORKLOADS_DIR, "base/pipelines");
+const RAG_TEI = path.join(WORKLOADS_DIR, "base/rag/tei.yaml");
 
 /** Every Hub pin of the model catalogue (per environment) and of the pipelines. */
 export function treePins(): Pin[] {
@@ -47,6 +50,14 @@ export function treePins(): Pin[] {
             const params: { name: string; value?: string }[] = (o?.kind === "CronWorkflow" ? o.spec?.workflowSpec : o?.spec)?.arguments?.parameters ?? [];
             const value = (n: string) => params.find((p) => p.name === n)?.value;
             if (value("repo") && value("revision")) pins.push({ repo: value("repo")!, revision: value("revision")!, where: `workloads/base/pipelines/${file} ${o.kind} ${o.metadata?.name}` });
+        }
+    }
+    for (const doc of YAML.parseAllDocuments(fs.readFileSync(RAG_TEI, "utf8"))) {
+        const o = doc.toJS();
+        for (const c of o?.kind === "Deployment" ? o.spec.template.spec.containers : []) {
+            const repo = teiHubModel(c);
+            const revision = argValue((c.args ?? []).map(String), "revision");
+            if (repo && revision) pins.push({ repo, revision, where: `workloads/base/rag/tei.yaml Deployment ${o.metadata.name}` });
         }
     }
     return pins;
