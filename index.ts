@@ -18,9 +18,11 @@ import { Protection } from "./components/protection";
 import { RbacTemplates } from "./components/rbac";
 import { Registry } from "./components/registry";
 import { Secrets } from "./components/secrets";
+import { esoSecretNames } from "./components/secrets/eso-reads";
 import { DataLake } from "./components/storage";
 import { CustomerManagedKeys } from "./components/encryption";
 import { cloudflareApiToken, Edge, internalDomainOf } from "./components/edge";
+import { EDGE_SECRET_NAMES } from "./components/edge/names";
 import { FluxBootstrap } from "./components/flux-bootstrap";
 
 export = async () => {
@@ -49,8 +51,13 @@ export = async () => {
     // at creation, and the lake's account validates its key when it is created.
     const data = { names, location: cfg.location, resourceGroupName: foundation.resourceGroupName, workspaceId: foundation.workspaceId };
     const privateLink = { subnetId: network.subnetIds.privateEndpoints, dnsZoneIds: network.privateDnsZoneIds };
+    // The Key Vault secrets the cluster's ExternalSecrets read, from the GitOps tree: ESO's identity is granted each one.
+    const edgeOn = cloudflareToken !== undefined && cfg.edge !== undefined;
+    const edgeSecretVars = { origin_cert_secret: edgeOn ? EDGE_SECRET_NAMES.originCert : "", origin_key_secret: edgeOn ? EDGE_SECRET_NAMES.originKey : "" };
     const secrets = new Secrets("spoke", {
         ...data,
+        esoReads: esoSecretNames(pulumi.getStack(), edgeSecretVars),
+        writtenElsewhere: Object.values(EDGE_SECRET_NAMES),
         privateLink,
         softDeleteRetentionDays: cfg.keyVault.softDeleteRetentionDays,
         rotation: cfg.keyVault.rotation,
@@ -103,26 +110,6 @@ export = async () => {
         upstreamCache: true,
     });
     const lake = new DataLake("spoke", { ...data, privateLink, ...cfg.dataLake, customerManagedKey: cmk?.lakeKey });
-    const identities = new Identities("spoke", {
-        names,
-        location: cfg.location,
-        resourceGroupName: foundation.resourceGroupName,
-        oidcIssuerUrl: aks.oidcIssuerUrl,
-        scopes: { vault: secrets.vaultId, containers: lake.containerIds },
-        tenantNamespaces: federatedTenantNamespaces(cfg),
-    });
-    const rbac = new RbacTemplates("spoke", {
-        environment: cfg.environment,
-        stack: pulumi.getStack(),
-        principals: { developers: cfg.rbac.developers, platform: cfg.rbac.platform, automation: cfg.rbac.automation },
-        developerNamespaces: cfg.rbac.developerNamespaces,
-        customServiceRoles: [networkReaderRoleGuid(names.of("aksCluster")), ...customBlobRoleGuids(names), ...(cfg.scaling.enabled ? [poolSchedulerRoleGuid(names.of("aksCluster"))] : [])],
-        scopes: { resourceGroup: foundation.resourceGroupId, registry: registry.registryId, vault: secrets.vaultId, workspace: foundation.workspaceId, cluster: aks.clusterId },
-    });
-    const budget = cfg.budget
-        ? new Budget("spoke", { names, ...cfg.budget, startDate: firstDayOfMonth(planNow()), resourceGroupNames: [foundation.resourceGroupName, aks.nodeResourceGroup] })
-        : undefined;
-
     // Cloudflare edge: proxied records on the public ingress IP, origin certificate into the vault, zone floor,
     // origin pulls, and *.<env> in the hub's internal zone → the internal ingress.
     const edge =
@@ -139,6 +126,26 @@ export = async () => {
                   internalDns: { zoneName: hub.privateDnsZoneNames.apply((z) => z.internal), resourceGroupName: hub.resourceGroupName },
               })
             : undefined;
+
+    const identities = new Identities("spoke", {
+        names,
+        location: cfg.location,
+        resourceGroupName: foundation.resourceGroupName,
+        oidcIssuerUrl: aks.oidcIssuerUrl,
+        scopes: { resourceGroup: foundation.resourceGroupId, secrets: { ...secrets.secretIds, ...edge?.secretIds }, containers: lake.containerIds },
+        tenantNamespaces: federatedTenantNamespaces(cfg),
+    });
+    const rbac = new RbacTemplates("spoke", {
+        environment: cfg.environment,
+        stack: pulumi.getStack(),
+        principals: { developers: cfg.rbac.developers, platform: cfg.rbac.platform, automation: cfg.rbac.automation },
+        developerNamespaces: cfg.rbac.developerNamespaces,
+        customServiceRoles: [networkReaderRoleGuid(names.of("aksCluster")), ...customBlobRoleGuids(names), ...(cfg.scaling.enabled ? [poolSchedulerRoleGuid(names.of("aksCluster"))] : [])],
+        scopes: { resourceGroup: foundation.resourceGroupId, registry: registry.registryId, vault: secrets.vaultId, workspace: foundation.workspaceId, cluster: aks.clusterId },
+    });
+    const budget = cfg.budget
+        ? new Budget("spoke", { names, ...cfg.budget, startDate: firstDayOfMonth(planNow()), resourceGroupNames: [foundation.resourceGroupName, aks.nodeResourceGroup] })
+        : undefined;
 
     // GitOps: Flux takes over the cluster from here; cluster-vars are the only bridge from these outputs to Git.
     const flux = cfg.flux
@@ -166,8 +173,7 @@ export = async () => {
                   drift_collector_client_id: identities.clientIds.drift_collector,
                   notebook_client_id: identities.clientIds.notebook,
                   internal_dns_zone: hub.privateDnsZoneNames.apply((z) => internalDomainOf(cfg.environment, z.internal)),
-                  origin_cert_secret: edge ? edge.secretNames.originCert : "",
-                  origin_key_secret: edge ? edge.secretNames.originKey : "",
+                  ...edgeSecretVars,
                   ingress_public_ip: network.ingressPublicIpAddress,
                   ingress_public_ip_name: network.ingressPublicIpName,
                   ingress_public_ip_resource_group: foundation.resourceGroupName,

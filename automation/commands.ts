@@ -10,7 +10,8 @@ import { classifyError, PipelineError } from "./errors";
 import { EXIT, type ExitCode } from "./exit-codes";
 import { checkAzureCredentials } from "./credentials";
 import type { Host } from "./host";
-import { requireKeyVaultSecrets, type Target } from "./stacks";
+import { fluxCommitOf, requireKeyVaultSecrets, type Target } from "./stacks";
+import { FLUX_LAYERS } from "../components/flux-bootstrap/layers";
 import { publishSummary, renderChangeSummary, renderDriftSummary } from "./summary";
 import { stackPolicyConfig } from "../tools/policy/stack-config";
 import type { Cancellable, EngineHooks, PipelineWorkspace, StackHandle } from "./workspace";
@@ -340,8 +341,34 @@ export async function promotionGate(ctx: Context, source: Target): Promise<void>
     ctx.host.out(`pipeline: ${source.stack}: gate passed — version ${last.version} ran ${commit.slice(0, 12)} and passed its post-deploy checks (${tags[TAGS.verifiedAt] ?? "time unknown"})`);
 }
 
+/** Top-level folders the clusters' Flux layers read (gitops-bootstrap/, workloads/). */
+export const FLUX_TREE = [...new Set(FLUX_LAYERS.map((l) => l.includes("stack").split("/")[0]))];
+
+/**
+ * A target whose Flux follows one exact revision (prd's `aiplatform:flux.commit`) must get, in its cluster, what the
+ * source verified: the released commit is that revision, or differs from it only outside the tree Flux reads (the
+ * promotion PR itself moves nothing but the stack file). Otherwise the cluster would run a tree no stage verified.
+ */
+export async function fluxRevisionGate(ctx: Context, target: Target): Promise<void> {
+    const pinned = fluxCommitOf(target, ctx.root);
+    const commit = ctx.commit!;
+    if (!pinned || pinned === commit) return;
+    const refuse = (why: string) => {
+        throw new PipelineError(EXIT.promotionRefused, `promotion refused: ${target.file}: aiplatform:flux.commit = ${pinned.slice(0, 12)}, but the release is ${commit.slice(0, 12)}: ${why}`);
+    };
+    const changed = await ctx.host.gitChangedFiles(pinned, commit, FLUX_TREE);
+    if (changed === undefined) return refuse(`Git cannot compare the two (is ${pinned.slice(0, 12)} in this checkout? the release job fetches full history)`);
+    if (changed.length) {
+        return refuse(
+            `they differ in what Flux applies (${changed.slice(0, 3).join(", ")}${changed.length > 3 ? `, +${changed.length - 3} more` : ""}); release the commit flux.commit names, or move flux.commit to the release's tree first`,
+        );
+    }
+    ctx.host.out(`pipeline: ${target.stack}: Flux revision ${pinned.slice(0, 12)} has the same ${FLUX_TREE.join("/, ")}/ as release ${commit.slice(0, 12)}`);
+}
+
 export async function promote(ctx: Context, source: Target, target: Target): Promise<StackResult> {
     try {
+        await fluxRevisionGate(ctx, target);
         await promotionGate(ctx, source);
     } catch (e) {
         const error = classifyError(e);

@@ -31,7 +31,7 @@ export const EXIT_MEANINGS: readonly [ExitCode, string][] = [
     [EXIT.badInput, "bad input: unknown command or flag, unknown stack (in the repo or the backend), bad promotion pair, invalid stack file"],
     [EXIT.drift, "drift: the refresh found resources that differ from the state (drift command only)"],
     [EXIT.protectedChange, "refused: the preview replaces or deletes a protected resource (pass --allow-protected-changes)"],
-    [EXIT.promotionRefused, "promotion refused: the source stack's last update is not this commit, or its post-deploy checks did not pass"],
+    [EXIT.promotionRefused, "promotion refused: the source stack's last update is not this commit, or its post-deploy checks did not pass, or (prd) the release differs from `aiplatform:flux.commit` in the tree Flux applies"],
     [EXIT.noBackend, "no state backend: not logged in (PULUMI_BACKEND_URL) or the stack file has no Key Vault secrets provider"],
     [EXIT.noAzureCredentials, "no Azure credentials: no OIDC token / managed identity / `az login` session"],
     [EXIT.locked, "the stack is locked by another update (retry after it finishes)"],

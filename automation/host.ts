@@ -11,6 +11,8 @@ export interface Host {
     env: Record<string, string | undefined>;
     /** The checked-out commit (full SHA), if this is a Git work tree. */
     gitHead(): Promise<string | undefined>;
+    /** Files under `paths` that differ between two commits (`git diff --name-only`); undefined if Git cannot tell (unknown commit, no repository). */
+    gitChangedFiles(from: string, to: string, paths: string[]): Promise<string[] | undefined>;
     /** The subscription id of the current `az login` session, if any. */
     azureCliSubscription(): Promise<string | undefined>;
     readFile(file: string): string;
@@ -44,6 +46,12 @@ export function realHost(cwd: string): Host {
     return {
         env: process.env,
         gitHead: () => run("git", ["rev-parse", "HEAD"], cwd),
+        gitChangedFiles: (from, to, paths) =>
+            new Promise((resolve) => {
+                execFile("git", ["diff", "--name-only", from, to, "--", ...paths], { cwd, timeout: 30_000, windowsHide: true }, (error, stdout) => {
+                    resolve(error ? undefined : stdout.split("\n").filter(Boolean));
+                });
+            }),
         azureCliSubscription: () => run("az", ["account", "show", "--query", "id", "--output", "tsv"], cwd),
         readFile: (file) => fs.readFileSync(file, "utf8"),
         writeFile: (file, text) => {

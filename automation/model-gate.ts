@@ -15,12 +15,11 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { namespaceValues, readStackConfig } from "../config/stack-files";
 import { PipelineError } from "./errors";
 import { EXIT, type ExitCode } from "./exit-codes";
 import type { Host } from "./host";
 import { idTokenRequestUrl } from "./oidc-token";
-import type { Target } from "./stacks";
+import { fluxCommitOf, type Target } from "./stacks";
 import { cell, marker, publishSummary } from "./summary";
 import { type ModelEntry, type ModelSource, parseCatalogue, resolveModel } from "../tools/workloads/models";
 
@@ -197,8 +196,7 @@ export interface GateOptions {
  */
 function deployedCatalogue(root: string, t: Target): { models: ModelEntry[]; revision: string | null } {
     const bad = (m: string, e?: unknown) => new PipelineError(EXIT.badInput, m, e);
-    const flux = namespaceValues(readStackConfig(t.file, root)).flux as { commit?: unknown } | undefined;
-    const revision = typeof flux?.commit === "string" ? flux.commit : null;
+    const revision = fluxCommitOf(t, root) ?? null;
     let text: string;
     try {
         text = revision

@@ -70,6 +70,12 @@ export function promotionPair(all: Target[], from: string, to: string): { source
     return { source, target };
 }
 
+/** The exact revision the stack's Flux follows (`aiplatform:flux.commit`, prd), if its stack file pins one. */
+export function fluxCommitOf(t: Target, root: string): string | undefined {
+    const flux = namespaceValues(readStackConfig(t.file, root)).flux as { commit?: unknown } | undefined;
+    return typeof flux?.commit === "string" ? flux.commit : undefined;
+}
+
 /** The `secretsprovider:` of a stack file, written there when the stack was initialised (README: state backend). */
 export function stackSecretsProvider(t: Target, root: string): string | undefined {
     const text = fs.readFileSync(path.join(root, t.file), "utf8");

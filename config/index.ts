@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { checkCrossStackAddresses, overlaps, parseCidr, type StackAddresses } from "./address-plan";
-import { automationPrincipalProblems } from "./automation-principal";
+import { automationPrincipalProblems, type StackAutomationFact } from "./automation-principal";
 import { planNow } from "./clock";
 import { edgeZoneProblems, type StackEdgeFacts } from "./edge-zones";
 import { closest, ConfigError, formatProblem, type Problem } from "./problems";
@@ -111,6 +111,11 @@ function siblings(self: string, root: string): { sf: StackFile; values: Record<s
         });
 }
 
+/** The pipeline principal (rbac.automation) of every other stack file, hub included. */
+function siblingAutomations(stack: string, root: string): StackAutomationFact[] {
+    return siblings(stack, root).map(({ sf, values }) => ({ file: sf.file, automation: (values.rbac as { automation?: unknown } | undefined)?.automation }));
+}
+
 /** Address facts of every other stack file in the repository, for the cross-stack overlap check. */
 function otherStacksAddresses(self: string, root: string): StackAddresses[] {
     return siblings(self, root).map(({ sf, values }) => {
@@ -143,6 +148,26 @@ function hubAllocationProblems(stack: string, hubStack: string, addressSpace: st
     return [{ path: ["network", "addressSpace"], message: `must be ${allocated}, the block ${hub.sf.file} allocates to ${stack} (aiplatform:spokes)` }];
 }
 
+/**
+ * The hub grants the spoke's hub-side objects to the principal its `aiplatform:spokePipelines.<stack>` names: that must be
+ * this spoke's own pipeline (rbac.automation), or the hub grants another identity (and the spoke's deploys fail).
+ */
+function spokePipelineProblems(stack: string, file: string, hubStack: string, automation: string | undefined, root: string): Problem[] {
+    const hub = siblings(stack, root).find(({ sf }) => sf.kind === "hub" && sf.stack === stackRefParts(hubStack)?.stack);
+    if (!hub) return [];
+    const named = (hub.values.spokePipelines as Record<string, unknown> | undefined)?.[stack];
+    const where = `${hub.sf.file} aiplatform:spokePipelines.${stack}`;
+    if (named === undefined && automation === undefined) return [];
+    if (named === undefined) return [{ path: ["rbac", "automation"], message: `has no counterpart: ${where} is not set, so the hub grants this pipeline nothing; set it to this object id` }];
+    if (typeof named === "string" && automation !== undefined && named.toLowerCase() === automation.toLowerCase()) return [];
+    return [
+        {
+            path: ["rbac", "automation"],
+            message: `must equal ${where} (${String(named)}): the hub grants this spoke's hub-side objects to that principal, so both name the same pipeline identity`,
+        },
+    ];
+}
+
 /** The hub stack a spoke's `hubStack` names (`<org>/<project>/<stack>`), if that project and stack exist here. */
 function hubStackProblems(hubStack: string, root: string): Problem[] {
     const ref = stackRefParts(hubStack);
@@ -157,6 +182,7 @@ export function validateSpokeConfig(stack: string, file: string, raw: Record<str
     return validate(spokeSchema, (s, cfg) => spokeRules(s, cfg, now), stack, file, raw, (cfg) => [
         ...hubStackProblems(cfg.hubStack, root),
         ...hubAllocationProblems(stack, cfg.hubStack, cfg.network.addressSpace, root),
+        ...spokePipelineProblems(stack, file, cfg.hubStack, cfg.rbac.automation, root),
         ...checkCrossStackAddresses(
             { file, addressSpace: cfg.network.addressSpace, podCidr: cfg.network.podCidr, serviceCidr: cfg.network.serviceCidr },
             otherStacksAddresses(stack, root),
@@ -170,7 +196,7 @@ export function validateSpokeConfig(stack: string, file: string, raw: Record<str
         ),
         ...automationPrincipalProblems(
             { file, automation: cfg.rbac.automation },
-            siblings(stack, root).map(({ sf, values }) => ({ file: sf.file, automation: (values.rbac as { automation?: unknown } | undefined)?.automation })),
+            siblingAutomations(stack, root),
         ),
     ]);
 }
@@ -193,6 +219,13 @@ export function validateHubConfig(stack: string, file: string, raw: Record<strin
             .filter((s) => !(s in cfg.spokes));
         if (served.length) problems.push({ path: ["spokes"], message: `leaves out ${served.join(", ")}, whose aiplatform:hubStack names this hub; allocate every spoke the hub serves its address block` });
         problems.push(...allocationOverlaps(cfg));
+        // The hub deploys with its own identity, used by no spoke (issue 22: one principal per stack).
+        problems.push(
+            ...automationPrincipalProblems(
+                { file, automation: cfg.rbac.automation },
+                siblingAutomations(stack, root),
+            ),
+        );
         return problems;
     });
 }

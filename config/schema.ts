@@ -398,6 +398,12 @@ export const hubSchema = z.strictObject({
      * plan's permissions report fails naming the hub objects its pipeline cannot reach.
      */
     spokePipelines: z.record(z.string().regex(/^(dev|stg|prd)-[a-z0-9]+$/, "must be a spoke stack name <dev|stg|prd>-<region>"), guid).default({}),
+    rbac: z
+        .strictObject({
+            /** Object id of the hub's own deploying identity's service principal; like a spoke's, used by no other stack. */
+            automation: guid.optional(),
+        })
+        .prefault({}),
     network: z.strictObject({
         addressSpace: cidr,
         subnets: z.strictObject({

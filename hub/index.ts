@@ -39,6 +39,7 @@ export = async (): Promise<HubExportValues> => {
         spokeAddressSpaces: cfg.spokes,
         environments: spokes.map((s) => s.environment),
         spokeAccess: { stack: pulumi.getStack(), spokes },
+        deployerPrincipalId: cfg.rbac.automation,
     });
     new DefenderPlans("hub-defender", cfg.defender);
 

@@ -41,6 +41,18 @@ type Env = (typeof ENVIRONMENTS)[number];
 const SHARED_READ = "hub";
 /** Environments whose deployments wait for the reviewers, and whose state only main-branch jobs may touch. */
 const GATED: readonly Env[] = ["hub", "prd"];
+/** Environments whose state a read-only (preview, drift, audit) identity may decrypt only behind the reviewers (issue 22). */
+export const REVIEWED_READERS: readonly Env[] = ["stg", "prd"];
+
+/**
+ * Read-only identities (they deploy nothing) that decrypt a stg or prd stack's state — every secret in it — without
+ * the reviewers: a merge to main would run its code with them unreviewed. Pairs of identity and stack.
+ */
+export function unreviewedReaders(identities: Record<string, { environment?: string; reviewers?: boolean; stacks?: string[]; decrypt?: string[] }>): [string, string][] {
+    return Object.entries(identities).flatMap(([name, id]) =>
+        !id.stacks?.length && !id.reviewers ? (id.decrypt ?? []).filter((st) => (REVIEWED_READERS as readonly string[]).includes(environmentOf(st))).map((st): [string, string] => [name, st]) : [],
+    );
+}
 
 export const settingsSchema = z.strictObject({
     location: z.string().regex(/^[a-z0-9]+$/),
@@ -104,6 +116,9 @@ export function loadSettings(file: string, stacks: StackFile[]): Settings {
         const gated = [...id.read, ...id.locks, ...id.stacks].some((st) => known.has(st) && environmentOf(st) !== SHARED_READ && environmentOf(st) !== "dev") || [...id.locks, ...id.stacks].some((st) => environmentOf(st) === SHARED_READ);
         if (gated && id.branches !== "main") problems.push(`${at}.branches: '${id.branches}': it touches ${id.environment} state, so only jobs on main may use it`);
         if (id.stacks.length && GATED.includes(id.environment) && !id.reviewers) problems.push(`${at}.reviewers: false: deploying ${id.environment} needs the reviewers' approval`);
+    }
+    for (const [id, st] of unreviewedReaders(s.identities)) {
+        problems.push(`${f}: identities.${id}.reviewers: false: it decrypts ${st}'s state (every secret in it) for previews and drift, which wait for the reviewers in ${REVIEWED_READERS.join(" and ")}`);
     }
     for (const t of stacks) {
         const writers = Object.entries(s.identities).filter(([, i]) => i.stacks.includes(t.stack)).map(([k]) => k);

@@ -68,6 +68,8 @@ export interface EdgeOutputs {
     internalDomain: pulumi.Output<string>;
     /** Key Vault secret names the cluster's ExternalSecrets read (cluster-vars origin_cert_secret / origin_key_secret). */
     secretNames: typeof EDGE_SECRET_NAMES;
+    /** ARM ids of those Key Vault secrets, by name: ESO's per-secret grant scopes. */
+    secretIds: Record<string, pulumi.Output<string>>;
     /** When Cloudflare says the origin certificate expires (ISO 8601). */
     originCertificateExpiresOn: pulumi.Output<string>;
     /** Expiry written to the Key Vault secrets: rotation + certValidityDays (ISO 8601); alerts key off this date. */
@@ -187,12 +189,12 @@ export function createEdge(name: string, args: EdgeArgs, parent: pulumi.Resource
     );
 
     const vaultTarget = { vaultName: args.vault.name, resourceGroupName: args.vault.resourceGroupName };
-    vaultSecret(
+    const certSecret = vaultSecret(
         `${name}-origin-cert-secret`,
         { ...vaultTarget, secretName: EDGE_SECRET_NAMES.originCert, value: originCert.certificate, contentType: PEM_CONTENT_TYPE, expiresOn: secretsExpire },
         parent,
     );
-    vaultSecret(
+    const keySecret = vaultSecret(
         `${name}-origin-key-secret`,
         { ...vaultTarget, secretName: EDGE_SECRET_NAMES.originKey, value: originKey.privateKeyPemPkcs8, contentType: PEM_CONTENT_TYPE, expiresOn: secretsExpire },
         parent,
@@ -250,7 +252,7 @@ export function createEdge(name: string, args: EdgeArgs, parent: pulumi.Resource
         );
     });
     // Same expiry as the origin certificate: for the long-lived CA it is a review date, moved on at every rotation.
-    vaultSecret(
+    const pullCaSecret = vaultSecret(
         `${name}-origin-pull-ca-secret`,
         { ...vaultTarget, secretName: EDGE_SECRET_NAMES.originPullCa, value: pullCa.certPem, contentType: PEM_CONTENT_TYPE, expiresOn: secretsExpire },
         parent,
@@ -296,6 +298,7 @@ export function createEdge(name: string, args: EdgeArgs, parent: pulumi.Resource
         publicHostnames: hosts,
         internalDomain: pulumi.output(args.internalDns.zoneName).apply((z) => internalDomainOf(args.environment, z)),
         secretNames: EDGE_SECRET_NAMES,
+        secretIds: { [EDGE_SECRET_NAMES.originCert]: certSecret.id, [EDGE_SECRET_NAMES.originKey]: keySecret.id, [EDGE_SECRET_NAMES.originPullCa]: pullCaSecret.id },
         originCertificateExpiresOn: originCert.expiresOn,
         secretsExpireOn: secretsExpire.toISOString(),
         originCertificateId: originCert.id,
@@ -306,6 +309,7 @@ export class Edge extends pulumi.ComponentResource implements EdgeOutputs {
     public readonly publicHostnames: string[];
     public readonly internalDomain: pulumi.Output<string>;
     public readonly secretNames: typeof EDGE_SECRET_NAMES;
+    public readonly secretIds: Record<string, pulumi.Output<string>>;
     public readonly originCertificateExpiresOn: pulumi.Output<string>;
     public readonly secretsExpireOn: string;
     public readonly originCertificateId: pulumi.Output<string>;
@@ -316,6 +320,7 @@ export class Edge extends pulumi.ComponentResource implements EdgeOutputs {
         this.publicHostnames = out.publicHostnames;
         this.internalDomain = out.internalDomain;
         this.secretNames = out.secretNames;
+        this.secretIds = out.secretIds;
         this.originCertificateExpiresOn = out.originCertificateExpiresOn;
         this.secretsExpireOn = out.secretsExpireOn;
         this.originCertificateId = out.originCertificateId;

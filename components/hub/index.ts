@@ -17,6 +17,7 @@ import { diagnosticSettings } from "../core/diagnostics";
 import type { Namer } from "../core/naming";
 import { hubNsgRules } from "../network/nsg-rules";
 import { createSpokeAccess, type SpokeAccessFacts } from "./spoke-access";
+import { createHubDeployerAccess } from "./deployer-access";
 import { aksZoneName, HUB_ZONE_KEYS, type HubZoneKey, isPrivateLinkZone, type PrivateDnsZoneKey, privateDnsZoneNames } from "./dns-zones";
 import { egressGroups, ruleCollections } from "./egress-rules";
 
@@ -48,6 +49,8 @@ export interface HubArgs {
     environments: string[];
     /** The spokes whose pipelines get their hub-side objects (spoke-access.ts); the hub stack's name for role names. */
     spokeAccess: { stack: string; spokes: SpokeAccessFacts[] };
+    /** Object id of the hub's own deploying identity (aiplatform:rbac.automation): its rights are declared here (deployer-access.ts). */
+    deployerPrincipalId?: string;
 }
 
 export interface HubResult {
@@ -302,6 +305,19 @@ export function createHub(name: string, args: HubArgs, parent: pulumi.Resource):
         },
         parent,
     ).forEach(track);
+
+    if (args.deployerPrincipalId) {
+        createHubDeployerAccess(
+            `${name}-deployer`,
+            {
+                stack: args.spokeAccess.stack,
+                principalId: args.deployerPrincipalId,
+                resourceGroupId: args.resourceGroupId,
+                spokePipelines: args.spokeAccess.spokes.flatMap((s) => (s.automation ? [s.automation] : [])),
+            },
+            parent,
+        ).forEach(track);
+    }
 
     // Last, depending on everything above (see `locked`).
     new authorization.ManagementLockByScope(

@@ -61,13 +61,18 @@ export const HUB_SPOKE_ROLES = {
     joinZone: ["Microsoft.Network/privateDnsZones/read", "Microsoft.Network/privateDnsZones/join/action"],
 } as const;
 
+/** GUID of the hub's custom spoke role `key` (stable: the hub deployer's RBAC Administrator condition names it). */
+export function spokeRoleGuid(hubStack: string, key: keyof typeof HUB_SPOKE_ROLES): string {
+    return stableGuid(`aiplatform:${hubStack}:spoke-${key}`);
+}
+
 /** Declares the spoke roles and grants under `parent`; returns them (the hub's lock waits for them). */
 export function createSpokeAccess(name: string, args: SpokeAccessArgs, parent: pulumi.Resource): pulumi.CustomResource[] {
     const declared: pulumi.CustomResource[] = [];
     const subscriptionId = subscriptionIdOf(parent);
     const roles = Object.fromEntries(
         (Object.keys(HUB_SPOKE_ROLES) as (keyof typeof HUB_SPOKE_ROLES)[]).map((key) => {
-            const guid = stableGuid(`aiplatform:${args.stack}:spoke-${key}`);
+            const guid = spokeRoleGuid(args.stack, key);
             const def = new authorization.RoleDefinition(
                 `${name}-role-${key}`,
                 {

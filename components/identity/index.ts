@@ -1,7 +1,7 @@
 /**
  * Identities: one user-assigned managed identity per in-cluster workload that talks to Azure, federated with the
  * cluster's OIDC issuer for exactly its Kubernetes service account(s), holding exactly the roles in the table
- * below at the narrowest scope (one vault, one container). No client secrets anywhere: pods exchange their
+ * below at the narrowest scope (one secret, one container). No client secrets anywhere: pods exchange their
  * projected service-account token (audience api://AzureADTokenExchange) for an Entra token.
  *
  * WORKLOAD_IDENTITIES is the one source of truth: the component, the tests, the audit script, the README table and
@@ -17,8 +17,11 @@ import type { LakeContainer } from "../storage";
 
 export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 
-/** Where a workload's role applies: the spoke's Key Vault, or one Data Lake container. */
-export type IdentityScope = { kind: "vault" } | { kind: "container"; container: LakeContainer };
+/**
+ * Where a workload's role applies: each Key Vault secret the cluster's ExternalSecrets read (one assignment per
+ * secret, never the vault: issue 22 §2), or one Data Lake container.
+ */
+export type IdentityScope = { kind: "secrets" } | { kind: "container"; container: LakeContainer };
 
 /**
  * Read, write and delete blobs in a container — and nothing else. Storage Blob Data Contributor would also let the
@@ -77,7 +80,7 @@ export const WORKLOAD_IDENTITIES = {
         // The ClusterSecretStore's own ServiceAccount, never the controller's: the controller pod carries no identity,
         // so a SecretStore without serviceAccountRef has nothing to authenticate as (issue 22 §2).
         subjects: [{ namespace: "external-secrets", serviceAccount: "key-vault-reader" }],
-        grants: [{ role: "keyVaultSecretsUser", scope: { kind: "vault" } }],
+        grants: [{ role: "keyVaultSecretsUser", scope: { kind: "secrets" } }],
     },
     mlflow: {
         purpose: "MLflow tracking server stores run artifacts",
@@ -182,8 +185,8 @@ export interface IdentitiesArgs {
     resourceGroupName: pulumi.Input<string>;
     /** The AKS cluster's OIDC issuer URL (AksCluster.oidcIssuerUrl). */
     oidcIssuerUrl: pulumi.Input<string>;
-    /** Ids the table's scopes resolve to. */
-    scopes: { vault: pulumi.Input<string>; containers: Record<LakeContainer, pulumi.Input<string>> };
+    /** Ids the table's scopes resolve to: the resource group (custom role), each secret ESO reads by name, each container. */
+    scopes: { resourceGroup: pulumi.Input<string>; secrets: Record<string, pulumi.Input<string>>; containers: Record<LakeContainer, pulumi.Input<string>> };
     /** Defaults to WORKLOAD_IDENTITIES; tests pass their own. */
     table?: Record<string, WorkloadIdentitySpec>;
     /** The stack's team namespaces (rbac.developerNamespaces): where rows with `tenantServiceAccount` are federated. */
@@ -209,7 +212,7 @@ export function createIdentities(name: string, args: IdentitiesArgs, parent: pul
         const known = customGuids.get(key);
         if (known) return known;
         const spec = CUSTOM_BLOB_ROLES.find((r) => r.key === key)!;
-        const group = pulumi.output(args.scopes.vault).apply((id) => id.split("/providers/")[0]);
+        const group = args.scopes.resourceGroup;
         const guid = customBlobRoleGuid(args.names, spec);
         const def = new authorization.RoleDefinition(
             `${name}-${spec.seed}`,
@@ -254,24 +257,26 @@ export function createIdentities(name: string, args: IdentitiesArgs, parent: pul
             created.push(fic);
             previous = fic;
         }
-        spec.grants.forEach((g) => {
-            const scope = g.scope.kind === "vault" ? args.scopes.vault : args.scopes.containers[g.scope.container];
-            const where = g.scope.kind === "vault" ? "vault" : g.scope.container;
-            created.push(
-                grant(
-                    `${name}-${role}-${g.role}-${where}`,
-                    {
-                        principalId: identity.principalId,
-                        principalType: "ServicePrincipal",
-                        role: g.role === BLOB_DATA_WRITER.key || g.role === BLOB_DATA_APPENDER.key ? { customRoleGuid: customRole(g.role) } : g.role,
-                        scope,
-                        subscriptionId,
-                        description: `workload identity ${workload}: ${spec.purpose}`,
-                    },
-                    parent,
-                ),
-            );
-        });
+        for (const g of spec.grants) {
+            const scopes: [string, pulumi.Input<string>][] =
+                g.scope.kind === "secrets" ? Object.entries(args.scopes.secrets).map(([n, id]) => [`secret-${n}`, id]) : [[g.scope.container, args.scopes.containers[g.scope.container]]];
+            for (const [where, scope] of scopes) {
+                created.push(
+                    grant(
+                        `${name}-${role}-${g.role}-${where}`,
+                        {
+                            principalId: identity.principalId,
+                            principalType: "ServicePrincipal",
+                            role: g.role === BLOB_DATA_WRITER.key || g.role === BLOB_DATA_APPENDER.key ? { customRoleGuid: customRole(g.role) } : g.role,
+                            scope,
+                            subscriptionId,
+                            description: `workload identity ${workload}: ${spec.purpose}`,
+                        },
+                        parent,
+                    ),
+                );
+            }
+        }
         out.clientIds[workload] = readyAfter(identity.clientId, created);
         out.principalIds[workload] = identity.principalId;
         out.identityIds[workload] = identity.id;

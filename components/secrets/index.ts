@@ -5,9 +5,9 @@
  * for `softDeleteRetentionDays`, refuses public network access (default-deny ACLs; trusted Azure services bypass
  * them only when the vault holds customer-managed keys, which disk encryption sets and storage reach that way) and is reached
  * through a private endpoint; its audit events go to Log Analytics. Role assignments on it are exactly: Key Vault
- * Secrets User for the External Secrets Operator identity (declared by components/identity from its table) and
- * Key Vault Secrets Officer for the pipeline identity (declared here) — plus the platform persona's officer grant
- * (components/rbac). Nothing broader (no Key Vault Administrator, no Contributor on the vault).
+ * Secrets Officer for the pipeline identity (declared here) and the platform persona (components/rbac); the External
+ * Secrets Operator identity holds Secrets User on each secret the GitOps tree reads, one by one (components/identity,
+ * scopes from `secretIds`). Nothing broader (no Key Vault Administrator, no Contributor on the vault).
  *
  * Generated secrets come from @pulumi/random with a `rotation` keeper (keyVault.rotation): bumping the date
  * regenerates every value and moves every expiry to rotation + secretExpiryDays. Values stay Pulumi secrets end to
@@ -24,33 +24,21 @@ import type { PrivateLinkArgs } from "../registry";
 import { grant, readyAfter } from "../rbac/roles";
 import { expiryFrom, vaultSecret } from "./vault-secret";
 
-/** Secrets the platform generates, by Key Vault secret name; ESO syncs them into the namespaces that use them. */
-export const GENERATED_SECRETS = {
-    "grafana-admin-password": { length: 32, special: true, consumer: "monitoring/grafana (kube-prometheus-stack admin)" },
-    "mlflow-db-password": { length: 32, special: false, consumer: "mlflow/mlflow (PostgreSQL backend store)" },
-    "mlflow-admin-password": { length: 32, special: false, consumer: "mlflow/mlflow (basic-auth admin user)" },
-    "qdrant-api-key": { length: 48, special: false, consumer: "qdrant/qdrant (API key)" },
-    "rag-api-key": { length: 48, special: false, consumer: "rag/rag (bearer token of the RAG API and MCP endpoint)" },
-    "vllm-api-key": { length: 48, special: false, consumer: "ai-serving/vllm (OpenAI-compatible API key)" },
-    // LiteLLM accepts only an sk- prefixed master key.
-    "llm-gateway-master-key": { length: 48, special: false, prefix: "sk-", consumer: "llm-gateway/llm-gateway (LiteLLM master key, used by the key sync only)" },
-    "llm-gateway-db-password": { length: 32, special: false, consumer: "llm-gateway/llm-gateway-db (PostgreSQL of the gateway)" },
-    "llm-gateway-redis-password": { length: 32, special: false, consumer: "llm-gateway/llm-gateway-redis (rate-limit counters of the gateway)" },
-    // special: false — it is part of the SQL registry's connection URL (workloads/base/feature-store/repo/feature_store.yaml).
-    "feast-db-password": { length: 32, special: false, consumer: "feature-store/feast-online (PostgreSQL online store and registry), argo (feast steps)" },
-} as const;
-export type GeneratedSecretName = keyof typeof GENERATED_SECRETS;
+import { GENERATED_SECRETS, type GeneratedSecretName } from "./generated";
+
+export { GENERATED_SECRETS, type GeneratedSecretName };
 
 /**
- * Secrets a person puts into the vault (their values never pass through Pulumi). Declared here so the audit
- * treats them as expected — each must still carry an expiry and a content type:
- * `az keyvault secret set --vault-name <vault> --name hf-token --file token.txt --content-type text/plain --expires <date>`.
+ * Secrets a person puts into the vault (their values never pass through Pulumi): every secret the cluster's
+ * ExternalSecrets read (`esoReads`, from the GitOps tree) that this component does not generate and no other component
+ * writes (`writtenElsewhere`, the edge's). Each exists from the first deploy as a disabled placeholder — the scope of
+ * ESO's per-secret grant — until the person writes the value, with an expiry and a content type:
+ * `az keyvault secret set --vault-name <vault> --name hf-token --file token.txt --content-type text/plain --expires <date>`
+ * (a new version, enabled; Pulumi ignores every change to it).
  */
-export const EXTERNAL_SECRETS = {
-    "hf-token": { consumer: "ai-serving/vllm, argo (Hugging Face read token for gated models)" },
-    "jupyterhub-oauth-client-secret": { consumer: "notebooks/jupyterhub (client secret of its Entra app registration)" },
-} as const;
-export type ExternalSecretName = keyof typeof EXTERNAL_SECRETS;
+export function personAddedSecrets(esoReads: readonly string[], generated: readonly string[], writtenElsewhere: readonly string[] = []): string[] {
+    return esoReads.filter((n) => !generated.includes(n) && !writtenElsewhere.includes(n));
+}
 
 /** Key Vault secret holding a gateway team's API key (read by ESO in workloads/base/llm-gateway). */
 export function gatewayKeyName(team: string): string {
@@ -75,6 +63,10 @@ export interface SecretsArgs {
     customerManagedKeys?: boolean;
     /** LLM gateway team names (gateway.teams[].name): one generated API key each, `llm-gateway-key-<team>`. Default none. */
     gatewayTeams?: string[];
+    /** Secret names the cluster's ExternalSecrets read (esoSecretNames, from the GitOps tree). */
+    esoReads: readonly string[];
+    /** Of those, the ones another component writes (the edge's certificates); the rest not generated here are person-added. */
+    writtenElsewhere?: readonly string[];
 }
 
 export interface SecretsOutputs {
@@ -84,8 +76,10 @@ export interface SecretsOutputs {
     vaultUri: pulumi.Output<string>;
     /** Names (not values) of the generated secrets in the vault. */
     generatedSecretNames: GeneratedSecretName[];
-    /** Names of the secrets people put into the vault (EXTERNAL_SECRETS). */
-    externalSecretNames: ExternalSecretName[];
+    /** Names of the secrets people put into the vault (personAddedSecrets), created here as disabled placeholders. */
+    externalSecretNames: string[];
+    /** ARM id of every secret this component creates (generated and placeholders), by name: ESO's grant scopes. */
+    secretIds: Record<string, pulumi.Output<string>>;
     /** Names (not values) of the LLM gateway's per-team API keys, in gatewayTeams order. */
     gatewayKeyNames: string[];
     /** Expiry (ISO date) the generated secrets carry. */
@@ -154,6 +148,7 @@ export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Re
     }
 
     const expiresOn = expiryFrom(args.rotation, args.secretExpiryDays);
+    const secretIds: Record<string, pulumi.Output<string>> = {};
     const gatewayKeys = (args.gatewayTeams ?? []).map(gatewayKeyName);
     // LiteLLM accepts only virtual keys that start with `sk-` (README: LLM gateway), hence the prefix.
     const specs: [string, { length: number; special: boolean; prefix?: string }][] = [
@@ -175,20 +170,30 @@ export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Re
             },
             { parent },
         );
-        ready.push(
-            vaultSecret(
-                `${name}-${secretName}-secret`,
-                {
-                    vaultName: vault.name,
-                    resourceGroupName: args.resourceGroupName,
-                    secretName,
-                    value: spec.prefix ? pulumi.interpolate`${spec.prefix}${value.result}` : value.result,
-                    contentType: "text/plain",
-                    expiresOn,
-                },
-                parent,
-            ),
+        const secret = vaultSecret(
+            `${name}-${secretName}-secret`,
+            {
+                vaultName: vault.name,
+                resourceGroupName: args.resourceGroupName,
+                secretName,
+                value: spec.prefix ? pulumi.interpolate`${spec.prefix}${value.result}` : value.result,
+                contentType: "text/plain",
+                expiresOn,
+            },
+            parent,
         );
+        ready.push(secret);
+        secretIds[secretName] = secret.id;
+    }
+    const external = personAddedSecrets(args.esoReads, specs.map(([n]) => n), args.writtenElsewhere);
+    for (const secretName of external) {
+        const secret = vaultSecret(
+            `${name}-${secretName}-placeholder`,
+            // Not a secret, but kept one like every value in the vault.
+            { vaultName: vault.name, resourceGroupName: args.resourceGroupName, secretName, value: "unset: a person adds this value (README)", contentType: "text/plain", expiresOn, placeholder: true },
+            parent,
+        );
+        secretIds[secretName] = secret.id;
     }
 
     return {
@@ -196,7 +201,8 @@ export function createSecrets(name: string, args: SecretsArgs, parent: pulumi.Re
         vaultName: vault.name,
         vaultUri: readyAfter(vault.properties.apply((p) => p.vaultUri ?? ""), ready),
         generatedSecretNames: Object.keys(GENERATED_SECRETS) as GeneratedSecretName[],
-        externalSecretNames: Object.keys(EXTERNAL_SECRETS) as ExternalSecretName[],
+        externalSecretNames: external,
+        secretIds,
         gatewayKeyNames: gatewayKeys,
         generatedSecretsExpireOn: expiresOn.toISOString().slice(0, 10),
         tenantId: client.tenantId,
@@ -208,7 +214,8 @@ export class Secrets extends pulumi.ComponentResource implements SecretsOutputs 
     public readonly vaultName: pulumi.Output<string>;
     public readonly vaultUri: pulumi.Output<string>;
     public readonly generatedSecretNames: GeneratedSecretName[];
-    public readonly externalSecretNames: ExternalSecretName[];
+    public readonly externalSecretNames: string[];
+    public readonly secretIds: Record<string, pulumi.Output<string>>;
     public readonly gatewayKeyNames: string[];
     public readonly generatedSecretsExpireOn: string;
     public readonly tenantId: pulumi.Output<string>;
@@ -221,6 +228,7 @@ export class Secrets extends pulumi.ComponentResource implements SecretsOutputs 
         this.vaultUri = out.vaultUri;
         this.generatedSecretNames = out.generatedSecretNames;
         this.externalSecretNames = out.externalSecretNames;
+        this.secretIds = out.secretIds;
         this.gatewayKeyNames = out.gatewayKeyNames;
         this.generatedSecretsExpireOn = out.generatedSecretsExpireOn;
         this.tenantId = out.tenantId;

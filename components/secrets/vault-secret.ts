@@ -21,6 +21,11 @@ export interface VaultSecretArgs {
     contentType: string;
     /** Expiry written to `attributes.expires`; derive it from a config date (never `new Date()`) so plans are stable. */
     expiresOn: Date;
+    /**
+     * A person sets the real value later (`az keyvault secret set`): the secret is created disabled (ESO reads nothing
+     * from it, its ExternalSecret stays NotReady as if it were absent) and Pulumi never writes it again.
+     */
+    placeholder?: boolean;
 }
 
 const SECRET_NAME = /^[0-9a-zA-Z-]{1,127}$/;
@@ -47,10 +52,16 @@ export function vaultSecret(name: string, args: VaultSecretArgs, parent: pulumi.
             properties: {
                 value: pulumi.secret(args.value),
                 contentType: args.contentType,
-                attributes: { enabled: true, expires: expiresEpochSeconds(args.expiresOn) },
+                attributes: { enabled: !args.placeholder, expires: expiresEpochSeconds(args.expiresOn) },
             },
         },
-        { parent, additionalSecretOutputs: ["properties"] },
+        {
+            parent,
+            additionalSecretOutputs: ["properties"],
+            // A person's `az keyvault secret set` writes a new version (value, enabled, expiry, content type): an update
+            // from Pulumi would put the placeholder back over it. Exists so ESO's per-secret grant has a scope (issue 22 §2).
+            ...(args.placeholder ? { ignoreChanges: ["properties"] } : {}),
+        },
     );
 }
 

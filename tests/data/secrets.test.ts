@@ -3,7 +3,12 @@
  * public access, private endpoint, audit logs; exactly the declared grants on the vault; every generated secret a
  * Pulumi secret with a content type and the deterministic expiry rotation + secretExpiryDays.
  */
-import { EXTERNAL_SECRETS, gatewayKeyName, GENERATED_SECRETS } from "../../components/secrets";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { gatewayKeyName, GENERATED_SECRETS } from "../../components/secrets";
+import { esoSecretNames } from "../../components/secrets/eso-reads";
+import { EDGE_SECRET_NAMES } from "../../components/edge/names";
 import { expiryFrom } from "../../components/secrets/vault-secret";
 import { BUILT_IN_ROLES } from "../../components/rbac/roles";
 import { stackOutputs as outputsOf } from "../support/plan";
@@ -40,12 +45,33 @@ describe.each(SPOKES)("vault in %s", (stack) => {
         expect(diag.map((d) => (d.inputs.logs as any[]).map((l) => l.categoryGroup))).toEqual([["allLogs"]]);
     });
 
-    it("grants exactly Secrets User to ESO, Secrets Officer to the pipeline and the platform groups, Crypto Service Encryption User to the key users", () => {
-        const eso = one(stack, T.identity, "spoke-eso");
+    const EDGE = { origin_cert_secret: EDGE_SECRET_NAMES.originCert, origin_key_secret: EDGE_SECRET_NAMES.originKey };
+
+    it("grants ESO Secrets User on each secret the tree's ExternalSecrets read, one by one, and nothing at the vault (issue 22 §2)", () => {
+        const eso = (one(stack, T.identity, "spoke-eso").outputs as any).principalId;
+        const grants = ofType(stack, T.assignment).filter((a) => a.inputs.principalId === eso);
+        expect(grants.map((a) => roleGuid(a)).every((g) => g === BUILT_IN_ROLES.keyVaultSecretsUser.id)).toBe(true);
+        expect(grants.map((a) => String(a.inputs.scope)).sort()).toEqual(esoSecretNames(stack, EDGE).map((n) => `${vault().id}/secrets/${n}`));
+        // each scope is a secret the plan declares
+        for (const a of grants) expect(ofType(stack, T.secret).some((s) => s.id === a.inputs.scope)).toBe(true);
+    });
+
+    it("creates each person-added secret as a disabled placeholder whose later value Pulumi ignores", () => {
+        const people = ["alertmanager-finops-webhook-url", "alertmanager-ml-platform-webhook-url", "alertmanager-oncall-webhook-url", "hf-token", "jupyterhub-oauth-client-secret"];
+        const placeholders = ofType(stack, T.secret).filter((s) => s.urn.endsWith("-placeholder"));
+        expect(placeholders.map((s) => s.inputs.secretName).sort()).toEqual(people);
+        for (const s of placeholders) {
+            expect((s.inputs.properties as any).attributes.enabled).toBe(false);
+            expect((s.inputs.properties as any).contentType).toBe("text/plain");
+            expect(s.ignoreChanges).toEqual(["properties"]);
+        }
+        expect((ofType(stack, "aiplatform:secrets:Secrets")[0].outputs as any).externalSecretNames).toEqual(people);
+    });
+
+    it("grants exactly Secrets Officer to the pipeline and the platform groups, Crypto Service Encryption User to the key users, at the vault", () => {
         const keyUsers = cfg.keyVault.customerManagedKeys ? ["spoke-des-identity", "spoke-lake-cmk-identity"].map((n) => `${BUILT_IN_ROLES.keyVaultCryptoServiceEncryptionUser.id} ${(one(stack, T.identity, n).outputs as any).principalId}`) : [];
         const grants = assignmentsAt(stack, vault().id).map((a) => `${roleGuid(a)} ${a.inputs.principalId}`).sort();
         const expected = [
-            `${BUILT_IN_ROLES.keyVaultSecretsUser.id} ${(eso.outputs as any).principalId}`,
             `${BUILT_IN_ROLES.keyVaultSecretsOfficer.id} ${cfg.rbac.automation}`,
             ...cfg.rbac.platform.map((g) => `${BUILT_IN_ROLES.keyVaultSecretsOfficer.id} ${g}`),
             ...keyUsers,
@@ -93,8 +119,6 @@ describe.each(SPOKES)("vault in %s", (stack) => {
     it("names the secrets it expects from people, and exports secret names but no values", () => {
         const out = outputsOf(stack);
         expect(out.generatedSecretNames).toEqual(Object.keys(GENERATED_SECRETS));
-        const comp = ofType(stack, "aiplatform:secrets:Secrets")[0];
-        expect((comp.outputs as any).externalSecretNames).toEqual(Object.keys(EXTERNAL_SECRETS));
         expect(out.keyVaultUrl).toBe(`https://kv-aip-${cfg.environment}-uaen.vault.azure.net/`);
     });
 });
@@ -103,4 +127,33 @@ it("expiry is deterministic: rotation + secretExpiryDays (prd 2026-11-01 + 180 d
     expect(expiryFrom("2026-11-01", 180).toISOString()).toBe("2027-04-30T00:00:00.000Z");
     const prd = ofType("prd-uaenorth", T.secret).find((s) => s.inputs.secretName === "grafana-admin-password")!;
     expect((prd.inputs.properties as any).attributes.expires).toBe(Date.UTC(2027, 3, 30) / 1000);
+});
+
+describe("esoSecretNames reads the tree's ExternalSecrets (issue 22 §2)", () => {
+    const tree = (files: Record<string, string>) => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "eso-reads-"));
+        for (const [f, text] of Object.entries(files)) {
+            fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+            fs.writeFileSync(path.join(root, f), text);
+        }
+        return root;
+    };
+    const es = (name: string, data: string) => `apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: ${name}}\nspec:\n${data}`;
+
+    it("takes bases and the stack's own overlays, resolves cluster-vars, skips keys of features that are off", () => {
+        const root = tree({
+            "workloads/base/a.yaml": es("a", "  data: [{secretKey: k, remoteRef: {key: team-key}}, {secretKey: c, remoteRef: {key: '${origin_cert_secret}'}}]\n") + "---\nkind: ConfigMap\n",
+            "workloads/overlays/prd-uaenorth/b.yaml": es("b", "  dataFrom: [{extract: {key: prd-only}}]\n"),
+            "gitops-bootstrap/infrastructure/configs/overlays/dev/c.yaml": es("c", "  data: [{secretKey: k, remoteRef: {key: dev-only}}]\n"),
+        });
+        expect(esoSecretNames("prd-uaenorth", { origin_cert_secret: "edge-origin-cert" }, root)).toEqual(["edge-origin-cert", "prd-only", "team-key"]);
+        expect(esoSecretNames("dev-uaenorth", { origin_cert_secret: "" }, root)).toEqual(["dev-only", "team-key"]);
+    });
+
+    it("refuses a dataFrom.find (a search over the whole vault) and a cluster-var the program does not pass", () => {
+        expect(() => esoSecretNames("dev-uaenorth", {}, tree({ "workloads/base/a.yaml": es("all", "  dataFrom: [{find: {name: {regexp: '.*'}}}]\n") }))).toThrow(
+            "workloads/base/a.yaml: ExternalSecret all: dataFrom.find searches the whole vault; name each secret (remoteRef.key) so ESO's access stays per secret",
+        );
+        expect(() => esoSecretNames("dev-uaenorth", {}, tree({ "workloads/base/a.yaml": es("x", "  data: [{secretKey: k, remoteRef: {key: '${nope}'}}]\n") }))).toThrow("key '${nope}' names a cluster-var the program does not pass");
+    });
 });

@@ -245,6 +245,13 @@ export class FakeHost implements Host {
     }
 
     gitHead = async () => this.head;
+    /** `git diff --name-only <from> <to> -- <paths>` answers, keyed `<from>..<to>`; a missing key: Git cannot tell. */
+    readonly changedFiles = new Map<string, string[]>();
+    readonly diffs: { from: string; to: string; paths: string[] }[] = [];
+    gitChangedFiles = async (from: string, to: string, paths: string[]) => {
+        this.diffs.push({ from, to, paths });
+        return this.changedFiles.get(`${from}..${to}`);
+    };
     azureCliSubscription = async () => this.azSubscription;
     readFile = (file: string) => this.written.get(file) ?? fs.readFileSync(file, "utf8");
     writeFile = (file: string, text: string) => void this.written.set(file, text);

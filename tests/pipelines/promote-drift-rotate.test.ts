@@ -101,11 +101,38 @@ describe("promote", () => {
         expect(ws.methods("stg-uaenorth")).toContain("up");
     });
 
-    it("stg → prd uses the commit given with --commit", async () => {
-        const scripts = { "stg-uaenorth": { history: [historyEntry({ environment: { "git.head": OTHER_COMMIT } })], tags: { [TAGS.verifiedCommit]: OTHER_COMMIT, [TAGS.verifiedVersion]: "12" } } };
-        const { code, ws } = await run(["promote", "--from", "stg-uaenorth", "--to", "prd-uaenorth", "--commit", OTHER_COMMIT], scripts);
+    const stgRan = (commit: string) => ({ "stg-uaenorth": { history: [historyEntry({ environment: { "git.head": commit } })], tags: { [TAGS.verifiedCommit]: commit, [TAGS.verifiedVersion]: "12" } } });
+    const RELEASE = (commit: string) => ["promote", "--from", "stg-uaenorth", "--to", "prd-uaenorth", "--commit", commit];
+    const FLUX_COMMIT = (YAML.parse(fs.readFileSync(path.join(root, "Pulumi.prd-uaenorth.yaml"), "utf8")).config["aiplatform:flux"] as { commit: string }).commit;
+
+    it("stg → prd uses the commit given with --commit, once the Flux revision prd pins has the same GitOps tree", async () => {
+        const host = new FakeHost();
+        host.changedFiles.set(`${FLUX_COMMIT}..${OTHER_COMMIT}`, []);
+        const { code, ws } = await run(RELEASE(OTHER_COMMIT), stgRan(OTHER_COMMIT), host);
         expect(code).toBe(EXIT.ok);
+        expect(host.diffs).toEqual([{ from: FLUX_COMMIT, to: OTHER_COMMIT, paths: ["gitops-bootstrap", "workloads"] }]);
+        expect(host.output).toContain(`pipeline: prd-uaenorth: Flux revision ${FLUX_COMMIT.slice(0, 12)} has the same gitops-bootstrap/, workloads/ as release ${OTHER_COMMIT.slice(0, 12)}`);
         expect(ws.tags["prd-uaenorth"][TAGS.deployedCommit]).toBe(OTHER_COMMIT);
+    });
+
+    it("releasing exactly aiplatform:flux.commit needs no comparison", async () => {
+        const host = new FakeHost();
+        const { code } = await run(RELEASE(FLUX_COMMIT), stgRan(FLUX_COMMIT), host);
+        expect(code).toBe(EXIT.ok);
+        expect(host.diffs).toEqual([]);
+    });
+
+    it.each([
+        ["the trees Flux reads differ", ["workloads/models/models.yaml", "workloads/base/vllm/deployment.yaml"], "they differ in what Flux applies (workloads/models/models.yaml, workloads/base/vllm/deployment.yaml)"],
+        ["Git cannot compare them", undefined, "Git cannot compare the two"],
+    ])("refuses a prd release (exit 5) when it is not aiplatform:flux.commit and %s, before opening either stack", async (_n, changed, why) => {
+        const host = new FakeHost();
+        if (changed) host.changedFiles.set(`${FLUX_COMMIT}..${OTHER_COMMIT}`, changed);
+        const { code, ws } = await run(RELEASE(OTHER_COMMIT), stgRan(OTHER_COMMIT), host);
+        expect(code).toBe(EXIT.promotionRefused);
+        expect(host.errors).toContain(`pipeline: prd-uaenorth: promotion refused: Pulumi.prd-uaenorth.yaml: aiplatform:flux.commit = ${FLUX_COMMIT.slice(0, 12)}, but the release is ${OTHER_COMMIT.slice(0, 12)}: ${why}`);
+        expect(ws.methods("prd-uaenorth")).toEqual([]);
+        expect(ws.methods("stg-uaenorth")).toEqual([]);
     });
 });
 

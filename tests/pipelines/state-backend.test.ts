@@ -125,9 +125,10 @@ describe("state backend bootstrap script", () => {
         expect(keyUsers("pulumi-stg-uaenorth")).toEqual(['"$PRINCIPAL_STG_READ"', '"$PRINCIPAL_STG"']);
         const preview = settings.identities.preview;
         expect([preview.read, preview.locks, preview.stacks, preview.decrypt]).toEqual([["hub-uaenorth", "dev-uaenorth"], ["dev-uaenorth"], [], ["hub-uaenorth", "dev-uaenorth"]]);
-        // only the PR-preview environment runs for any branch; every other is main-only, and hub and prd wait for reviewers
+        // only the PR-preview environment runs for any branch; every other is main-only; hub and prd deployments, and
+        // stg's and prd's read-only jobs (they decrypt that state), wait for reviewers
         expect(Object.entries(settings.identities).filter(([, i]) => i.branches === "any").map(([k]) => k)).toEqual(["preview"]);
-        expect(Object.entries(settings.identities).filter(([, i]) => i.reviewers).map(([k]) => k)).toEqual(["hub", "prd"]);
+        expect(Object.entries(settings.identities).filter(([, i]) => i.reviewers).map(([k]) => k)).toEqual(["hub", "stg-read", "prd-read", "prd"]);
     });
 
     it("issue 22 §12: no identity holds a role that can delete the container (data actions only) or any built-in Storage Blob role", () => {
@@ -275,6 +276,7 @@ describe("settings rules (issue 22 §1, §11, §12)", () => {
             [
                 "settings.yaml: identities.preview.decrypt: 'prd-uaenorth' is not in its read list",
                 "settings.yaml: identities.preview.decrypt: 'prd-uaenorth' belongs to prd, not dev: an identity touches only its own environment's stacks (and reads/decrypts the hub's)",
+                "settings.yaml: identities.preview.reviewers: false: it decrypts prd-uaenorth's state (every secret in it) for previews and drift, which wait for the reviewers in stg and prd",
             ],
         ],
         [
@@ -287,10 +289,12 @@ describe("settings rules (issue 22 §1, §11, §12)", () => {
         ],
         ["prd state usable from any branch", (d: any) => (d.identities["prd-read"].branches = "any"), ["settings.yaml: identities.prd-read.branches: 'any': it touches prd state, so only jobs on main may use it"]],
         ["the hub deployed without reviewers", (d: any) => (d.identities.hub.reviewers = false), ["settings.yaml: identities.hub.reviewers: false: deploying hub needs the reviewers' approval"]],
-        ["two writers of prd", (d: any) => d.identities["prd-read"].stacks.push("prd-uaenorth"), [
-                "settings.yaml: identities.prd-read.reviewers: false: deploying prd needs the reviewers' approval",
-                "settings.yaml: 'prd-uaenorth' is deployed by prd-read, prd: exactly one identity writes a stack",
-            ]],
+        ["two writers of prd", (d: any) => d.identities["prd-read"].stacks.push("prd-uaenorth"), ["settings.yaml: 'prd-uaenorth' is deployed by prd-read, prd: exactly one identity writes a stack"]],
+        [
+            "stg previews decrypting stg's state without reviewers",
+            (d: any) => (d.identities["stg-read"].reviewers = false),
+            ["settings.yaml: identities.stg-read.reviewers: false: it decrypts stg-uaenorth's state (every secret in it) for previews and drift, which wait for the reviewers in stg and prd"],
+        ],
         [
             "GitLab prd sharing main's subject",
             (d: any) => (d.gitlab.refs.prd = "main"),

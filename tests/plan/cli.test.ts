@@ -35,17 +35,19 @@ test("an unknown flag exits 2", () => {
 });
 
 test("a required deploy order removed from the code exits 1 naming the constraint and the resources", () => {
-    const file = path.join(scratch, "components/gpu-pools/index.ts");
+    // The hub's chain of firewall rule collection groups: planning the hub alone is enough to see it fail.
+    const file = path.join(scratch, "components/hub/index.ts");
     const code = fs.readFileSync(file, "utf8");
-    const broken = code.replace("dependsOn: previous ? [previous] : [],", "dependsOn: [],");
+    const chained = "ruleCollections: ruleCollections(group, sources),\n            },\n            { parent, dependsOn: previousGroup ? [previousGroup] : [] },";
+    const broken = code.replace(chained, chained.replace("dependsOn: previousGroup ? [previousGroup] : []", "dependsOn: []"));
     expect(broken).not.toBe(code);
     fs.writeFileSync(file, broken);
     try {
-        const r = plan(["--stack", "dev-uaenorth", "--quiet", "--out", path.join(scratch, ".plan")], scratch);
+        const r = plan(["--stack", "hub-uaenorth", "--quiet", "--out", path.join(scratch, ".plan")], scratch);
         expect(r.code).toBe(1);
         expect(r.out).toMatch(/--- deploy order .* — \d+ failures/);
-        expect(r.out).toMatch(/FAIL agent-pools-serialised: 6 orders — the AgentPools of one cluster one after another/);
-        expect(r.out).toMatch(/spoke-aks-pools-\w+ does not wait for spoke-aks-pools-[\w, -]+: parallel pool writes on one cluster fail with 409 OperationNotAllowed \(source: .*Azure\/AKS#1913\)/);
+        expect(r.out).toMatch(/FAIL rule-collection-groups-serialised: \d+ orders — the rule collection groups of one firewall policy one after another/);
+        expect(r.out).toMatch(/hub-rcg-[\w-]+ does not wait for hub-rcg-[\w, -]+: parallel writes on one firewall policy fail \(409, policy in Updating state\) \(source: .*Azure\/bicep#1013/);
     } finally {
         fs.writeFileSync(file, code);
     }

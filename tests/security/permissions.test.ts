@@ -96,7 +96,7 @@ describe.each(SPOKES)("permissions of %s", (stack) => {
         ["AKS network reader at the IP's group (issue 14 §6)", "spoke-aks-net-reader-ip-group", "aks-public-ip"],
         ["AKS DNS zone right", "spoke-aks-dns-zone-contributor", "aks-private-dns"],
         ["kubelet AcrPull", "spoke-kubelet-acrpull", "kubelet-acr-pull"],
-        ["ESO Secrets User", "spoke-eso-keyVaultSecretsUser-vault", "workload-data"],
+        ["ESO Secrets User on hf-token", "spoke-eso-keyVaultSecretsUser-secret-hf-token", "workload-data"],
         ["the pipeline's role-assignment reader", `spoke-automation-${cfgOf(stack).rbac.automation!.slice(0, 8)}-assignmentReader-subscription`, "pipeline-refresh"],
     ])("without the %s the check fails", (_what, name, rule) => {
         expect(rules(modelOf(stack, (own) => without(own, name)))).toContain(rule);
@@ -120,6 +120,37 @@ describe.each(SPOKES)("permissions of %s", (stack) => {
             own.push({ ...ra, urn: `${ra.urn}-vault`, inputs: { ...ra.inputs, scope: vault.id } });
         });
         expect(rules(m)).toEqual(expect.arrayContaining(["unneeded-write", "unneeded-grant"]));
+    });
+});
+
+describe("permissions of the hub's deployer (issue 22: the hub's aiplatform:rbac.automation)", () => {
+    const hubModel = (mutate: (own: ExportResource[]) => void = () => undefined) => {
+        const own = structuredClone(loadPlan("hub-uaenorth").deployment.resources);
+        mutate(own);
+        const rbac = (readStackConfig("hub/Pulumi.hub-uaenorth.yaml") as any)["aiplatform:rbac"];
+        return buildAccessModel("hub-uaenorth", own, rbacOf({ "aiplatform:rbac": rbac }));
+    };
+
+    it("holds what deploying the hub needs, and may assign only the spoke roles to the spoke pipelines", () => {
+        expect(permissionFindings(hubModel())).toEqual([]);
+        const m = hubModel();
+        const deployer = m.principals.get(String((readStackConfig("hub/Pulumi.hub-uaenorth.yaml") as any)["aiplatform:rbac"].automation))!;
+        expect(deployer.kind).toBe("pipeline");
+        expect(m.grants.filter((g) => g.principalId === deployer.id).map((g) => g.role?.roleName).sort()).toEqual([
+            "Contributor",
+            "Role Based Access Control Administrator",
+            "aiplatform defender plans writer (hub-uaenorth)",
+            "aiplatform lock writer (hub-uaenorth)",
+            "aiplatform role assignment reader (hub-uaenorth)",
+        ]);
+    });
+
+    it.each([
+        ["Contributor", "hub-deployer-contributor", "pipeline-update"],
+        ["its Defender plans writer", "hub-deployer-defenderWriter", "pipeline-update"],
+        ["its RBAC Administrator", "hub-deployer-rbacAdministrator", "pipeline-assign"],
+    ])("without %s the hub's check fails", (_what, name, rule) => {
+        expect(rules(hubModel((own) => without(own, name)))).toContain(rule);
     });
 });
 

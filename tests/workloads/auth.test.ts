@@ -3,7 +3,10 @@
  * used — each GENERATED_SECRETS entry reaches its consumer through an ExternalSecret in every cluster (read from
  * the rendered tree Flux would apply).
  */
+import * as fs from "fs";
+import * as path from "path";
 import { GENERATED_SECRETS } from "../../components/secrets";
+import { REPO_ROOT } from "../../config/stack-files";
 import type { K8sObject } from "../../tools/gitops/render";
 import { renderCluster } from "../../tools/gitops/validate";
 
@@ -30,6 +33,28 @@ describe.each(STACKS)("%s", (stack) => {
     test("every generated Key Vault secret is read by an ExternalSecret (none generated and never wired)", async () => {
         const read = new Set((await cluster(stack)).filter((o) => o.kind === "ExternalSecret").flatMap((o: any) => o.spec.data.map((d: any) => d.remoteRef.key)));
         expect(Object.keys(GENERATED_SECRETS).filter((s) => !read.has(s))).toEqual([]);
+    });
+
+    test("the model gate's MLflow user pipeline-gate is created by the cluster with the password the release job reads from Key Vault", async () => {
+        const objs = await cluster(stack);
+        const job = one(objs, "CronJob", "mlflow-users").spec.jobTemplate.spec.template.spec;
+        const env = Object.fromEntries(job.containers[0].env.map((e: any) => [e.name, e.valueFrom?.secretKeyRef ?? e.value]));
+        expect(env.ADMIN_PASSWORD).toEqual({ name: "mlflow-admin", key: "password" });
+        expect(env.GATE_PASSWORD).toEqual({ name: "mlflow-pipeline-gate", key: "password" });
+        const gate = producer(objs, "mlflow", "mlflow-pipeline-gate")!;
+        expect(gate.keys).toEqual(["mlflow-pipeline-gate-password"]);
+        expect(gate.template.username).toBe("pipeline-gate");
+        expect(Object.keys(GENERATED_SECRETS)).toContain("mlflow-pipeline-gate-password");
+        // the release job logs in as that user with that Key Vault secret
+        const workflow = fs.readFileSync(path.join(REPO_ROOT, ".github/workflows/pulumi-stack.yml"), "utf8");
+        expect(workflow).toContain("--name mlflow-pipeline-gate-password");
+        expect(workflow).toContain(`MLFLOW_TRACKING_USERNAME=${gate.template.username}`);
+        // create (or reset the password), then READ — never more — on every registered model
+        const script: string = one(objs, "ConfigMap", "mlflow-users").data["sync.py"];
+        for (const call of ['"POST", "users/create"', '"PATCH", "users/update-password"', '"GET", f"registered-models/search', '"POST", "registered-models/permissions/create"']) expect(script).toContain(call);
+        expect(script.match(/"permission": "(\w+)"/g)).toEqual(['"permission": "READ"']);
+        const server = objs.find((o: any) => o.kind === "NetworkPolicy" && o.metadata.name === "mlflow-server") as any;
+        expect(server.spec.ingress.flatMap((r: any) => r.from)).toContainEqual({ podSelector: { matchLabels: { "app.kubernetes.io/name": "mlflow-users" } } });
     });
 
     test("Grafana's admin login is the Key Vault secret grafana-admin-password", async () => {

@@ -4,6 +4,7 @@
  * report checks these against the access model; the same list bounds "unneeded" grants.
  */
 import type { ExportResource } from "../plan/export";
+import { esoSecretNames } from "../../components/secrets/eso-reads";
 import { actionMatches, writesOf } from "./roles";
 import { type AccessModel, canWriteAssignment, covers, type Grant, grantsFor, type Principal, principalsOf, resourceName } from "./model";
 
@@ -146,9 +147,10 @@ function clusterRequirements(model: AccessModel): Requirement[] {
  * What each workload needs, by service account (what its software does — not the grant table it is checked
  * against). Any data write beyond it, and any control-plane write, is an unneeded write.
  */
-export const WORKLOAD_NEEDS: Record<string, { container?: string; vault?: true; dataActions: string[] }[]> = {
+export const WORKLOAD_NEEDS: Record<string, { container?: string; secrets?: true; dataActions: string[] }[]> = {
     // The store's own service account (not the ESO controller's): only the ClusterSecretStore authenticates as it.
-    "external-secrets/key-vault-reader": [{ vault: true, dataActions: ["Microsoft.KeyVault/vaults/secrets/getSecret/action", "Microsoft.KeyVault/vaults/secrets/readMetadata/action"] }],
+    // `secrets`: each secret the cluster's ExternalSecrets read (esoSecretNames, from the GitOps tree), one by one.
+    "external-secrets/key-vault-reader": [{ secrets: true, dataActions: ["Microsoft.KeyVault/vaults/secrets/getSecret/action", "Microsoft.KeyVault/vaults/secrets/readMetadata/action"] }],
     "mlflow/mlflow": [{ container: "mlflow", dataActions: BLOB_RW() }],
     "ai-serving/model-loader": [{ container: "models", dataActions: [BLOB("read")] }],
     "monitoring/loki": [{ container: "logs", dataActions: BLOB_RW() }],
@@ -180,13 +182,18 @@ function workloadRequirements(model: AccessModel): Requirement[] {
     const out: Requirement[] = [];
     const vault = model.resources.find((r) => r.type === "azure-native:keyvault:Vault")?.id;
     const container = (name: string) => model.resources.find((r) => r.type === "azure-native:storage:BlobContainer" && (r.inputs as any).containerName === name)?.id;
+    let secrets: string[] | undefined;
+    const read = () => (secrets ??= vault ? esoSecretNames(model.stack, substitute(model)).map((n) => `${vault}/secrets/${n}`) : []);
     for (const w of principalsOf(model, "workload")) {
         for (const subject of w.subjects ?? []) {
             const sa = subject.replace("system:serviceaccount:", "").replace(":", "/");
             for (const need of workloadNeeds(sa)) {
-                const target = need.vault ? vault : container(need.container!);
-                if (!target) continue;
-                for (const a of need.dataActions) out.push({ rule: "workload-data", principal: w, action: a, data: true, target, why: `${sa} ${/read|getSecret/.test(a) ? "reads" : "writes"} ${need.vault ? "the vault" : `container ${need.container}`}` });
+                const targets = need.secrets ? read() : [container(need.container!)].filter((t): t is string => !!t);
+                for (const target of targets) {
+                    for (const a of need.dataActions) {
+                        out.push({ rule: "workload-data", principal: w, action: a, data: true, target, why: `${sa} ${/read|getSecret/.test(a) ? "reads" : "writes"} ${need.secrets ? `secret ${target.split("/").pop()} (an ExternalSecret of the tree reads it)` : `container ${need.container}`}` });
+                    }
+                }
             }
         }
     }

@@ -93,7 +93,7 @@ export function liveFindings(inv: Inventory, live: LiveState, now: Date, days: n
     for (const s of live.secrets) {
         const subject = `secret ${vault}/${s.name}`;
         if (!declaredSecrets.has(s.name) && !external.has(s.name)) {
-            out.push({ kind: "undeclared-secret", subject, message: "in the vault but not declared by the program: delete it, or declare it (vaultSecret, or EXTERNAL_SECRETS for values people set)" });
+            out.push({ kind: "undeclared-secret", subject, message: "in the vault but not declared by the program: delete it, or declare it (vaultSecret; values people set: an ExternalSecret of the GitOps tree reads it, so the program creates its placeholder)" });
         }
         if (s.attributes?.enabled === false) continue;
         const f = expiryFinding(subject, s.attributes?.expires ? new Date(s.attributes.expires) : undefined, now, days, "secret");

@@ -47,7 +47,7 @@ export interface Inventory {
     storage?: { name: string; id?: string };
     cluster?: { name: string; resourceGroup: string; issuer?: string };
     secrets: DeclaredSecret[];
-    /** Secrets people put into the vault (components/secrets EXTERNAL_SECRETS): expected, value never in Pulumi. */
+    /** Secrets people put into the vault (components/secrets personAddedSecrets, disabled placeholders until then): value never in Pulumi. */
     externalSecrets: string[];
     identities: DeclaredIdentity[];
     federations: DeclaredFederation[];
@@ -121,6 +121,8 @@ export function inventoryOf(doc: StackExport): Inventory {
         });
     }
     for (const r of of("azure-native:keyvault:Secret")) {
+        // A person-added secret's placeholder: its value, expiry and content type are the person's, expected like any external secret.
+        if (inv.externalSecrets.includes(String(r.inputs.secretName))) continue;
         const props = (r.inputs.properties ?? {}) as any;
         inv.secrets.push({
             vaultName: String(r.inputs.vaultName),

@@ -287,6 +287,35 @@ export interface ReleaseChart {
     (hr: K8sObject): { chart: string; version: string } | undefined;
 }
 
+/** One image an object makes the cluster pull: in a pod spec, another image field, or a pinned chart's default. */
+export interface ImageUse {
+    /** Object id and where in it, e.g. `Deployment ai-serving/vllm container vllm`. */
+    workload: string;
+    namespace: string;
+    ref: string;
+}
+
+/**
+ * The images one rendered object pulls: its pod specs' containers, CloudNativePG/AMD image fields, and a HelmRelease's
+ * chart images (vendored defaults resolved against its values; `undefined` when the chart's facts are not vendored).
+ */
+export function objectImages(o: K8sObject, releaseChart: ReleaseChart, chartDir = CHART_IMAGES_DIR): ImageUse[] | undefined {
+    const ns = o.metadata?.namespace ?? "";
+    const id = idOf(o);
+    const out: ImageUse[] = [];
+    for (const p of podSpecs(o)) for (const c of containersOf(p.spec)) if (typeof c.image === "string") out.push({ workload: `${id} container ${c.name}`, namespace: ns, ref: c.image });
+    for (const x of otherImages(o)) out.push({ workload: `${id} ${x.at}`, namespace: ns, ref: x.ref });
+    if (o.kind === "HelmRelease" && /^helm\.toolkit\.fluxcd\.io\//.test(o.apiVersion)) {
+        const c = releaseChart(o);
+        if (!c) return out;
+        const facts = chartImages(c.chart, c.version, chartDir);
+        if (!facts) return undefined;
+        const target = o.spec?.targetNamespace ?? ns;
+        for (const img of releaseImages(facts, o.spec?.values, o.spec?.test?.enable === true)) out.push({ workload: `${id} (chart ${c.chart} ${c.version}, values ${img.path})`, namespace: target, ref: img.ref });
+    }
+    return out;
+}
+
 /** Every external flow of one cluster's rendered objects (and problems found while collecting them). */
 export function clusterFlows(objects: Located[], releaseChart: ReleaseChart, chartDir = CHART_IMAGES_DIR): { flows: Flow[]; problems: Problem[] } {
     const flows: Flow[] = [];
@@ -294,13 +323,13 @@ export function clusterFlows(objects: Located[], releaseChart: ReleaseChart, cha
     for (const { layer, obj: o } of objects) {
         const ns = o.metadata?.namespace ?? "";
         const id = idOf(o);
+        const images = objectImages(o, releaseChart, chartDir);
+        for (const img of images ?? []) flows.push(...pullFlows(layer, img.namespace, img.workload, img.ref, problems));
         for (const p of podSpecs(o)) {
             for (const c of containersOf(p.spec)) {
-                if (typeof c.image === "string") flows.push(...pullFlows(layer, ns, `${id} container ${c.name}`, c.image, problems));
                 if (usesHub(c)) flows.push(...hostFlows({ layer, namespace: ns, workload: `${id} container ${c.name}`, podLabels: p.labels }, EGRESS_HOSTS.huggingface, "model weights from the Hugging Face Hub"));
             }
         }
-        for (const x of otherImages(o)) flows.push(...pullFlows(layer, ns, `${id} ${x.at}`, x.ref, problems));
 
         if (/\.toolkit\.fluxcd\.io\//.test(o.apiVersion) && ["HelmRepository", "OCIRepository", "GitRepository", "Bucket"].includes(o.kind)) {
             const url: unknown = o.kind === "Bucket" ? `https://${o.spec?.endpoint}` : o.spec?.url;
@@ -320,12 +349,10 @@ export function clusterFlows(objects: Located[], releaseChart: ReleaseChart, cha
             const c = releaseChart(o);
             const target = o.spec?.targetNamespace ?? ns;
             if (!c) continue;
-            const facts = chartImages(c.chart, c.version, chartDir);
-            if (!facts) {
+            if (!images) {
                 problems.push({ layer, message: `egress: ${id}: chart ${c.chart} ${c.version} has no vendored image fields (schemas/chart-images/): add it to sources.json and run npx tsx tools/gitops/vendor-chart-images.ts` });
                 continue;
             }
-            for (const img of releaseImages(facts, o.spec?.values, o.spec?.test?.enable === true)) flows.push(...pullFlows(layer, target, `${id} (chart ${c.chart} ${c.version}, values ${img.path})`, img.ref, problems));
             if (c.chart === "gpu-operator" && get(merge({ driver: { enabled: true } }, o.spec?.values), "driver.enabled") !== false) {
                 flows.push(...hostFlows({ layer, namespace: target, workload: `${id} nvidia-driver-daemonset`, podLabels: { app: "nvidia-driver-daemonset" } }, EGRESS_HOSTS.ubuntuArchive, "kernel headers for the NVIDIA driver build"));
             }

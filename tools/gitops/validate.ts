@@ -16,6 +16,7 @@ import { envOf, FLUX_LAYERS, type FluxLayer, layerPath } from "../../components/
 import type { PolicyReport } from "../policy/evaluate";
 import { checkCluster, idOf, type Located, publicHostProblems } from "./checks";
 import { checkEgress, type FirewallRule, hubRevisionProblems } from "./egress";
+import { digestPinning, loadDigestLock, lockProblems } from "./image-digests";
 import { generateGitops, spokeStacks, staleGenerated } from "./generate";
 import { meshProblems } from "./mesh";
 import { layerTimingProblems, loadChartFacts, orderProblems } from "./order";
@@ -228,6 +229,16 @@ export async function validateRendered(
     // layer rendered: a missing ai layer is reported above, not as missing Ingresses).
     if (opts.edge && layers.every((l) => !l.error)) {
         for (const p of publicHostProblems(located, opts.edge.hostnames, opts.edge.file)) (reports.get(p.layer) ?? reports.values().next().value!).errors.push(p.message);
+    }
+
+    // prd pulls mirrored upstream images by locked digest (or a locked tag); the rest are listed as UNPINNED (issue 22 §3).
+    if (envOf(stack) === "prd") {
+        const first = reports.values().next().value!;
+        const lock = loadDigestLock();
+        first.errors.push(...lockProblems(lock));
+        const pins = digestPinning(located, (hr) => releaseChart(hr, everything), lock);
+        for (const p of pins.errors) (reports.get(p.layer) ?? first).errors.push(p.message);
+        for (const p of pins.warnings) (reports.get(p.layer) ?? first).warnings.push(p.message);
     }
 
     // The egress model: every external flow admitted by the hub firewall and the namespace's NetworkPolicies.

@@ -3,7 +3,8 @@
  * (availability: non-5xx OpenAI API responses; latency: requests finished within 20 s) and, where the Istio add-on
  * runs (stg/prd), the public ingress (as its NGINX sidecar reports the upstream responses: availability, and requests
  * answered within 30 s). tools/workloads/generate.ts writes each spec next to the rules tools/slo/sloth.ts generates
- * from it, so `sloth generate -i <spec>` reproduces them. Not here yet: the LLM gateway and RAG service (issue 19).
+ * from it, so `sloth generate -i <spec>` reproduces them. The LLM gateway has an availability SLO (its latency is the
+ * models' plus a small overhead, which the models' latency SLOs already cover). Not here yet: the RAG service (issue 19).
  */
 import type { Environment } from "../../config/schema";
 import { type SlothSlo, type SlothSpec, slothRuleGroups } from "./sloth";
@@ -14,6 +15,7 @@ export const OBJECTIVES = {
     modelLatency: { dev: 90, stg: 95, prd: 99 },
     publicAvailability: { stg: 99, prd: 99.5 },
     publicLatency: { stg: 95, prd: 99 },
+    gatewayAvailability: { dev: 95, stg: 99, prd: 99.5 },
 } as const;
 /** Latency thresholds: bucket boundaries the histograms have (vLLM e2e seconds; Istio milliseconds). */
 export const MODEL_LATENCY_LE = "20.0";
@@ -104,9 +106,31 @@ export function budgetGateQuery(service: string): string {
     return `(min(${remaining}) > 0) or absent(${remaining})`;
 }
 
-/** Every SLO spec of an environment: its models, and the public ingress where the mesh runs. */
+/**
+ * The LLM gateway (namespace llm-gateway, README "LLM gateway"): requests it answers with a 5xx after its retries and
+ * fallbacks. 429s (a team over its limits or budget) are the limits working, not failures.
+ */
+export function gatewaySpec(env: Environment): SlothSpec {
+    const requests = (extra: string) => `sum(rate(litellm_proxy_total_requests_metric_total{namespace="llm-gateway"${extra}}[{{.window}}]))`;
+    return {
+        version: "prometheus/v1",
+        service: "llm-gateway",
+        labels: { environment: env, aiplatform_io_slo: "gateway" },
+        slos: [
+            {
+                name: "availability",
+                objective: OBJECTIVES.gatewayAvailability[env],
+                description: "Share of the LLM gateway's requests not answered with a 5xx (after retries and fallback).",
+                sli: { events: { error_query: requests(', status_code=~"5.."'), total_query: requests("") } },
+                alerting: alerting("GatewayAvailabilityBudgetBurn", env),
+            },
+        ],
+    };
+}
+
+/** Every SLO spec of an environment: its models, the LLM gateway, and the public ingress where the mesh runs. */
 export function sloSpecs(env: Environment, models: ServedModel[], mesh: boolean): SlothSpec[] {
-    return [...models.map((m) => modelSpec(m, env)), ...(mesh && env !== "dev" ? [publicIngressSpec(env)] : [])];
+    return [...models.map((m) => modelSpec(m, env)), gatewaySpec(env), ...(mesh && env !== "dev" ? [publicIngressSpec(env)] : [])];
 }
 
 /** The PrometheusRule carrying the generated rules of `specs` (prometheus-operator picks it up in monitoring). */

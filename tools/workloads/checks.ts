@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { PoolFacts } from "../../components/gpu-pools/facts";
 import { CLUSTER_VAR_KEYS } from "../../components/flux-bootstrap/cluster-vars";
+import { GENERATED_SECRETS, type GeneratedSecretName } from "../../components/secrets/generated";
 import { deprecatedMetrics, knownMetrics } from "./metrics-catalogue";
 import { metricNames, normaliseTemplate, syntaxProblems } from "./promql";
 import { POOL_LABEL, tolerationFor } from "./scheduling";
@@ -20,19 +21,14 @@ export interface Obj {
 
 const id = (o: Obj) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`;
 
-/** Key Vault secrets the AI stack reads through ESO (README, section workloads, lists who creates each). */
+/**
+ * Key Vault secrets the AI stack may read through ESO (README, section workloads, lists who creates each): the ones
+ * the platform generates (GENERATED_SECRETS) and the ones a person adds, each documented in README's owners table.
+ */
 export const KEY_VAULT_SECRETS = [
+    ...(Object.keys(GENERATED_SECRETS) as GeneratedSecretName[]),
     "hf-token",
     "jupyterhub-oauth-client-secret",
-    "vllm-api-key",
-    "mlflow-db-password",
-    "mlflow-admin-password",
-    "feast-db-password",
-    "qdrant-api-key",
-    "rag-api-key",
-    "llm-gateway-master-key",
-    "llm-gateway-db-password",
-    "llm-gateway-redis-password",
     "alertmanager-ml-platform-webhook-url",
     "alertmanager-oncall-webhook-url",
     "alertmanager-finops-webhook-url",
