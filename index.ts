@@ -13,7 +13,7 @@ import { SpokeNetwork } from "./components/network";
 import { AksCluster, networkReaderRoleGuid } from "./components/aks";
 import { PoolSchedule, poolSchedulerRoleGuid } from "./components/scaling";
 import { Budget, firstDayOfMonth } from "./components/cost";
-import { blobDataWriterRoleGuid, federatedTenantNamespaces, Identities } from "./components/identity";
+import { customBlobRoleGuids, federatedTenantNamespaces, Identities } from "./components/identity";
 import { Protection } from "./components/protection";
 import { RbacTemplates } from "./components/rbac";
 import { Registry } from "./components/registry";
@@ -140,7 +140,7 @@ export = async () => {
         stack: pulumi.getStack(),
         principals: { developers: cfg.rbac.developers, platform: cfg.rbac.platform, automation: cfg.rbac.automation },
         developerNamespaces: cfg.rbac.developerNamespaces,
-        customServiceRoles: [networkReaderRoleGuid(names.of("aksCluster")), blobDataWriterRoleGuid(names), ...(cfg.scaling.enabled ? [poolSchedulerRoleGuid(names.of("aksCluster"))] : [])],
+        customServiceRoles: [networkReaderRoleGuid(names.of("aksCluster")), ...customBlobRoleGuids(names), ...(cfg.scaling.enabled ? [poolSchedulerRoleGuid(names.of("aksCluster"))] : [])],
         scopes: { resourceGroup: foundation.resourceGroupId, registry: registry.registryId, vault: secrets.vaultId, workspace: foundation.workspaceId, cluster: aks.clusterId },
     });
     const budget = cfg.budget
@@ -170,6 +170,7 @@ export = async () => {
                   mlflow_client_id: identities.clientIds.mlflow,
                   model_loader_client_id: identities.clientIds.model_loader,
                   argo_client_id: identities.clientIds.argo,
+                  drift_collector_client_id: identities.clientIds.drift_collector,
                   notebook_client_id: identities.clientIds.notebook,
                   internal_dns_zone: hub.privateDnsZoneNames.apply((z) => internalDomainOf(cfg.environment, z.internal)),
                   ...edgeSecretVars,

@@ -18,7 +18,7 @@ const guid = z
 const email = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an e-mail address");
 const duration = z.string().regex(/^\d+(s|m|h)$/, "must be a duration such as 10s, 10m or 1h");
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a 24h time HH:MM");
-const cron = z.string().regex(/^(\S+\s+){4}\S+$/, "must be a 5-field cron expression such as '0 20 * * 1-5'");
+export const cron = z.string().regex(/^(\S+\s+){4}\S+$/, "must be a 5-field cron expression such as '0 20 * * 1-5'");
 const zone = z.enum(["1", "2", "3"]);
 const isoDate = z
     .string()

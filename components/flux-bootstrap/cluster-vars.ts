@@ -47,6 +47,8 @@ export interface ClusterVars {
     model_loader_client_id: string;
     /** Workload-identity client id of Argo Workflows (artifact repository in the data lake). */
     argo_client_id: string;
+    /** Workload-identity client id of the inference log collector (blob data writer on the inference-logs container). */
+    drift_collector_client_id: string;
     /** Workload-identity client id of the notebook servers (ServiceAccount `notebook` in each team namespace). */
     notebook_client_id: string;
     /** Client id of JupyterHub's Entra app registration (aiplatform:notebooks.oauthClientId; "" without notebooks). */
@@ -116,6 +118,7 @@ export const CLUSTER_VAR_KEYS = [
     "mlflow_client_id",
     "model_loader_client_id",
     "argo_client_id",
+    "drift_collector_client_id",
     "notebook_client_id",
     "jupyterhub_app_id",
     "dns_zone",

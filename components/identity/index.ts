@@ -31,6 +31,9 @@ export type IdentityScope = { kind: "secrets" } | { kind: "container"; container
  */
 export const BLOB_DATA_WRITER = {
     key: "blobDataWriter",
+    seed: "blob-data-writer",
+    roleName: "aiplatform blob data writer",
+    description: "Workload identities: read, write and delete blobs in their container; no container or account changes.",
     actions: ["Microsoft.Storage/storageAccounts/blobServices/containers/read"],
     dataActions: [
         "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
@@ -38,11 +41,27 @@ export const BLOB_DATA_WRITER = {
         "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete",
     ],
 } as const;
-export type WorkloadRole = BuiltInRole | typeof BLOB_DATA_WRITER.key;
+/** Create blobs only: the inference log collector writes new blobs and never reads, overwrites on purpose or deletes. */
+export const BLOB_DATA_APPENDER = {
+    key: "blobDataAppender",
+    seed: "blob-data-appender",
+    roleName: "aiplatform blob data appender",
+    description: "Workload identities: create blobs in their container; no read, delete, container or account changes.",
+    actions: [],
+    dataActions: ["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write"],
+} as const;
+const CUSTOM_BLOB_ROLES = [BLOB_DATA_WRITER, BLOB_DATA_APPENDER] as const;
+type CustomBlobRole = (typeof CUSTOM_BLOB_ROLES)[number];
+export type WorkloadRole = BuiltInRole | CustomBlobRole["key"];
 
-/** GUID of the stack's blob data writer role (stable: the pipeline's ABAC condition names it). */
-export function blobDataWriterRoleGuid(names: Namer): string {
-    return stableGuid(`aiplatform:blob-data-writer:${names.of("resourceGroup")}`);
+/** GUID of one of the stack's custom blob roles (stable: the pipeline's ABAC condition names it). */
+export function customBlobRoleGuid(names: Namer, role: CustomBlobRole): string {
+    return stableGuid(`aiplatform:${role.seed}:${names.of("resourceGroup")}`);
+}
+
+/** GUIDs of every custom blob role of the stack (the pipeline may assign them to service principals). */
+export function customBlobRoleGuids(names: Namer): string[] {
+    return CUSTOM_BLOB_ROLES.map((r) => customBlobRoleGuid(names, r));
 }
 
 export interface WorkloadIdentitySpec {
@@ -85,14 +104,21 @@ export const WORKLOAD_IDENTITIES = {
         subjects: [{ namespace: "monitoring", serviceAccount: "tempo" }],
         grants: [{ role: "blobDataWriter", scope: { kind: "container", container: "traces" } }],
     },
+    drift_collector: {
+        purpose: "the inference log collector writes feature records of served traffic",
+        // images/drift-monitor/collector.py, generated Deployment inference-log-collector (tools/workloads/generate.ts).
+        subjects: [{ namespace: "ai-serving", serviceAccount: "inference-log-collector" }],
+        grants: [{ role: "blobDataAppender", scope: { kind: "container", container: "inference" } }],
+    },
     argo: {
-        purpose: "Argo Workflows artifact repository; batch steps read models and datasets",
+        purpose: "Argo Workflows artifact repository; batch steps read models, datasets and inference logs (drift checks)",
         // Workflow pods only; the Argo server runs in client auth mode and reads no artifacts itself.
         subjects: [{ namespace: "argo", serviceAccount: "argo-workflow" }],
         grants: [
             { role: "blobDataWriter", scope: { kind: "container", container: "argo" } },
             { role: "storageBlobDataReader", scope: { kind: "container", container: "datasets" } },
             { role: "storageBlobDataReader", scope: { kind: "container", container: "models" } },
+            { role: "storageBlobDataReader", scope: { kind: "container", container: "inference" } },
         ],
     },
     notebook: {
@@ -180,26 +206,29 @@ export function createIdentities(name: string, args: IdentitiesArgs, parent: pul
     if (problems.length) throw new pulumi.ResourceError(`workload identity table:\n  ${problems.join("\n  ")}`, parent);
     const subscriptionId = subscriptionIdOf(parent);
     const out: IdentitiesOutputs = { clientIds: {}, principalIds: {}, identityIds: {} } as IdentitiesOutputs;
-    let writerGuid: pulumi.Output<string> | undefined;
-    const blobDataWriter = () => {
-        if (writerGuid) return writerGuid;
+    const customGuids = new Map<CustomBlobRole["key"], pulumi.Output<string>>();
+    /** The custom role's GUID once its definition exists; defined on first use only. */
+    const customRole = (key: CustomBlobRole["key"]) => {
+        const known = customGuids.get(key);
+        if (known) return known;
+        const spec = CUSTOM_BLOB_ROLES.find((r) => r.key === key)!;
         const group = args.scopes.resourceGroup;
-        const guid = blobDataWriterRoleGuid(args.names);
+        const guid = customBlobRoleGuid(args.names, spec);
         const def = new authorization.RoleDefinition(
-            `${name}-blob-data-writer`,
+            `${name}-${spec.seed}`,
             {
                 roleDefinitionId: guid,
-                roleName: `aiplatform blob data writer (${args.names.of("resourceGroup")})`,
-                description: "Workload identities: read, write and delete blobs in their container; no container or account changes.",
+                roleName: `${spec.roleName} (${args.names.of("resourceGroup")})`,
+                description: spec.description,
                 roleType: "CustomRole",
                 scope: group,
                 assignableScopes: [group],
-                permissions: [{ actions: [...BLOB_DATA_WRITER.actions], notActions: [], dataActions: [...BLOB_DATA_WRITER.dataActions], notDataActions: [] }],
+                permissions: [{ actions: [...spec.actions], notActions: [], dataActions: [...spec.dataActions], notDataActions: [] }],
             },
             { parent },
         );
-        writerGuid = readyAfter(guid, [def]);
-        return writerGuid;
+        customGuids.set(key, readyAfter(guid, [def]));
+        return customGuids.get(key)!;
     };
 
     for (const [workload, spec] of Object.entries(table) as [WorkloadName, WorkloadIdentitySpec][]) {
@@ -238,7 +267,7 @@ export function createIdentities(name: string, args: IdentitiesArgs, parent: pul
                         {
                             principalId: identity.principalId,
                             principalType: "ServicePrincipal",
-                            role: g.role === BLOB_DATA_WRITER.key ? { customRoleGuid: blobDataWriter() } : g.role,
+                            role: g.role === BLOB_DATA_WRITER.key || g.role === BLOB_DATA_APPENDER.key ? { customRoleGuid: customRole(g.role) } : g.role,
                             scope,
                             subscriptionId,
                             description: `workload identity ${workload}: ${spec.purpose}`,

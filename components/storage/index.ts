@@ -25,6 +25,7 @@ export const LAKE_CONTAINERS = {
     argo: { name: "argo-artifacts", purpose: "Argo Workflows artifact repository" },
     logs: { name: "logs", purpose: "Loki chunks and ruler data" },
     traces: { name: "traces", purpose: "Tempo trace blocks" },
+    inference: { name: "inference-logs", purpose: "features of served requests and responses, no text (drift detection)" },
 } as const;
 export type LakeContainer = keyof typeof LAKE_CONTAINERS;
 

@@ -2,7 +2,7 @@
  * Workload identities on the planned spokes: one identity per table row, federated credentials with the cluster's
  * issuer, the exact service-account subject and audience, grants at the narrowest scope, ready client ids exported.
  */
-import { BLOB_DATA_WRITER, clientIdVar, federatedTenantNamespaces, identityTableProblems, subjectOf, subjectsOf, TOKEN_EXCHANGE_AUDIENCE, WORKLOAD_IDENTITIES, WORKLOAD_NAMES, type WorkloadRole } from "../../components/identity";
+import { BLOB_DATA_APPENDER, BLOB_DATA_WRITER, clientIdVar, federatedTenantNamespaces, identityTableProblems, subjectOf, subjectsOf, TOKEN_EXCHANGE_AUDIENCE, WORKLOAD_IDENTITIES, WORKLOAD_NAMES, type WorkloadRole } from "../../components/identity";
 import { BUILT_IN_ROLES } from "../../components/rbac/roles";
 import { LAKE_CONTAINERS } from "../../components/storage";
 import { stackOutputs } from "../support/plan";
@@ -38,8 +38,9 @@ describe.each(SPOKES)("workload identities in %s", (stack) => {
             const where = target.type === T.secret ? "secrets" : String(target.inputs.containerName);
             return `${roleGuid(g)}@${where}`;
         });
-        const writer = ofType(stack, T.roleDefinition).find((d) => String(d.inputs.roleName).startsWith("aiplatform blob data writer"))!;
-        const guidOf = (role: WorkloadRole) => (role === BLOB_DATA_WRITER.key ? String(writer.inputs.roleDefinitionId) : BUILT_IN_ROLES[role].id);
+        const custom = (prefix: string) => String(ofType(stack, T.roleDefinition).find((d) => String(d.inputs.roleName).startsWith(prefix))!.inputs.roleDefinitionId);
+        const guidOf = (role: WorkloadRole) =>
+            role === BLOB_DATA_WRITER.key ? custom(BLOB_DATA_WRITER.roleName) : role === BLOB_DATA_APPENDER.key ? custom(BLOB_DATA_APPENDER.roleName) : BUILT_IN_ROLES[role].id;
         const expected = spec.grants.map((g) => `${guidOf(g.role)}@${g.scope.kind === "secrets" ? "secrets" : LAKE_CONTAINERS[g.scope.container].name}`);
         expect([...new Set(described)].sort()).toEqual(expected.sort());
         for (const g of grants) expect(g.inputs.principalType).toBe("ServicePrincipal");
@@ -61,6 +62,15 @@ describe.each(SPOKES)("workload identities in %s", (stack) => {
         ]);
         const contributor = ofType(stack, T.assignment).filter((a) => roleGuid(a) === BUILT_IN_ROLES.storageBlobDataContributor.id);
         expect(contributor.map((a) => a.urn.split("::").pop())).toEqual([]);
+    });
+
+    it("the inference log collector can only create blobs, in inference-logs alone (drift detection)", () => {
+        const appender = ofType(stack, T.roleDefinition).find((d) => String(d.inputs.roleName).startsWith(BLOB_DATA_APPENDER.roleName))!;
+        expect(appender.inputs.permissions).toEqual([
+            { actions: [], notActions: [], dataActions: ["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write"], notDataActions: [] },
+        ]);
+        const holders = ofType(stack, T.assignment).filter((a) => roleGuid(a) === String(appender.inputs.roleDefinitionId));
+        expect(holders.map((a) => [a.urn.split("::").pop(), String(byId(stack, a.inputs.scope).inputs.containerName)])).toEqual([["spoke-drift-collector-blobDataAppender-inference", "inference-logs"]]);
     });
 
     it("exports every workload's client id, equal to its identity's clientId", () => {

@@ -14,7 +14,7 @@ import type { K8sObject } from "../../tools/gitops/render";
 import { coalesceValues } from "../../tools/gitops/schemas";
 import { renderCluster } from "../../tools/gitops/validate";
 import { type Obj, promqlProblems, runbookProblems } from "../../tools/workloads/checks";
-import { evaluate, type Series } from "../support/promql-eval";
+import { evaluate, firing as firingAt, type Rule, type Series } from "../support/promql-eval";
 
 const STACKS = ["dev-uaenorth", "stg-uaenorth", "prd-uaenorth"] as const;
 const NS = "x509-exporter";
@@ -51,18 +51,8 @@ const healthy: Series[] = [
     { name: "x509_source_up", labels: { ...TARGET, source_kind: "kube-secret", source_name: "secrets" }, value: 1 },
 ];
 
-interface Rule {
-    alert: string;
-    expr: string;
-    for?: string;
-    labels: Record<string, string>;
-    annotations: Record<string, string>;
-}
-
-/** Alerts (name/severity) the rules raise over `db`, each with the labels of the firing series. */
-function firing(rules: Rule[], db: Series[]): { alert: string; severity: string; labels: Record<string, string> }[] {
-    return rules.flatMap((r) => evaluate(r.expr, db, NOW).map((s) => ({ alert: r.alert, severity: r.labels.severity, labels: { ...s.labels, ...r.labels } })));
-}
+/** Alerts (name/severity) the rules raise over `db` at NOW, each with the labels of the firing series. */
+const firing = (rules: Rule[], db: Series[]) => firingAt(rules, db, NOW);
 const names = (f: ReturnType<typeof firing>) => f.map((a) => `${a.alert}/${a.severity}`).sort();
 
 describe("the PromQL evaluator used below", () => {

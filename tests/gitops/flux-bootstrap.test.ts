@@ -70,6 +70,7 @@ const OUTPUT_VARS = {
     model_loader_client_id: "aaaaaaaa-0000-0000-0000-000000000005",
     argo_client_id: "aaaaaaaa-0000-0000-0000-000000000006",
     notebook_client_id: "aaaaaaaa-0000-0000-0000-000000000007",
+    drift_collector_client_id: "aaaaaaaa-0000-0000-0000-000000000008",
     internal_dns_zone: "internal.dev.ai.contoso.com",
     origin_cert_secret: "edge-origin-cert",
     origin_key_secret: "edge-origin-key",

@@ -314,8 +314,8 @@ describe("settings rules (issue 22 §1, §11, §12)", () => {
     });
 });
 
-describe("images/model-loader/Dockerfile", () => {
-    const df = fs.readFileSync(path.join(ROOT, "images/model-loader/Dockerfile"), "utf8");
+describe.each(fs.readdirSync(path.join(ROOT, "images")).filter((d) => fs.existsSync(path.join(ROOT, "images", d, "Dockerfile"))))("images/%s/Dockerfile", (image) => {
+    const df = fs.readFileSync(path.join(ROOT, "images", image, "Dockerfile"), "utf8");
     it("pins every base image by digest and runs as a numeric non-root user", () => {
         const froms = [...df.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
         expect(froms.length).toBeGreaterThan(0);
@@ -323,6 +323,14 @@ describe("images/model-loader/Dockerfile", () => {
         const users = [...df.matchAll(/^USER (\S+)/gm)].map((m) => m[1]);
         expect(users).toEqual(["10001:10001"]);
         expect(df).not.toMatch(/^ADD /m);
-        expect(fs.readFileSync(path.join(ROOT, "images/model-loader/requirements.txt"), "utf8")).toMatch(/^azure-identity==\d+\.\d+\.\d+$/m);
+        const requirements = fs.readFileSync(path.join(ROOT, "images", image, "requirements.txt"), "utf8").split("\n").filter((l) => l.trim() && !l.startsWith("#"));
+        expect(requirements.length).toBeGreaterThan(0);
+        for (const r of requirements) expect(r).toMatch(/^[A-Za-z0-9_.-]+(\[[\w,]+\])?==\d+(\.\d+)*$/);
+    });
+    it("is built, scanned and pushed by images.yml and its unit tests run in pr.yml", () => {
+        const workflow = YAML.parse(fs.readFileSync(path.join(ROOT, ".github/workflows/images.yml"), "utf8"));
+        expect(workflow.jobs.build.strategy.matrix.include.map((i: { image: string }) => i.image)).toContain(image);
+        expect(workflow.jobs.push.strategy.matrix.image).toContain(image);
+        expect(fs.readFileSync(path.join(ROOT, ".github/workflows/pr.yml"), "utf8")).toContain(`python3 -m unittest discover -s images/${image}`);
     });
 });

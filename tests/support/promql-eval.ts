@@ -121,3 +121,16 @@ export function evaluate(expr: string, db: Series[], now: number): Sample[] {
     return out;
 }
 
+
+export interface Rule {
+    alert: string;
+    expr: string;
+    for?: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+}
+
+/** Alerts (name/severity) the rules raise over `db` at `now`, each with the labels of the firing series. */
+export function firing(rules: Rule[], db: Series[], now: number): { alert: string; severity: string; labels: Record<string, string> }[] {
+    return rules.flatMap((r) => evaluate(r.expr, db, now).map((s) => ({ alert: r.alert, severity: r.labels.severity, labels: { ...s.labels, ...r.labels } })));
+}

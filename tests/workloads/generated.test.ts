@@ -9,22 +9,9 @@ import { listStacks, REPO_ROOT } from "../../config/stack-files";
 import { catalogueSchema, loadCatalogue, type ModelEntry } from "../../tools/workloads/models";
 import { gpuPlacement, stackFacts } from "../../tools/workloads/scheduling";
 import { notebooksPatch } from "../../tools/workloads/notebooks";
+import { MODEL_ENTRY } from "../support/models";
 
-const model = (over: Partial<ModelEntry>): ModelEntry =>
-    catalogueSchema.parse({
-        models: [
-            {
-                name: "m",
-                servedModelName: "m",
-                vendor: "nvidia",
-                gpus: 1,
-                source: { huggingface: { repo: "org/m", revision: "abc123" } },
-                gateway: { pricePerMillionTokens: { input: 0, output: 0 } },
-                environments: { stg: { replicas: 1, maxReplicas: 1, rollout: "direct" } },
-                ...over,
-            },
-        ],
-    }).models[0];
+const model = (over: Partial<ModelEntry>): ModelEntry => catalogueSchema.parse({ models: [{ ...MODEL_ENTRY, ...over }] }).models[0];
 
 describe("generated workloads", () => {
     it("committed files under workloads/overlays/*/generated match the generator", () => {

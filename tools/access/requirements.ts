@@ -155,7 +155,14 @@ export const WORKLOAD_NEEDS: Record<string, { container?: string; secrets?: true
     "ai-serving/model-loader": [{ container: "models", dataActions: [BLOB("read")] }],
     "monitoring/loki": [{ container: "logs", dataActions: BLOB_RW() }],
     "monitoring/tempo": [{ container: "traces", dataActions: BLOB_RW() }],
-    "argo/argo-workflow": [{ container: "argo-artifacts", dataActions: BLOB_RW() }, { container: "datasets", dataActions: [BLOB("read")] }, { container: "models", dataActions: [BLOB("read")] }],
+    "argo/argo-workflow": [
+        { container: "argo-artifacts", dataActions: BLOB_RW() },
+        { container: "datasets", dataActions: [BLOB("read")] },
+        { container: "models", dataActions: [BLOB("read")] },
+        { container: "inference-logs", dataActions: [BLOB("read")] },
+    ],
+    // Creates blobs only (upload without overwrite): the blob data appender role.
+    "ai-serving/inference-log-collector": [{ container: "inference-logs", dataActions: [BLOB("write")] }],
     // In every team namespace (the notebook identity's tenantServiceAccount): data scientists read datasets and models.
     "<team>/notebook": [{ container: "datasets", dataActions: [BLOB("read")] }, { container: "models", dataActions: [BLOB("read")] }],
 };

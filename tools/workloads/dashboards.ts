@@ -261,6 +261,16 @@ const HEALTH: Dashboard = {
                 { title: "Firing AI alerts", type: "table", targets: [['sum by (alertname, severity) (ALERTS{alertstate="firing", team=~"ml-platform|platform|finops"})', "{{alertname}}"]] },
             ],
         },
+        {
+            // The drift-<model> CronWorkflows' scores (Argo custom metrics) and the inference log collector (README "Drift detection").
+            title: "Model drift",
+            panels: [
+                { title: "Drift score ÷ threshold (≥ 1 alerts)", unit: "short", description: "Per model, kind and feature; NaN (no point) when a window had too few samples.", targets: [["argo_workflows_drift_score / argo_workflows_drift_threshold", "{{model}} {{kind}} {{feature}}"]] },
+                { title: "Time since the last successful drift check", unit: "s", targets: [["time() - argo_workflows_drift_check_timestamp_seconds", "{{model}}"]] },
+                { title: "Feature records logged", unit: "short", targets: [["sum by (model) (rate(drift_collector_records_total[$__rate_interval]))", "{{model}} /s"], ["sum by (model) (rate(drift_collector_rejected_total[$__rate_interval]))", "{{model}} rejected /s"]] },
+                { title: "Collector buffer (records not yet in the lake)", unit: "short", targets: [["sum by (pod) (drift_collector_buffered_records)", "{{pod}}"]] },
+            ],
+        },
     ],
 };
 

@@ -10,12 +10,14 @@
  *   npx tsx tools/workloads/generate.ts          write the files
  *   npx tsx tools/workloads/generate.ts --check  exit 1 (listing the stale files) when the tree differs
  */
+import { execFileSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { resourceName } from "../../config/naming";
 import type { Environment } from "../../config/schema";
-import { loadCatalogue, type ModelEntry, resolveModel, type ResolvedModel, WORKLOADS_DIR } from "./models";
+import { DRIFT_FEATURES, loadCatalogue, type ModelEntry, type ModelMonitoring, resolveModel, type ResolvedModel, WORKLOADS_DIR } from "./models";
 import { gatewayRoutes, proxyConfig, teamObjects } from "./gateway";
 import { batchPlacement, gpuCapacity, gpuPlacement, nodeAffinity, type Placement, SPOKE_STACKS, type StackFacts, stackFacts } from "./scheduling";
 import { helpAsked } from "../cli-help";
@@ -398,6 +400,257 @@ function registryComponent(facts: StackFacts): Record<string, string> {
     };
 }
 
+let driftMonitorTag: string | undefined;
+/**
+ * The drift-monitor image by its content tag: sha256 of `git ls-files -s images/drift-monitor`, first 40 hex — the
+ * second tag images.yml pushes and locks (its `inputs`), known before the commit exists (as apps/rag's image).
+ */
+export function driftMonitorImage(facts: StackFacts): string {
+    driftMonitorTag ??= createHash("sha256")
+        .update(execFileSync("git", ["ls-files", "-s", "--", "images/drift-monitor"], { cwd: path.resolve(WORKLOADS_DIR, ".."), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }))
+        .digest("hex")
+        .slice(0, 40);
+    return `${acrLoginServer(facts)}/aiplatform/drift-monitor:${driftMonitorTag}`;
+}
+
+export const COLLECTOR = { name: "inference-log-collector", container: "inference-logs", port: 8080 } as const;
+/** Where a model's traffic is logged (KServe's logger `url`, the gateway's target). */
+export function collectorUrl(model: string): string {
+    return `http://${COLLECTOR.name}.${NAMESPACE}.svc.cluster.local/log/${model}`;
+}
+
+const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } };
+const MONITOR_USER = { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } };
+
+/** The collector of the models monitored in this environment: its identity, Deployment, Service and network allows. */
+function collectorObjects(facts: StackFacts, models: string[]): Obj[] {
+    const labels = { "app.kubernetes.io/name": COLLECTOR.name };
+    const meta = (name: string, extra: Obj = {}) => ({ name, namespace: NAMESPACE, ...extra });
+    return [
+        {
+            apiVersion: "v1",
+            kind: "ServiceAccount",
+            metadata: meta(COLLECTOR.name, { labels: { "azure.workload.identity/use": "true" }, annotations: { "azure.workload.identity/client-id": "${drift_collector_client_id}" } }),
+        },
+        {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: meta(COLLECTOR.name, { labels }),
+            spec: {
+                // Two in stg/prd: the KServe logger and the gateway post synchronously and lose what they cannot send.
+                replicas: facts.config.environment === "dev" ? 1 : 2,
+                selector: { matchLabels: labels },
+                template: {
+                    metadata: { labels: { ...labels, "azure.workload.identity/use": "true" } },
+                    spec: {
+                        serviceAccountName: COLLECTOR.name,
+                        securityContext: MONITOR_USER,
+                        // SIGTERM flushes the buffer; writing a minute's records takes seconds.
+                        terminationGracePeriodSeconds: 60,
+                        containers: [
+                            {
+                                name: "collector",
+                                image: driftMonitorImage(facts),
+                                args: ["/app/collector.py"],
+                                env: [
+                                    { name: "STORAGE_ACCOUNT", value: "${storage_account}" },
+                                    { name: "LOG_CONTAINER", value: COLLECTOR.container },
+                                    { name: "MODELS", value: models.join(",") },
+                                    { name: "PORT", value: String(COLLECTOR.port) },
+                                ],
+                                ports: [{ name: "http", containerPort: COLLECTOR.port, protocol: "TCP" }],
+                                readinessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10 },
+                                livenessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 20 },
+                                resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+                                securityContext: RESTRICTED_CONTAINER,
+                                volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                            },
+                        ],
+                        volumes: [{ name: "tmp", emptyDir: {} }],
+                    },
+                },
+            },
+        },
+        {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: meta(COLLECTOR.name, { labels }),
+            spec: { selector: labels, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
+        },
+        {
+            apiVersion: "monitoring.coreos.com/v1",
+            kind: "PodMonitor",
+            metadata: meta(COLLECTOR.name, { labels }),
+            spec: { selector: { matchLabels: labels }, podMetricsEndpoints: [{ port: "http", path: "/metrics", interval: "30s" }] },
+        },
+        {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: meta(COLLECTOR.name),
+            spec: {
+                podSelector: { matchLabels: labels },
+                policyTypes: ["Ingress", "Egress"],
+                // Senders: the model servers' KServe logger (ai-serving); the LLM gateway adds its namespace here.
+                // Prometheus scrapes /metrics on the same port.
+                ingress: [
+                    { from: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: COLLECTOR.port }] },
+                    {
+                        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } } }],
+                        ports: [{ protocol: "TCP", port: COLLECTOR.port }],
+                    },
+                ],
+                // The lake's private endpoint; Entra ID's token endpoint through the hub firewall (workload identity).
+                egress: [
+                    { to: [{ ipBlock: { cidr: "${private_endpoints_cidr}" } }], ports: [{ protocol: "TCP", port: 443 }] },
+                    { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] } }], ports: [{ protocol: "TCP", port: 443 }] },
+                ],
+            },
+        },
+        // In the mesh (stg/prd, workloads/components/mesh): the NetworkPolicy's flow as an mTLS allow, and Prometheus
+        // (outside the mesh) in plaintext for GET /metrics only, as for the model servers.
+        ...(facts.config.aks.serviceMesh
+            ? [
+                  {
+                      apiVersion: "security.istio.io/v1",
+                      kind: "AuthorizationPolicy",
+                      metadata: meta(COLLECTOR.name),
+                      spec: { selector: { matchLabels: labels }, action: "ALLOW", rules: [{ from: [{ source: { namespaces: [NAMESPACE] } }], to: [{ operation: { ports: [String(COLLECTOR.port)] } }] }] },
+                  },
+                  {
+                      apiVersion: "security.istio.io/v1",
+                      kind: "AuthorizationPolicy",
+                      metadata: meta(`${COLLECTOR.name}-scrape`),
+                      spec: { selector: { matchLabels: labels }, action: "ALLOW", rules: [{ to: [{ operation: { ports: [String(COLLECTOR.port)], methods: ["GET"], paths: ["/metrics"] } }] }] },
+                  },
+                  {
+                      apiVersion: "security.istio.io/v1",
+                      kind: "PeerAuthentication",
+                      metadata: meta(`${COLLECTOR.name}-scrape`),
+                      spec: { selector: { matchLabels: labels }, mtls: { mode: "STRICT" }, portLevelMtls: { [String(COLLECTOR.port)]: { mode: "PERMISSIVE" } } },
+                  },
+              ]
+            : []),
+        {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: meta("model-servers-to-collector"),
+            spec: {
+                podSelector: { matchLabels: { "aiplatform.io/component": "model-server" } },
+                policyTypes: ["Egress"],
+                egress: [{ to: [{ podSelector: { matchLabels: labels } }], ports: [{ protocol: "TCP", port: COLLECTOR.port }] }],
+            },
+        },
+    ];
+}
+
+/** Argo output parameter of a feature's score (monitor.py's output_name). */
+function scoreParameter(feature: string): string {
+    return `score-${feature.replace(/_/g, "-")}`;
+}
+
+/** The per-model drift check: a CronWorkflow whose step writes the scores Argo's controller publishes as gauges. */
+function driftCronWorkflow(facts: StackFacts, model: string, mon: ModelMonitoring, batch: Placement): Obj {
+    const results = [
+        ...Object.entries(mon.features).map(([feature, f]) => ({ feature, kind: DRIFT_FEATURES[feature].kind, method: f.method, threshold: f.threshold })),
+        ...(mon.performance ? [{ feature: "label_mean", kind: "performance", method: "drop", threshold: mon.performance.maxDrop }] : []),
+    ];
+    const config = {
+        model,
+        currentHours: mon.currentHours,
+        referenceDays: mon.referenceDays,
+        minSamples: mon.minSamples,
+        features: mon.features,
+        ...(mon.performance ? { performance: mon.performance } : {}),
+    };
+    const labels = (r: (typeof results)[number]) => [
+        { key: "model", value: model },
+        { key: "feature", value: r.feature },
+        { key: "kind", value: r.kind },
+        { key: "method", value: r.method },
+    ];
+    const succeeded = "{{status}} == Succeeded";
+    const metrics = [
+        ...results.map((r) => ({
+            name: "drift_score",
+            help: "Drift score of one feature of a served model (images/drift-monitor); NaN when a window had too few samples.",
+            labels: labels(r),
+            when: succeeded,
+            gauge: { value: `{{outputs.parameters.${scoreParameter(r.feature)}}}`, realtime: false },
+        })),
+        ...results.map((r) => ({
+            name: "drift_threshold",
+            help: "Threshold of drift_score at which the feature counts as drifted (workloads/models/models.yaml).",
+            labels: labels(r),
+            when: succeeded,
+            gauge: { value: String(r.threshold), realtime: false },
+        })),
+        {
+            name: "drift_check_timestamp_seconds",
+            help: "Start time of the last successful drift check of a served model.",
+            labels: [{ key: "model", value: model }],
+            when: succeeded,
+            gauge: { value: "{{workflow.creationTimestamp.s}}", realtime: false },
+        },
+    ];
+    return {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "CronWorkflow",
+        metadata: { name: `drift-${model}`, namespace: "argo", labels: { "aiplatform.io/model": model } },
+        spec: {
+            schedules: [mon.schedule],
+            timezone: "UTC",
+            concurrencyPolicy: "Forbid",
+            startingDeadlineSeconds: 3600,
+            workflowSpec: {
+                serviceAccountName: "argo-workflow",
+                entrypoint: "check",
+                podMetadata: { labels: { "azure.workload.identity/use": "true" } },
+                securityContext: MONITOR_USER,
+                tolerations: tolerations(batch),
+                affinity: nodeAffinity(batch),
+                volumes: [{ name: "tmp", emptyDir: {} }],
+                templates: [
+                    {
+                        name: "check",
+                        activeDeadlineSeconds: 3600,
+                        metrics: { prometheus: metrics },
+                        outputs: {
+                            parameters: results.map((r) => ({ name: scoreParameter(r.feature), valueFrom: { path: `/tmp/outputs/${scoreParameter(r.feature)}` } })),
+                            // Evidently's HTML report, archived in the Argo artifact repository (the lake's argo container).
+                            artifacts: [{ name: "report", path: "/tmp/report/drift.html", optional: true, archive: { none: {} } }],
+                        },
+                        container: {
+                            name: "main",
+                            image: driftMonitorImage(facts),
+                            args: ["/app/monitor.py", "--config", JSON.stringify(config), "--outputs", "/tmp/outputs", "--report", "/tmp/report/drift.html"],
+                            env: [
+                                { name: "STORAGE_ACCOUNT", value: "${storage_account}" },
+                                { name: "LOG_CONTAINER", value: COLLECTOR.container },
+                            ],
+                            resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } },
+                            securityContext: RESTRICTED_CONTAINER,
+                            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                        },
+                    },
+                ],
+            },
+        },
+    };
+}
+
+/** generated/drift: the collector and one drift CronWorkflow per model monitored in this environment (none: no files). */
+function driftFolder(facts: StackFacts, monitored: ResolvedModel[], batch: Placement): Record<string, string> {
+    if (!monitored.length) return {};
+    const what = "workloads/models/models.yaml (monitoring) and the content of images/drift-monitor (image tag)";
+    const files: Record<string, string> = {
+        "drift/collector.yaml": header(facts.stack, facts, what) + yamlDocs(collectorObjects(facts, monitored.map((m) => m.name))),
+    };
+    for (const m of monitored) files[`drift/drift-${m.name}.yaml`] = header(facts.stack, facts, what) + yamlDocs([driftCronWorkflow(facts, m.name, m.monitoring!, batch)]);
+    files["drift/kustomization.yaml"] =
+        header(facts.stack, facts, what) + yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: Object.keys(files).map((f) => f.replace(/^drift\//, "")) }]);
+    return files;
+}
+
 /** The LLM gateway of this stack: routes (from the catalogue and KServe) as a values patch, and the teams' objects. */
 function gatewayComponent(facts: StackFacts, routes: Parameters<typeof proxyConfig>[0]): Record<string, string> {
     const what = `workloads/models/models.yaml, workloads/base/kserve and aiplatform:gateway.teams (tools/workloads/gateway.ts)`;
@@ -436,6 +689,7 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
     const out: Record<string, string> = {};
     const problems: string[] = [];
     const models: string[] = [];
+    const monitored: ResolvedModel[] = [];
     const served: { name: string; servedModelName: string }[] = [];
     for (const entry of catalogue) {
         const m = resolveModel(entry, env);
@@ -459,6 +713,7 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
         }
         for (const [file, text] of Object.entries(modelFolder(stack, facts, m, p))) out[`${base}/models/${m.name}/${file}`] = text;
         models.push(`models/${m.name}`);
+        if (m.monitoring) monitored.push(m);
         served.push({ name: m.name, servedModelName: m.servedModelName });
     }
     const gateway = gatewayRoutes(catalogue, env);
@@ -487,6 +742,8 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
         yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: models.map((m) => m.replace(/^models\//, "")) }]);
     out[`${base}/pipeline-scheduling.yaml`] =
         header(stack, facts, `batch pool(s) ${batch.pools.join(", ")}`) + yamlDocs(PIPELINE_OBJECTS.map((t) => pipelinePatch(t, batch)));
+    const drift = driftFolder(facts, monitored, batch);
+    for (const [file, text] of Object.entries(drift)) out[`${base}/${file}`] = text;
     if (facts.config.notebooks) {
         const what = "the pool facts, aiplatform:rbac and aiplatform:notebooks (tools/workloads/notebooks.ts)";
         out[`${base}/notebooks/kustomization.yaml`] =
@@ -496,7 +753,13 @@ export function generateStack(stack: string, catalogue: ModelEntry[] = loadCatal
     }
     out[`${base}/kustomization.yaml`] =
         header(stack, facts, "workloads/models/models.yaml") +
-        yamlDocs([{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["gpu-quota.yaml", "slo-rules.yaml", ...(facts.config.notebooks ? ["notebooks"] : [])] }]);
+        yamlDocs([
+            {
+                apiVersion: "kustomize.config.k8s.io/v1beta1",
+                kind: "Kustomization",
+                resources: ["gpu-quota.yaml", "slo-rules.yaml", ...(facts.config.notebooks ? ["notebooks"] : []), ...(Object.keys(drift).length ? ["drift"] : [])],
+            },
+        ]);
     return out;
 }
 

@@ -261,6 +261,21 @@ export const EXPORTERS: Record<string, Exporter> = {
             x509_read_errors: "removed in x509-certificate-exporter v4: use x509_source_errors_total{reason} and x509_source_up",
         },
     },
+    "argo-drift": {
+        description:
+            "Argo Workflows controller (ServiceMonitor of the argo-workflows chart): custom gauges of the generated drift-<model> CronWorkflows (tools/workloads/generate.ts), prefixed argo_workflows_ by the controller; labels model, feature, kind, method",
+        source: [
+            "https://github.com/argoproj/argo-workflows/blob/main/docs/workflow-telemetry.md (custom metrics: names prepended with argo_workflows_)",
+            "https://github.com/contoso/aiplatform/blob/main/tools/workloads/generate.ts (driftCronWorkflow)",
+        ],
+        gauges: ["argo_workflows_drift_score", "argo_workflows_drift_threshold", "argo_workflows_drift_check_timestamp_seconds"],
+    },
+    "drift-collector": {
+        description: "The inference log collector /metrics (images/drift-monitor/collector.py), PodMonitor ai-serving/inference-log-collector; label model",
+        source: ["https://github.com/contoso/aiplatform/blob/main/images/drift-monitor/collector.py (Buffer.metrics)"],
+        gauges: ["drift_collector_buffered_records"],
+        counters: ["drift_collector_records_total", "drift_collector_rejected_total", "drift_collector_dropped_total", "drift_collector_flush_failures_total"],
+    },
     istio: {
         description: "Istio standard metrics of the add-on's sidecars (stg/prd), merged into the agent's :15020/stats/prometheus; scraped from the nginx-public controllers by PodMonitor ingress-public/nginx-public-mesh",
         source: ["https://istio.io/latest/docs/reference/config/metrics/"],

@@ -6,10 +6,22 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { z } from "zod";
-import { ENVIRONMENTS, type Environment } from "../../config/schema";
+import { cron, ENVIRONMENTS, type Environment } from "../../config/schema";
 
 export const WORKLOADS_DIR = path.resolve(__dirname, "../../workloads");
 export const MODELS_FILE = path.join(WORKLOADS_DIR, "models/models.yaml");
+/** The features the drift monitor can extract from logged requests/responses (shared with its Python code). */
+export const DRIFT_FEATURES_FILE = path.resolve(WORKLOADS_DIR, "../images/drift-monitor/features.json");
+
+export interface DriftFeature {
+    kind: "data" | "prediction";
+    type: "numerical" | "categorical";
+    doc: string;
+}
+export const DRIFT_FEATURES: Record<string, DriftFeature> = JSON.parse(fs.readFileSync(DRIFT_FEATURES_FILE, "utf8")).features;
+/** Upper bound of each drift method's score (Jensen-Shannon distance with natural logarithm: sqrt(ln 2)); a threshold above it never fires. */
+export const DRIFT_METHOD_MAX: Record<DriftMethod, number> = { psi: Infinity, jensenshannon: Math.sqrt(Math.log(2)), wasserstein: Infinity };
+export type DriftMethod = "psi" | "jensenshannon" | "wasserstein";
 
 const dnsLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/, "must be a DNS label of at most 32 characters");
 const quantity = z.string().regex(/^\d+(\.\d+)?(m|Mi|Gi|Ti)?$/, "must be a Kubernetes quantity such as 4, 500m or 32Gi");
@@ -68,6 +80,41 @@ const environmentEntry = z
     .refine((e) => e.maxReplicas >= e.replicas, { message: "maxReplicas must be >= replicas" })
     .refine((e) => (e.rollout === "ab") === Boolean(e.abMatch), { message: "abMatch is required with rollout ab and only allowed there" });
 
+const driftFeature = z.strictObject({
+    /** psi and jensenshannon bin the values (Evidently's rule); wasserstein (numerical only) is in reference standard deviations. */
+    method: z.enum(["psi", "jensenshannon", "wasserstein"]),
+    /** Score at or above which the feature counts as drifted (alert). */
+    threshold: z.number().gt(0),
+});
+
+/** Drift detection of the model's logged traffic (images/drift-monitor, generated CronWorkflow drift-<model>). */
+const monitoring = z
+    .strictObject({
+        schedule: cron.default("30 3 * * *"),
+        /** The recent window: the last N hours before the run. */
+        currentHours: z.number().int().min(1).max(168).default(24),
+        /** The reference window: the N days before the recent window. */
+        referenceDays: z.number().int().min(1).max(60).default(7),
+        /** Fewer samples than this in either window: no score (NaN), no alert. */
+        minSamples: z.number().int().min(30).default(200),
+        features: z.record(z.string(), driftFeature),
+        /** Performance decay, where labels (feedback records) arrive: the mean label may fall at most maxDrop. */
+        performance: z.strictObject({ minLabels: z.number().int().min(10).default(100), maxDrop: z.number().gt(0).max(1) }).optional(),
+    })
+    .superRefine((m, ctx) => {
+        const allowed = Object.keys(DRIFT_FEATURES).join(", ");
+        if (!Object.keys(m.features).length) ctx.addIssue({ code: "custom", path: ["features"], message: `must name at least one feature (${allowed})` });
+        for (const [name, f] of Object.entries(m.features)) {
+            const known = DRIFT_FEATURES[name];
+            if (!known) ctx.addIssue({ code: "custom", path: ["features", name], message: `unknown feature "${name}"; allowed: ${allowed} (images/drift-monitor/features.json)` });
+            else if (f.method === "wasserstein" && known.type === "categorical")
+                ctx.addIssue({ code: "custom", path: ["features", name, "method"], message: `wasserstein needs a numerical feature; ${name} is categorical (use psi or jensenshannon)` });
+            if (f.threshold >= DRIFT_METHOD_MAX[f.method])
+                ctx.addIssue({ code: "custom", path: ["features", name, "threshold"], message: `${f.threshold} can never be reached: ${f.method} scores stay below ${DRIFT_METHOD_MAX[f.method].toFixed(4)}` });
+        }
+    });
+export type ModelMonitoring = z.infer<typeof monitoring>;
+
 const model = z.strictObject({
     name: dnsLabel,
     /** Name clients send as `model` in OpenAI requests (and the model_name label of vllm:* metrics). */
@@ -82,6 +129,7 @@ const model = z.strictObject({
     resources: resources.default({ cpu: "4", memory: "32Gi" }),
     storage: storage.default({ className: "azurefile-csi-premium", accessMode: "ReadWriteMany" }),
     storageGi: z.number().int().min(10).max(4096).default(100),
+    monitoring: monitoring.optional(),
     environments: z.partialRecord(z.enum(ENVIRONMENTS), environmentEntry),
     /**
      * How the LLM gateway serves the model (tools/workloads/gateway.ts generates its route from this entry). Optional in
@@ -120,6 +168,8 @@ export interface ResolvedModel {
     abMatch?: { header: string; exact: string };
     /** MLflow registry version (of the registered model named like the entry), when pinned. */
     registryVersion?: string;
+    /** Drift detection settings, when the model has any. */
+    monitoring?: ModelMonitoring;
 }
 
 export function resolveModel(m: ModelEntry, env: Environment): ResolvedModel | undefined {
@@ -141,6 +191,7 @@ export function resolveModel(m: ModelEntry, env: Environment): ResolvedModel | u
         rollout: e.rollout,
         abMatch: e.abMatch,
         registryVersion: e.registryVersion,
+        monitoring: m.monitoring,
     };
 }
 
