@@ -82,6 +82,16 @@ export function maxSurgeSetting(pool: Pick<NodePoolConfig, "gpu"> & { spot?: boo
     return pool.gpu ? "1" : "33%";
 }
 
+/**
+ * Azure Firewall's private IP: the first address Azure hands out in AzureFirewallSubnet (the 4th; the first three
+ * after the network address are reserved). Other regions' hubs route to it without reading this hub's state.
+ */
+export function firewallPrivateIp(firewallSubnet: string): string {
+    const c = parseCidr(firewallSubnet);
+    if (typeof c === "string") throw new Error(c);
+    return hostAt(c, 4);
+}
+
 type Named = { key: string; cidr: Cidr };
 
 /** Parses each (key, text) pair, reporting unparsable ones; returns the parsed ones. */
@@ -236,6 +246,31 @@ export function checkCrossStackAddresses(self: StackAddresses, others: StackAddr
                 problems.push({ path: ["network", "addressSpace"], message: `overlaps aiplatform:network.${key} of ${o.file} (${r.text})` });
             }
         }
+    }
+    return problems;
+}
+
+/**
+ * The hub's region block (issue 18): it holds the hub VNet and every spoke block the hub allocates, and overlaps no
+ * other hub's region block. Required once another hub exists: the peer hubs route this block to this region's
+ * firewall, and the address plan gives each region one block.
+ */
+export function checkRegionBlock(cfg: HubConfig, peers: { file: string; regionBlock?: unknown }[]): Problem[] {
+    const path = ["network", "regionBlock"];
+    if (!cfg.network.regionBlock) {
+        return peers.length ? [{ path, message: `is required: ${peers.map((p) => p.file).join(", ")} also define a hub, and every region needs its own block (e.g. 10.32.0.0/11)` }] : [];
+    }
+    const block = parseCidr(cfg.network.regionBlock);
+    if (typeof block === "string") return [{ path, message: block }];
+    const problems: Problem[] = [];
+    const inside: [string, string][] = [["aiplatform:network.addressSpace", cfg.network.addressSpace], ...Object.entries(cfg.spokes).map(([s, c]): [string, string] => [`aiplatform:spokes.${s}`, c])];
+    for (const [key, text] of inside) {
+        const c = parseCidr(text);
+        if (typeof c === "object" && !contains(block, c)) problems.push({ path, message: `(${block.text}) does not contain ${key} (${c.text})` });
+    }
+    for (const p of peers) {
+        const theirs = typeof p.regionBlock === "string" ? parseCidr(p.regionBlock) : undefined;
+        if (typeof theirs === "object" && overlaps(block, theirs)) problems.push({ path, message: `overlaps aiplatform:network.regionBlock of ${p.file} (${theirs.text})` });
     }
     return problems;
 }

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { checkCrossStackAddresses, overlaps, parseCidr, type StackAddresses } from "./address-plan";
+import { checkCrossStackAddresses, checkRegionBlock, overlaps, parseCidr, type StackAddresses } from "./address-plan";
 import { automationPrincipalProblems, type StackAutomationFact } from "./automation-principal";
 import { planNow } from "./clock";
 import { edgeZoneProblems, type StackEdgeFacts } from "./edge-zones";
@@ -219,6 +219,11 @@ export function validateHubConfig(stack: string, file: string, raw: Record<strin
             .filter((s) => !(s in cfg.spokes));
         if (served.length) problems.push({ path: ["spokes"], message: `leaves out ${served.join(", ")}, whose aiplatform:hubStack names this hub; allocate every spoke the hub serves its address block` });
         problems.push(...allocationOverlaps(cfg));
+        const peers = siblings(stack, root)
+            .filter(({ sf }) => sf.kind === "hub")
+            .map(({ sf, values }) => ({ file: sf.file, regionBlock: (values.network as { regionBlock?: unknown } | undefined)?.regionBlock }));
+        problems.push(...checkRegionBlock(cfg, peers));
+        problems.push(...dnsHubProblems(cfg, siblings(stack, root).filter(({ sf }) => sf.kind === "hub")));
         // The hub deploys with its own identity, used by no spoke (issue 22: one principal per stack).
         problems.push(
             ...automationPrincipalProblems(
@@ -228,6 +233,58 @@ export function validateHubConfig(stack: string, file: string, raw: Record<strin
         );
         return problems;
     });
+}
+
+/** What a hub knows of another region's hub: facts of its stack file, never its outputs (issue 18). */
+export interface PeerHubFacts {
+    stack: string;
+    file: string;
+    location: string;
+    namePrefix: string;
+    regionBlock: string;
+    firewallSubnet: string;
+    internalDnsZone: string;
+    spokes: Record<string, string>;
+    /** The hub owning the shared privatelink zones, as that file says (undefined: it is the owner). */
+    privateDnsZonesHub?: string;
+}
+
+/**
+ * Every other hub of the repository with the facts this hub routes, peers and links by. A peer file that cannot be
+ * read fails this hub too (naming that file): leaving a peer out would plan the removal of its routes and peering.
+ */
+export function peerHubFacts(self: string, root = REPO_ROOT): PeerHubFacts[] {
+    return listStacks(root)
+        .filter((sf) => sf.kind === "hub" && sf.stack !== self)
+        .map((sf) => {
+            const v = namespaceValues(readStackConfig(sf.file, root)) as Record<string, any>;
+            const facts = {
+                stack: sf.stack,
+                file: sf.file,
+                location: v.location,
+                namePrefix: v.namePrefix,
+                regionBlock: v.network?.regionBlock,
+                firewallSubnet: v.network?.subnets?.firewall,
+                internalDnsZone: v.network?.internalDnsZone,
+                spokes: v.spokes ?? {},
+                privateDnsZonesHub: v.privateDnsZonesHub,
+            };
+            const missing = (["location", "namePrefix", "regionBlock", "firewallSubnet", "internalDnsZone"] as const).filter((k) => typeof facts[k] !== "string");
+            if (missing.length) throw new ConfigError(sf.file, missing.map((k) => `${sf.file}: a peer hub needs ${k === "firewallSubnet" ? "aiplatform:network.subnets.firewall" : k === "regionBlock" || k === "internalDnsZone" ? `aiplatform:network.${k}` : `aiplatform:${k}`}`));
+            return facts as PeerHubFacts;
+        });
+}
+
+/** Exactly one hub owns the shared privatelink zones; the others name it (aiplatform:privateDnsZonesHub). */
+function dnsHubProblems(cfg: HubConfig, peers: { sf: StackFile; values: Record<string, unknown> }[]): Problem[] {
+    const owners = peers.filter(({ values }) => values.privateDnsZonesHub === undefined).map(({ sf }) => sf);
+    if (cfg.privateDnsZonesHub === undefined) {
+        return owners.length
+            ? [{ path: ["privateDnsZonesHub"], message: `is unset here and in ${owners.map((o) => o.file).join(", ")}: the privatelink zones are shared by every region and owned by one hub; set aiplatform:privateDnsZonesHub: ${owners[0].stack} here (or the reverse)` }]
+            : [];
+    }
+    if (owners.some((o) => o.stack === cfg.privateDnsZonesHub)) return [];
+    return [{ path: ["privateDnsZonesHub"], message: `names no hub that owns the zones (owners: ${owners.map((o) => o.stack).join(", ") || "none"}): name the hub stack without aiplatform:privateDnsZonesHub` }];
 }
 
 /** Our namespace from the running program's config (JSON-decoded where the CLI passed structured values). */

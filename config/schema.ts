@@ -398,6 +398,11 @@ export const hubSchema = z.strictObject({
      * plan's permissions report fails naming the hub objects its pipeline cannot reach.
      */
     spokePipelines: z.record(z.string().regex(/^(dev|stg|prd)-[a-z0-9]+$/, "must be a spoke stack name <dev|stg|prd>-<region>"), guid).default({}),
+    /**
+     * Multi-region private DNS (issue 18): the hub stack (e.g. hub-uaenorth) that owns the privatelink zones every
+     * region shares; this hub links its VNet to them instead of creating its own. Unset on exactly one hub, the owner.
+     */
+    privateDnsZonesHub: z.string().regex(/^hub-[a-z0-9]+$/, "must be a hub stack name hub-<region>").optional(),
     rbac: z
         .strictObject({
             /** Object id of the hub's own deploying identity's service principal; like a spoke's, used by no other stack. */
@@ -406,6 +411,11 @@ export const hubSchema = z.strictObject({
         .prefault({}),
     network: z.strictObject({
         addressSpace: cidr,
+        /**
+         * The region's block: the hub VNet and every block in `spokes` lie inside it, and no two hubs' blocks overlap
+         * (each hub routes a peer region's block to that region's firewall). Required once a second hub exists.
+         */
+        regionBlock: cidr.optional(),
         subnets: z.strictObject({
             /** AzureFirewallSubnet, at least /26. */
             firewall: cidr,

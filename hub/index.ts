@@ -2,7 +2,7 @@
  * Hub stack program (hub-uaenorth): the shared network and logging every spoke peers with.
  * Its return value is the HubOutputs contract (components/hub/outputs.ts) the spokes read.
  */
-import { loadHubConfig } from "../config";
+import { loadHubConfig, peerHubFacts } from "../config";
 import { Namer } from "../components/core/naming";
 import { applyStackDefaults } from "../components/core/stack-defaults";
 import { Foundation } from "../components/foundation";
@@ -39,6 +39,8 @@ export = async (): Promise<HubExportValues> => {
         spokeAddressSpaces: cfg.spokes,
         environments: spokes.map((s) => s.environment),
         spokeAccess: { stack: pulumi.getStack(), spokes },
+        peers: peerHubFacts(pulumi.getStack()),
+        privateDnsZonesHub: cfg.privateDnsZonesHub,
         deployerPrincipalId: cfg.rbac.automation,
     });
     new DefenderPlans("hub-defender", cfg.defender);

@@ -20,6 +20,9 @@ import { createSpokeAccess, type SpokeAccessFacts } from "./spoke-access";
 import { createHubDeployerAccess } from "./deployer-access";
 import { aksZoneName, HUB_ZONE_KEYS, type HubZoneKey, isPrivateLinkZone, type PrivateDnsZoneKey, privateDnsZoneNames } from "./dns-zones";
 import { egressGroups, ruleCollections } from "./egress-rules";
+import { crossRegionRules, declareHubPair, firewallSubnetRoutes, ownsPair, peerNames } from "./peers";
+import type { PeerHubFacts } from "../../config";
+import { subscriptionIdOf } from "../rbac/roles";
 
 /** Azure's fixed subnet names; these carry no NSG (Azure rejects or ignores one) except AzureBastionSubnet. */
 export const RESERVED_SUBNET_NAMES = {
@@ -49,6 +52,10 @@ export interface HubArgs {
     environments: string[];
     /** The spokes whose pipelines get their hub-side objects (spoke-access.ts); the hub stack's name for role names. */
     spokeAccess: { stack: string; spokes: SpokeAccessFacts[] };
+    /** The other regions' hubs, from their stack files (peers.ts): peering, routes, cross-region rules, DNS. */
+    peers: PeerHubFacts[];
+    /** The hub owning the privatelink zones every region shares; undefined: this hub owns them. */
+    privateDnsZonesHub?: string;
     /** Object id of the hub's own deploying identity (aiplatform:rbac.automation): its rights are declared here (deployer-access.ts). */
     deployerPrincipalId?: string;
 }
@@ -132,7 +139,15 @@ export function createHub(name: string, args: HubArgs, parent: pulumi.Resource):
         subnets[key] = previous;
         return previous;
     };
-    const firewallSubnet = subnet("firewall", RESERVED_SUBNET_NAMES.firewall, net.subnets.firewall);
+    // With other regions: AzureFirewallSubnet routes each other region's block to that region's firewall (peers.ts).
+    const firewallRoutes = args.peers.length
+        ? track(new network.RouteTable(
+              `${name}-rt-firewall`,
+              { routeTableName: names.of("routeTable", "firewall"), resourceGroupName, location, disableBgpRoutePropagation: false, routes: firewallSubnetRoutes(args.peers) },
+              { parent },
+          ))
+        : undefined;
+    const firewallSubnet = subnet("firewall", RESERVED_SUBNET_NAMES.firewall, net.subnets.firewall, firewallRoutes ? { routeTable: { id: firewallRoutes.id } } : {});
     const managementSubnet = net.subnets.firewallManagement
         ? subnet("firewallManagement", RESERVED_SUBNET_NAMES.firewallManagement, net.subnets.firewallManagement)
         : undefined;
@@ -184,6 +199,20 @@ export function createHub(name: string, args: HubArgs, parent: pulumi.Resource):
                 resourceGroupName,
                 priority: group.priority,
                 ruleCollections: ruleCollections(group, sources),
+            },
+            { parent, dependsOn: previousGroup ? [previousGroup] : [] },
+        ));
+    }
+    const crossRegion = crossRegionRules(location, args.spokeAddressSpaces, args.peers);
+    if (crossRegion.length) {
+        previousGroup = track(new network.FirewallPolicyRuleCollectionGroup(
+            `${name}-rcg-cross-region`,
+            {
+                ruleCollectionGroupName: "cross-region",
+                firewallPolicyName: policy.name,
+                resourceGroupName,
+                priority: 800,
+                ruleCollections: [{ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "cross-region-network", priority: 100, action: { type: "Allow" }, rules: crossRegion }],
             },
             { parent, dependsOn: previousGroup ? [previousGroup] : [] },
         ));
@@ -271,15 +300,22 @@ export function createHub(name: string, args: HubArgs, parent: pulumi.Resource):
 
     // Private DNS zones, linked to the hub VNet (where the firewall's DNS proxy resolves); spokes link themselves.
     // One AKS API-server zone per environment: an environment's AKS identity writes records in its own zone only.
+    // Multi-region (README "Multi-region", private DNS decision): the privatelink zones are global and shared — one
+    // zone per name, owned by one hub, linked to every hub and spoke VNet of every region — so an endpoint's record
+    // resolves from every region. A hub that names privateDnsZonesHub links its VNet to that hub's zones instead of
+    // creating its own. The internal and AKS zones have region-specific names and stay in each region's hub.
     const zoneNames = privateDnsZoneNames(location, net.internalDnsZone);
-    const zone = (key: string, zoneName: string, privateLink: boolean) => {
-        const z = track(new privatedns.PrivateZone(`${name}-zone-${key}`, { privateZoneName: zoneName, resourceGroupName, location: "global" }, { parent }));
+    const subscriptionId = subscriptionIdOf(parent);
+    const dnsOwner = args.privateDnsZonesHub ? args.peers.find((p) => p.stack === args.privateDnsZonesHub) : undefined;
+    if (args.privateDnsZonesHub && !dnsOwner) throw new Error(`privateDnsZonesHub ${args.privateDnsZonesHub} is no hub stack of this repository`);
+    const dnsOwnerGroup = dnsOwner ? peerNames(dnsOwner).resourceGroup : undefined;
+    const linkVnet = (key: string, zoneName: pulumi.Input<string>, zoneGroup: pulumi.Input<string>, privateLink: boolean) =>
         track(new privatedns.VirtualNetworkLink(
             `${name}-zone-${key}-link`,
             {
                 virtualNetworkLinkName: names.of("virtualNetwork"),
-                privateZoneName: z.name,
-                resourceGroupName,
+                privateZoneName: zoneName,
+                resourceGroupName: zoneGroup,
                 location: "global",
                 virtualNetwork: { id: vnet.id },
                 registrationEnabled: false,
@@ -287,11 +323,24 @@ export function createHub(name: string, args: HubArgs, parent: pulumi.Resource):
             },
             { parent },
         ));
-        return z;
+    const zone = (key: string, zoneName: string, privateLink: boolean): pulumi.Output<string> => {
+        const shared = dnsOwnerGroup !== undefined && privateLink && key !== "internal" && !key.startsWith("aks-");
+        if (shared) {
+            linkVnet(key, zoneName, dnsOwnerGroup, privateLink);
+            return pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${dnsOwnerGroup}/providers/Microsoft.Network/privateDnsZones/${zoneName}`;
+        }
+        const z = track(new privatedns.PrivateZone(`${name}-zone-${key}`, { privateZoneName: zoneName, resourceGroupName, location: "global" }, { parent }));
+        linkVnet(key, z.name, resourceGroupName, privateLink);
+        return z.id;
     };
-    const zones = Object.fromEntries(HUB_ZONE_KEYS.map((key) => [key, zone(key, zoneNames[key], isPrivateLinkZone(key))])) as Record<HubZoneKey, privatedns.PrivateZone>;
+    const zoneIds = Object.fromEntries(HUB_ZONE_KEYS.map((key) => [key, zone(key, zoneNames[key], isPrivateLinkZone(key))])) as Record<HubZoneKey, pulumi.Output<string>>;
     const aksZoneNames = Object.fromEntries(args.environments.map((env) => [env, aksZoneName(location, env)]));
     const aksZones = Object.fromEntries(args.environments.map((env) => [env, zone(`aks-${env}`, aksZoneNames[env], true)]));
+
+    // The hub pairs this hub owns (peers.ts): both global peerings and both internal-zone links, after the last subnet.
+    for (const peer of args.peers.filter((p) => ownsPair({ stack: args.spokeAccess.stack, privateDnsZonesHub: args.privateDnsZonesHub }, p))) {
+        declareHubPair(`${name}`, { names, resourceGroupName, vnet, internalZoneName: zoneNames.internal, subscriptionId, after: previous ? [previous] : [] }, peer, parent).forEach(track);
+    }
 
     // Each spoke pipeline's grants on its own hub-side objects, under the lock like everything else here.
     createSpokeAccess(
@@ -301,7 +350,9 @@ export function createHub(name: string, args: HubArgs, parent: pulumi.Resource):
             spokes: args.spokeAccess.spokes,
             resourceGroupId: args.resourceGroupId,
             vnetId: vnet.id,
-            zoneIds: (env) => ({ ...Object.fromEntries(HUB_ZONE_KEYS.map((k) => [k, zones[k].id])), aks: aksZones[env].id }) as Record<PrivateDnsZoneKey, pulumi.Output<string>>,
+            zoneIds: (env) => ({ ...zoneIds, aks: aksZones[env] }) as Record<PrivateDnsZoneKey, pulumi.Output<string>>,
+            // The shared zones live in the DNS-owning hub's group: this hub's spoke roles must be assignable there too.
+            extraScopes: dnsOwnerGroup ? [pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${dnsOwnerGroup}`] : [],
         },
         parent,
     ).forEach(track);
@@ -342,9 +393,9 @@ export function createHub(name: string, args: HubArgs, parent: pulumi.Resource):
             if (!ip) throw new pulumi.ResourceError("the firewall public IP has no address", firewallPip);
             return ip;
         }),
-        privateDnsZoneIds: Object.fromEntries(HUB_ZONE_KEYS.map((k) => [k, zones[k].id])) as Record<HubZoneKey, pulumi.Output<string>>,
+        privateDnsZoneIds: zoneIds,
         privateDnsZoneNames: zoneNames,
-        aksPrivateDnsZoneIds: Object.fromEntries(Object.entries(aksZones).map(([env, z]) => [env, z.id])),
+        aksPrivateDnsZoneIds: aksZones,
         aksPrivateDnsZoneNames: aksZoneNames,
         ipGroupIds: Object.fromEntries(Object.entries(ipGroups).map(([k, g]) => [k, g.id])),
     };

@@ -39,6 +39,8 @@ export interface SpokeAccessArgs {
     vnetId: pulumi.Input<string>;
     /** Every zone a spoke links, by key; `aks` is the spoke's own environment's zone. */
     zoneIds: (environment: string) => Record<PrivateDnsZoneKey, pulumi.Input<string>>;
+    /** Other groups the roles must be assignable in (the DNS-owning hub's, where the shared zones are). */
+    extraScopes?: pulumi.Input<string>[];
 }
 
 /** Custom roles of the hub, by what they allow on which scope. */
@@ -81,7 +83,7 @@ export function createSpokeAccess(name: string, args: SpokeAccessArgs, parent: p
                     description: `Spoke pipelines on their own hub-side objects: ${key} (components/hub/spoke-access.ts).`,
                     roleType: "CustomRole",
                     scope: args.resourceGroupId,
-                    assignableScopes: [args.resourceGroupId],
+                    assignableScopes: [args.resourceGroupId, ...(args.extraScopes ?? [])],
                     permissions: [{ actions: [...HUB_SPOKE_ROLES[key]], notActions: [], dataActions: [], notDataActions: [] }],
                 },
                 { parent },

@@ -217,6 +217,11 @@ export function createSpokeNetwork(name: string, args: SpokeNetworkArgs, parent:
     );
 
     // Links from every hub zone to this VNet (the hub links its own VNet; spokes link themselves).
+    const resourceGroupOfId = (id: string) => {
+        const m = /\/resourceGroups\/([^/]+)\//i.exec(id);
+        if (!m) throw new pulumi.ResourceError(`the hub's zone id ${id} names no resource group`, parent);
+        return m[1];
+    };
     const zoneIds = {} as Record<PrivateDnsZoneKey, pulumi.Output<string>>;
     const zoneLinks = {} as Record<PrivateDnsZoneKey, privatedns.VirtualNetworkLink>;
     for (const key of PRIVATE_DNS_ZONE_KEYS) {
@@ -226,7 +231,8 @@ export function createSpokeNetwork(name: string, args: SpokeNetworkArgs, parent:
             {
                 virtualNetworkLinkName: names.of("virtualNetwork"),
                 privateZoneName: pulumi.output(hub.privateDnsZoneNames).apply((z) => z[key]),
-                resourceGroupName: hub.resourceGroupName,
+                // The zone's own group: the shared privatelink zones of another region's hub live there (multi-region).
+                resourceGroupName: zoneIds[key].apply(resourceGroupOfId),
                 location: "global",
                 virtualNetwork: { id: vnet.id },
                 registrationEnabled: false,

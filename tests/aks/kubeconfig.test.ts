@@ -42,7 +42,7 @@ describe("kubeconfig arguments", () => {
     it("rejects an unknown stack and lists the spoke stacks", () => {
         const h = harness();
         expect(main(["--stack", "qa-uaenorth"], h.deps)).toBe(EXIT.usage);
-        expect(h.err[0]).toBe("kubeconfig: unknown stack 'qa-uaenorth'; clusters exist in: dev-uaenorth, stg-uaenorth, prd-uaenorth");
+        expect(h.err[0]).toBe("kubeconfig: unknown stack 'qa-uaenorth'; clusters exist in: dev-uaenorth, stg-swedencentral, stg-uaenorth, prd-swedencentral, prd-uaenorth");
     });
 
     it("rejects the hub, which has no cluster", () => {

@@ -93,7 +93,7 @@ describe("npm run preflight -- --stack <name> (fake az on PATH)", () => {
     });
 
     it("exits 2 on a missing or unknown stack", async () => {
-        expect(await preflight([])).toMatchObject({ code: 2, err: expect.stringMatching(/--stack is required; valid: dev-uaenorth, stg-uaenorth, prd-uaenorth/) });
+        expect(await preflight([])).toMatchObject({ code: 2, err: expect.stringMatching(/--stack is required; valid: dev-uaenorth, stg-swedencentral, stg-uaenorth, prd-swedencentral, prd-uaenorth/) });
         expect(await preflight(["--stack", "hub-uaenorth"])).toMatchObject({ code: 2, err: expect.stringMatching(/unknown spoke stack 'hub-uaenorth'/) });
     });
 });

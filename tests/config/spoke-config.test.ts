@@ -143,7 +143,7 @@ describe("mistakes get one message that names the key, with nothing derived from
 
     test("hubStack must name a hub stack of this repository (not a 3 KB serialisation error at plan time)", () => {
         expect(problems("dev-uaenorth", (r) => (r.hubStack = "organization/aiplatform-hub/hub-westeurope"))).toEqual([
-            'Pulumi.dev-uaenorth.yaml: aiplatform:hubStack = "organization/aiplatform-hub/hub-westeurope": names no hub stack of this repository (hub stacks: <organization>/aiplatform-hub/hub-uaenorth)',
+            'Pulumi.dev-uaenorth.yaml: aiplatform:hubStack = "organization/aiplatform-hub/hub-westeurope": names no hub stack of this repository (hub stacks: <organization>/aiplatform-hub/hub-swedencentral, <organization>/aiplatform-hub/hub-uaenorth)',
         ]);
     });
 

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { cloudflareIpv4Ranges } from "../../components/edge/cloudflare-ips";
-import { EDGE_SECRET_NAMES, publicHostnames } from "../../components/edge/names";
+import { EDGE_SECRET_NAMES, originHostname, publicHostnames } from "../../components/edge/names";
 import { ZONE_SETTINGS } from "../../components/edge/zone-settings";
 import { expiryFrom } from "../../components/secrets/vault-secret";
 import { validateSpokeConfig } from "../../config";
@@ -46,13 +46,16 @@ describe.each(SPOKES)("%s: edge in the plan", (stack) => {
         expect(ofType(stack, "pulumi:providers:cloudflare")).toHaveLength(1);
     });
 
-    it("publishes each host as a proxied A record on the network's public ingress IP output", () => {
+    it("publishes each host as an A record on the network's public ingress IP output (proxied; with traffic steering, the region's DNS-only origin name)", () => {
         const pip = resources(stack).filter((r) => r.type === "azure-native:network:PublicIPAddress" && /ingress/.test(nameOf(r)));
         expect(pip).toHaveLength(1);
-        const records = ofType(stack, "cloudflare:index/dnsRecord:DnsRecord");
-        expect(records.map((r) => r.inputs.name).sort()).toEqual([...hosts].sort());
+        const records = ofType(stack, "cloudflare:index/dnsRecord:DnsRecord").filter((r) => r.inputs.type === "A");
+        const steered = edge.traffic !== undefined;
+        const names = steered ? edge.hostnames.map((l) => originHostname(l, cfg.location, cfg.environment, edge.domain)) : hosts;
+        expect(records.map((r) => r.inputs.name).sort()).toEqual([...names].sort());
         for (const r of records) {
-            expect(r.inputs).toMatchObject({ zoneId: edge.zoneId, type: "A", proxied: true, ttl: 1 });
+            // a DNS-only origin name carries a real TTL (60 s: failover moves quickly); a proxied record is "automatic" (1)
+            expect(r.inputs).toMatchObject({ zoneId: edge.zoneId, type: "A", proxied: !steered, ttl: steered ? 60 : 1 });
             expect(r.inputs.content).toBe(pip[0].outputs.ipAddress);
             // Not a literal: the value flows from the network's public IP resource.
             expect(r.propertyDependencies?.content?.some((d) => d.startsWith(pip[0].urn.split("::").slice(0, 3).join("::")))).toBe(true);

@@ -89,8 +89,11 @@ describe("state backend bootstrap script", () => {
         expect(keys).toEqual(stacks.map((t) => `pulumi-${t.stack}`));
         expect(stacks.map((t) => secretsProviderUrl(settings, t.stack)).sort()).toEqual([
             "azurekeyvault://kv-aip-state-uaen.vault.azure.net/keys/pulumi-dev-uaenorth",
+            "azurekeyvault://kv-aip-state-uaen.vault.azure.net/keys/pulumi-hub-swedencentral",
             "azurekeyvault://kv-aip-state-uaen.vault.azure.net/keys/pulumi-hub-uaenorth",
+            "azurekeyvault://kv-aip-state-uaen.vault.azure.net/keys/pulumi-prd-swedencentral",
             "azurekeyvault://kv-aip-state-uaen.vault.azure.net/keys/pulumi-prd-uaenorth",
+            "azurekeyvault://kv-aip-state-uaen.vault.azure.net/keys/pulumi-stg-swedencentral",
             "azurekeyvault://kv-aip-state-uaen.vault.azure.net/keys/pulumi-stg-uaenorth",
         ]);
         expect(backendUrl(settings)).toBe("azblob://pulumi-state?storage_account=staipstateuaen");
@@ -98,7 +101,7 @@ describe("state backend bootstrap script", () => {
     });
 
     it("federates one identity per GitHub environment (no secret) and scopes its writes and keys to its own stacks", () => {
-        expect(Object.keys(settings.identities)).toEqual(["preview", "hub-read", "hub", "dev", "stg-read", "stg", "prd-read", "prd"]);
+        expect(Object.keys(settings.identities)).toEqual(["preview", "hub-read", "hub", "dev", "stg-read", "stg", "prd-read", "prd", "stg-sdc-read", "stg-sdc", "prd-sdc-read", "prd-sdc"]);
         expect(line(/federated-credential create --name github-prd /)).toContain(
             "--issuer https://token.actions.githubusercontent.com --subject repo:contoso/aiplatform:environment:prd --audiences api://AzureADTokenExchange",
         );
@@ -112,7 +115,9 @@ describe("state backend bootstrap script", () => {
             lines.filter((l) => l.startsWith(`assign "$PRINCIPAL_${env}" ServicePrincipal 'Key Vault Crypto User'`)).map((l) => l.split("/keys/")[1]);
         expect(keyScopes("PRD")).toEqual(["pulumi-hub-uaenorth", "pulumi-prd-uaenorth"]);
         expect(keyScopes("DEV")).toEqual(["pulumi-hub-uaenorth", "pulumi-dev-uaenorth"]);
-        expect(keyScopes("HUB")).toEqual(["pulumi-hub-uaenorth"]);
+        expect(keyScopes("HUB")).toEqual(["pulumi-hub-uaenorth", "pulumi-hub-swedencentral"]);
+        // the second region's prd stack has its own identities (one pipeline identity per stack)
+        expect(keyScopes("PRD_SDC")).toEqual(["pulumi-hub-swedencentral", "pulumi-prd-swedencentral"]);
     });
 
     it("issue 22 §1/§12: nobody outside prd reads, lists, locks, writes or decrypts prd's state; previews see dev and the hub only", () => {
@@ -128,7 +133,7 @@ describe("state backend bootstrap script", () => {
         // only the PR-preview environment runs for any branch; every other is main-only; hub and prd deployments, and
         // stg's and prd's read-only jobs (they decrypt that state), wait for reviewers
         expect(Object.entries(settings.identities).filter(([, i]) => i.branches === "any").map(([k]) => k)).toEqual(["preview"]);
-        expect(Object.entries(settings.identities).filter(([, i]) => i.reviewers).map(([k]) => k)).toEqual(["hub", "stg-read", "prd-read", "prd"]);
+        expect(Object.entries(settings.identities).filter(([, i]) => i.reviewers).map(([k]) => k)).toEqual(["hub", "stg-read", "prd-read", "prd", "stg-sdc-read", "prd-sdc-read", "prd-sdc"]);
     });
 
     it("issue 22 §12: no identity holds a role that can delete the container (data actions only) or any built-in Storage Blob role", () => {
@@ -169,7 +174,7 @@ describe("state backend bootstrap script", () => {
         expect(body("prd")).toEqual({ prevent_self_review: true, reviewers: [{ type: "Team", id: 7 }], deployment_branch_policy: { protected_branches: false, custom_branch_policies: true } });
         expect(body("hub").reviewers).toEqual([{ type: "Team", id: 7 }]);
         expect(body("preview")).toEqual({ prevent_self_review: false, reviewers: [], deployment_branch_policy: null });
-        expect(gh.filter((l) => l.includes("deployment-branch-policies -f name=main")).length).toBe(7);
+        expect(gh.filter((l) => l.includes("deployment-branch-policies -f name=main")).length).toBe(11);
         expect(script).toContain(gh[0]);
     });
 

@@ -19,7 +19,7 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 test("an unknown stack exits 2 and lists the valid stacks", () => {
     const r = plan(["--stack", "nope", "--out", path.join(scratch, ".plan")]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain("plan: unknown stack 'nope'; valid stacks: hub-uaenorth, dev-uaenorth, stg-uaenorth, prd-uaenorth");
+    expect(r.err).toContain("plan: unknown stack 'nope'; valid stacks: hub-swedencentral, hub-uaenorth, dev-uaenorth, stg-swedencentral, stg-uaenorth, prd-swedencentral, prd-uaenorth");
 });
 
 test("no stack selected exits 2 with usage", () => {

@@ -60,7 +60,7 @@ describe("the real plans", () => {
         expect(prd["registry-endpoint-after-replicas"]).toBe(1);
         expect(prd["lock-after-scope"]).toBeGreaterThan(100);
         expect(prd["subnets-serialised"]).toBeGreaterThan(21);
-        expect(hub["rule-collection-groups-serialised"]).toBe(21);
+        expect(hub["rule-collection-groups-serialised"]).toBe(28); // 8 groups (7 egress + cross-region): every pair ordered
         expect(hub["lock-after-scope"]).toBeGreaterThan(40);
         for (const c of CONSTRAINTS) expect(c.source).toMatch(/learn\.microsoft\.com|#\d+|aka\.ms/);
     });

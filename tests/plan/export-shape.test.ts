@@ -56,9 +56,9 @@ describe("hub → spoke StackReference", () => {
     });
 });
 
-test("the plan summary lists all four stacks with counts by type", () => {
+test("the plan summary lists every stack of both regions with counts by type", () => {
     const summary = loadSummary();
-    expect(summary.stacks.map((s) => s.stack)).toEqual(["hub-uaenorth", "dev-uaenorth", "stg-uaenorth", "prd-uaenorth"]);
+    expect(summary.stacks.map((s) => s.stack)).toEqual(["hub-swedencentral", "hub-uaenorth", "dev-uaenorth", "stg-swedencentral", "stg-uaenorth", "prd-swedencentral", "prd-uaenorth"]);
     for (const s of summary.stacks) expect(Object.values(s.byType).reduce((a, b) => a + b, 0)).toBe(s.resources);
     // The committed stacks plan clean: a failed global plan fails here, naming the reports that failed.
     const failed = summary.stacks.flatMap((s) => s.reports.filter((r) => r.failures).map((r) => `${s.stack}: ${r.title}: ${r.lines.filter((l) => /FAIL|error|LEAK|EXPIRED|mandatory/i.test(l)).slice(0, 5).join(" | ")}`));

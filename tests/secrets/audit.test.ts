@@ -217,7 +217,7 @@ describe("exit codes for the environment and input", () => {
     });
 
     it.each([
-        [[], /--stack is required \(one of dev-uaenorth, stg-uaenorth, prd-uaenorth\)/],
+        [[], /--stack is required \(one of dev-uaenorth, stg-swedencentral, stg-uaenorth, prd-swedencentral, prd-uaenorth\)/],
         [["--stack", "hub-uaenorth"], /unknown spoke stack 'hub-uaenorth'/],
         [["--stack", STACK, "--days", "soon"], /--days must be a whole number/],
         [["--stack", STACK, "--now", "26/11/2026"], /--now must be a date YYYY-MM-DD/],

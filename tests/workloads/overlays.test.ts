@@ -6,11 +6,12 @@
 import * as path from "path";
 import { dashboardProblems, notebookProfileProblems, type Obj, podSpecs, profileSpecs, promqlProblems, runbookProblems, schedulingProblems, wiringProblems } from "../../tools/workloads/checks";
 import { stackFacts } from "../../tools/workloads/scheduling";
+import { regionCode } from "../../config/naming";
 import { find, rendered, STACKS } from "./render";
 
 const ROOT = path.resolve(__dirname, "../..");
 const clone = <T>(v: T): T => structuredClone(v);
-const acrOf = (facts: ReturnType<typeof stackFacts>) => `cr${facts.config.namePrefix}${facts.config.environment}uaen.azurecr.io/`;
+const acrOf = (facts: ReturnType<typeof stackFacts>) => `cr${facts.config.namePrefix}${facts.config.environment}${regionCode(facts.config.location)}.azurecr.io/`;
 
 describe.each(STACKS)("workloads/overlays/%s", (stack) => {
     let objects: Obj[];

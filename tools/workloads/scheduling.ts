@@ -6,7 +6,7 @@
 import type { PoolFacts } from "../../components/gpu-pools/facts";
 import { poolFacts } from "../../components/gpu-pools/facts";
 import { type SpokeConfig, validateSpokeConfig } from "../../config";
-import { namespaceValues, readStackConfig } from "../../config/stack-files";
+import { listStacks, namespaceValues, readStackConfig } from "../../config/stack-files";
 
 export const POOL_LABEL = "aiplatform.io/pool";
 
@@ -77,8 +77,10 @@ export interface StackFacts {
     pools: PoolFacts[];
 }
 
-/** The spoke stacks whose clusters run the AI stack, with their validated config and pool facts. */
-export const SPOKE_STACKS = ["dev-uaenorth", "stg-uaenorth", "prd-uaenorth"] as const;
+/** The spoke stacks whose clusters run the AI stack: every spoke stack file (a new region or environment is its file). */
+export const SPOKE_STACKS: readonly string[] = listStacks()
+    .filter((s) => s.kind === "spoke")
+    .map((s) => s.stack);
 
 export function stackFacts(stack: string): StackFacts {
     const file = `Pulumi.${stack}.yaml`;

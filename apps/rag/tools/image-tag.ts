@@ -4,7 +4,7 @@
  * commit exists, so the overlays pin the image of exactly the code in the tree, and a test keeps them on it.
  *
  *   npx tsx apps/rag/tools/image-tag.ts           # prints the tag
- *   npx tsx apps/rag/tools/image-tag.ts --write   # sets it in workloads/overlays/<stack>/kustomization.yaml
+ *   npx tsx apps/rag/tools/image-tag.ts --write   # sets it in workloads/environments/<env>/kustomization.yaml (then npm run generate:workloads)
  */
 import { execFileSync } from "child_process";
 import { createHash } from "crypto";
@@ -14,7 +14,8 @@ import * as path from "path";
 export const ROOT = path.join(__dirname, "..", "..", "..");
 /** The image's folder only: its dependencies are exact pins in apps/rag/package.json (see images.yml). */
 export const INPUTS = ["apps/rag"];
-export const OVERLAYS = ["dev-uaenorth", "stg-uaenorth", "prd-uaenorth"].map((s) => `workloads/overlays/${s}/kustomization.yaml`);
+// The environments' overlay templates: every stack's overlay is generated from them (tools/workloads/generate.ts).
+export const OVERLAYS = ["dev", "stg", "prd"].map((e) => `workloads/environments/${e}/kustomization.yaml`);
 /** The overlay line that pins it (kustomize `images:` entry of aiplatform/rag). */
 export const PIN = /(- name: aiplatform\/rag\n\s+newName: \S+\n\s+newTag: )(\S+)/;
 
