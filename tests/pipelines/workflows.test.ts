@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { listStacks } from "../../config/stack-files";
 import { formatFinding, isKnownGapFinding, KNOWN_RUNNER_LABELS, lintWorkflows, repoRules } from "../../tools/lint-workflows";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -331,8 +332,13 @@ describe("drift.yml", () => {
         const d = drift.jobs.drift;
         expect(d.with).toEqual({ command: "drift", stack: "${{ matrix.stack }}", environment: "${{ matrix.environment }}" });
         expect(d.strategy["fail-fast"]).toBe(false);
-        // each stack with its own environment's read-only identity (issue 22 §1)
-        expect(d.strategy.matrix.include).toEqual([
+        // Every stack file, once, each with a read-only identity that may lock it and deploys nothing (issue 22 §1); a new
+        // region's stacks are drifted as soon as their files exist.
+        const identities = YAML.parse(fs.readFileSync(path.join(ROOT, "state-backend/settings.yaml"), "utf8")).identities;
+        const include: { stack: string; environment: string }[] = d.strategy.matrix.include;
+        expect(include.map((m) => m.stack).sort()).toEqual(listStacks().map((sf) => sf.stack).sort());
+        for (const m of include) expect({ stack: m.stack, locks: identities[m.environment]?.locks.includes(m.stack), deploys: identities[m.environment]?.stacks }).toEqual({ stack: m.stack, locks: true, deploys: [] });
+        expect(include.slice(0, 4)).toEqual([
             { stack: "hub-uaenorth", environment: "hub-read" },
             { stack: "dev-uaenorth", environment: "preview" },
             { stack: "stg-uaenorth", environment: "stg-read" },

@@ -86,7 +86,6 @@ export function ragServer(deps: Deps, o: ServerOptions): Server {
         res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
         // Events produced in the same tick leave in one write (cork until the next tick): one syscall, not one per token.
         const send = (e: unknown) => {
-            if (!res.writableCorked) { res.cork(); process.nextTick(() => res.uncork()); }
             res.write(`data: ${JSON.stringify(e)}\n\n`);
         };
         if (!first.done) send(first.value);
