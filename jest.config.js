@@ -11,6 +11,7 @@ module.exports = {
     setupFiles: ["<rootDir>/tests/support/plan-now.ts"],
     globalSetup: "<rootDir>/tests/global-setup.ts",
     globalTeardown: "<rootDir>/tests/global-teardown.ts",
+    testSequencer: "<rootDir>/tests/support/sequencer.js",
     testTimeout: 60000,
     // Every core (jest's default leaves one for itself, which on a 2-core CI machine means running in band).
     maxWorkers: "100%",
