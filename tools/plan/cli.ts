@@ -183,29 +183,19 @@ export async function main(argv: string[]): Promise<number> {
         console.error(`plan: --out ${opts.out}: ${(e as Error).message}`);
         return EXIT.badInput;
     }
-    // A stack file that is not readable YAML fails now, before any stack is planned (its full validation needs the
-    // program, and runs there); the other stacks are still planned unless they read it.
+    // Each stack file is read and its config validated before anything is planned: a broken file fails in a second,
+    // naming its file and keys; the other stacks are still planned unless they read it, and a hub selected only for
+    // spokes that all failed is not planned for nothing.
+    const { setPlanNow } = require("../../config/clock") as typeof import("../../config/clock");
+    const { validateHubConfig, validateSpokeConfig } = require("../../config") as typeof import("../../config");
+    setPlanNow(opts.now);
     let exitCode: number = EXIT.ok;
     const failed = new Set<string>();
     for (const sf of selected) {
         try {
-            for (const w of unknownNamespaceWarnings(sf.file, readStackConfig(sf.file))) console.error(`plan: warning: ${w}`);
-        } catch (e) {
-            if (!(e instanceof ConfigError)) throw e;
-            printConfigError(sf, e);
-            failed.add(sf.stack);
-            exitCode = worse(exitCode, EXIT.badInput);
-        }
-    }
-
-    // Each stack's config is validated before anything is planned: a broken spoke fails in a second, and a hub that
-    // was only selected for spokes that all failed is not planned for nothing.
-    const { setPlanNow } = require("../../config/clock") as typeof import("../../config/clock");
-    const { validateHubConfig, validateSpokeConfig } = require("../../config") as typeof import("../../config");
-    setPlanNow(opts.now);
-    for (const sf of selected.filter((s) => !failed.has(s.stack))) {
-        try {
-            const raw = namespaceValues(readStackConfig(sf.file));
+            const config = readStackConfig(sf.file);
+            for (const w of unknownNamespaceWarnings(sf.file, config)) console.error(`plan: warning: ${w}`);
+            const raw = namespaceValues(config);
             if (sf.kind === "hub") validateHubConfig(sf.stack, sf.file, raw);
             else validateSpokeConfig(sf.stack, sf.file, raw);
         } catch (e) {
@@ -223,7 +213,7 @@ export async function main(argv: string[]): Promise<number> {
             .map((h) => h.stack),
     );
 
-    // Bad input is answered above without loading Pulumi. The SDK formats a full stack trace for every resource it
+    // The SDK formats a full stack trace for every resource it
     // registers (source positions, which the offline plan never uses); mapping each frame through tsx's source maps
     // costs ~20% of planning, so frames stay unmapped unless --verbose asks for readable traces.
     if (!opts.verbose) process.setSourceMapsEnabled(false);
